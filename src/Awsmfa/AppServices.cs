@@ -1,0 +1,54 @@
+using Awsmfa.Aws;
+using Awsmfa.Credentials;
+using Awsmfa.Platform;
+
+namespace Awsmfa;
+
+/// <summary>Every effect the commands use, each with one real implementation; tests pass their own.</summary>
+internal sealed class AppServices(
+    IEnvironment environment,
+    IProfileStore profiles,
+    ITerminal terminal,
+    TextReader standardInput,
+    TimeProvider clock,
+    IAwsClientFactory awsClients)
+{
+    public static readonly TimeSpan DefaultExpiryMargin = TimeSpan.FromMinutes(5);
+
+    // Long enough for another process to prompt a person for the code.
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(3);
+
+    public IEnvironment Environment { get; } = environment;
+
+    public IProfileStore Profiles { get; } = profiles;
+
+    public ITerminal Terminal { get; } = terminal;
+
+    public TextReader StandardInput { get; } = standardInput;
+
+    public TimeProvider Clock { get; } = clock;
+
+    public IAwsClientFactory AwsClients { get; } = awsClients;
+
+    public SessionCache CreateCache(Reporter reporter) =>
+        new(SessionCache.DefaultDirectory(Environment), reporter, Clock);
+
+    public CredentialPipeline CreatePipeline(Reporter reporter)
+    {
+        var sts = new StsSessionSource(AwsClients, new MfaCodePrompt(Environment, StandardInput, Terminal), Profiles, reporter);
+        var cached = new CachedSessionSource(sts, CreateCache(reporter), Clock, ExpiryMargin(), LockTimeout, reporter);
+        return new CredentialPipeline(new SessionRequestResolver(Environment, Profiles), cached);
+    }
+
+    private TimeSpan ExpiryMargin()
+    {
+        if (Environment.Get("AWSMFA_EXPIRY_MARGIN") is not { } text)
+        {
+            return DefaultExpiryMargin;
+        }
+
+        return DurationParser.TryParseSeconds(text, out var seconds) && seconds <= DurationParser.MaxSessionSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw AwsmfaException.Usage("AWSMFA_EXPIRY_MARGIN must be a duration such as 300, 5m or 1h");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+
+namespace Awsmfa.Aws;
+
+/// <summary>Turns what the SDK throws into one line a person can act on, with the right exit code.</summary>
+internal static class AwsErrors
+{
+    public static bool IsAwsFailure(Exception e) =>
+        e is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException or IOException
+        || (e is TaskCanceledException && e.InnerException is TimeoutException);
+
+    /// <summary>Failures common to every service: throttling, outages, the network.</summary>
+    public static AwsmfaException Map(string service, Exception e)
+    {
+        switch (e)
+        {
+            case AmazonServiceException { ErrorCode: "InvalidClientTokenId" or "UnrecognizedClientException" }:
+                return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} rejected the access key: it is wrong, deleted or disabled ({ErrorCode(e)})", e);
+            case AmazonServiceException { ErrorCode: "SignatureDoesNotMatch" }:
+                return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} rejected the request signature: the secret access key does not match the access key (SignatureDoesNotMatch)", e);
+            case AmazonServiceException { ErrorCode: "ExpiredToken" or "ExpiredTokenException" or "RequestExpired" }:
+                return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} says the credentials or the request have expired ({ErrorCode(e)}); run again with --refresh, and check the clock", e);
+            case AmazonServiceException { ErrorCode: "Throttling" or "ThrottlingException" or "RequestLimitExceeded" }:
+                return new AwsmfaException(ExitCodes.AwsError, $"{service} is throttling requests ({ErrorCode(e)}) and retries did not get through; try again in a moment", e);
+            case AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } service5xx:
+                return new AwsmfaException(ExitCodes.AwsError, $"{service} failed with HTTP {(int)service5xx.StatusCode} ({ErrorCode(e)}); try again later", e);
+            case AmazonServiceException other:
+                return new AwsmfaException(ExitCodes.AwsError, $"{service} error {ErrorCode(other)}: {OneLine(other.Message)}", e);
+            default:
+                return new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: {OneLine(Innermost(e).Message)}", e);
+        }
+    }
+
+    public static string ErrorCode(Exception e) => e is AmazonServiceException { ErrorCode: { Length: > 0 } code } ? code : e.GetType().Name;
+
+    public static string OneLine(string? message) =>
+        string.Join(' ', (message ?? string.Empty).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static Exception Innermost(Exception e)
+    {
+        // The SDK wraps transport failures; the innermost one names the real cause
+        // ("Connection refused", "Name or service not known").
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+namespace Awsmfa.Cli;
+
+/// <summary>Adds an "Examples:" section to the help of the commands that have examples.</summary>
+internal static class HelpExamples
+{
+    private static readonly Dictionary<string, string[]> Examples = new(StringComparer.Ordinal)
+    {
+        ["awsmfa"] =
+        [
+            "eval \"$(awsmfa session get)\"             # MFA session into this shell",
+            "awsmfa session get -o credential-process   # for credential_process in ~/.aws/config",
+            "awsmfa session list                        # what is cached, and until when",
+        ],
+        ["awsmfa session get"] =
+        [
+            "eval \"$(awsmfa session get --profile work)\"",
+            "awsmfa session get --token-code 123456 -o json",
+            "echo 123456 | awsmfa session get --token-code - -o dotenv >> \"$GITHUB_ENV\"",
+            "awsmfa session get --duration 12h --refresh",
+        ],
+        ["awsmfa session list"] = ["awsmfa session list", "awsmfa session list -o json"],
+        ["awsmfa session clear"] = ["awsmfa session clear", "awsmfa session clear --profile work"],
+    };
+
+    public static void Attach(RootCommand root)
+    {
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new ExamplesHelpAction((HelpAction)help.Action!);
+    }
+
+    private sealed class ExamplesHelpAction(HelpAction inner) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var result = inner.Invoke(parseResult);
+            if (Examples.TryGetValue(CommandPath(parseResult), out var lines))
+            {
+                var output = parseResult.InvocationConfiguration.Output;
+                output.WriteLine("Examples:");
+                foreach (var line in lines)
+                {
+                    output.WriteLine("  " + line);
+                }
+
+                output.WriteLine();
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The invoked command as typed, e.g. <c>awsmfa session get</c>.</summary>
+    public static string CommandPath(ParseResult parseResult)
+    {
+        var names = new Stack<string>();
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Push(result.Command is RootCommand ? "awsmfa" : result.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
+}

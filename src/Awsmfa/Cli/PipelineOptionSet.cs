@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Awsmfa.Credentials;
+
+namespace Awsmfa.Cli;
+
+/// <summary>The credential-pipeline options that session get, ec2 list, ec2 terminate and exec share.</summary>
+internal sealed class PipelineOptionSet
+{
+    public PipelineOptionSet(Func<IEnumerable<string>> profileNames)
+    {
+        Profile.Validators.Add(result => Check(result, InputRules.IsProfileName, InputRules.ProfileHint));
+        Profile.CompletionSources.Add(_ => profileNames());
+        SerialNumber.Validators.Add(result => Check(result, InputRules.IsMfaSerial, InputRules.SerialHint));
+        Region.Validators.Add(result => Check(result, InputRules.IsRegion, InputRules.RegionHint));
+        TokenCode.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && value != MfaCodePrompt.StdinMarker && !Credentials.TokenCode.TryNormalize(value, out _))
+            {
+                result.AddError($"--token-code is not a valid MFA code: {Credentials.TokenCode.FormatHint}, or - to read one line from stdin");
+            }
+        });
+    }
+
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "Profile with the IAM user's long-term keys [default: $AWS_PROFILE, else 'default'; AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when neither is set].",
+        HelpName = "NAME",
+    };
+
+    public Option<string?> SerialNumber { get; } = new("--serial-number")
+    {
+        Description = "ARN of the MFA device [default: $AWSMFA_SERIAL_NUMBER, else the profile's mfa_serial].",
+        HelpName = "ARN",
+    };
+
+    public Option<string?> TokenCode { get; } = new("--token-code", "-t")
+    {
+        Description = "The 6-digit MFA code, or - to read it from stdin [default: $AWSMFA_TOKEN_CODE, else asked on the terminal]. Only used when no cached session can serve.",
+        HelpName = "CODE",
+    };
+
+    public Option<int?> Duration { get; } = new("--duration", "-d")
+    {
+        Description = "Session length: seconds, or 15m, 1h, 36h; 900 to 129600 s [default: the profile's duration_seconds, else 1h].",
+        HelpName = "DURATION",
+        CustomParser = ParseDuration,
+    };
+
+    public Option<string?> Region { get; } = new("--region")
+    {
+        Description = "AWS region [default: $AWS_REGION, $AWS_DEFAULT_REGION, else the profile's region].",
+        HelpName = "REGION",
+    };
+
+    public Option<Uri?> EndpointUrl { get; } = new("--endpoint-url")
+    {
+        Description = "Send every AWS request to this URL (moto, LocalStack) [default: the SDK's AWS_ENDPOINT_URL / endpoint_url settings].",
+        HelpName = "URL",
+        CustomParser = ParseEndpoint,
+    };
+
+    public Option<bool> Refresh { get; } = new("--refresh")
+    {
+        Description = "Get a new session even if a cached one is still valid (asks for a code).",
+    };
+
+    public Option<bool> NoCache { get; } = new("--no-cache")
+    {
+        Description = "Neither read nor write the session cache.",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Profile, SerialNumber, TokenCode, Duration, Region, EndpointUrl, Refresh, NoCache })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public PipelineOptions Read(ParseResult result) => new(
+        result.GetValue(Profile),
+        result.GetValue(SerialNumber)?.Trim(),
+        result.GetValue(TokenCode),
+        result.GetValue(Duration),
+        result.GetValue(Region)?.Trim(),
+        result.GetValue(EndpointUrl),
+        result.GetValue(Refresh),
+        result.GetValue(NoCache));
+
+    private static void Check(OptionResult result, Func<string, bool> isValid, string hint)
+    {
+        var value = result.GetValueOrDefault<string?>();
+        if (value is not null && !isValid(value.Trim()))
+        {
+            result.AddError($"{result.Option.Name} is not valid: {hint}");
+        }
+    }
+
+    private static int? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+        if (DurationParser.TryParseSeconds(text, out var seconds) && DurationParser.IsValidSession(seconds))
+        {
+            return seconds;
+        }
+
+        result.AddError($"--duration must be {DurationParser.SessionRangeHint}, as seconds or 15m, 1h, 36h");
+        return null;
+    }
+
+    private static Uri? ParseEndpoint(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (InputRules.TryParseEndpoint(text.Trim(), out var endpoint))
+        {
+            return endpoint;
+        }
+
+        result.AddError("--endpoint-url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:5000");
+        return null;
+    }
+}

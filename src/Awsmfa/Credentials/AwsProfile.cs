@@ -1,0 +1,30 @@
+namespace Awsmfa.Credentials;
+
+/// <summary>What awsmfa needs to know of one profile in the shared config and credentials files.</summary>
+internal sealed record AwsProfile(
+    string Name,
+    string? AccessKeyId,
+    string? SecretAccessKey,
+    string? SessionToken,
+    string? MfaSerial,
+    string? Region,
+    string? CredentialProcess,
+    string? RoleArn)
+{
+    public override string ToString() => $"AwsProfile {{ Name = {Name}, AccessKeyId = {AccessKeyId} }}";
+}
+
+/// <summary>The shared config and credentials files (<c>~/.aws/config</c>, <c>~/.aws/credentials</c>).</summary>
+internal interface IProfileStore
+{
+    AwsProfile? Find(string name);
+
+    /// <summary>The profile's <c>duration_seconds</c> setting as written, or null.</summary>
+    string? FindDurationSeconds(string name);
+
+    /// <summary>The names of every profile, for completion.</summary>
+    IReadOnlyList<string> ListNames();
+
+    /// <summary>Where the files are, for messages.</summary>
+    string Describe();
+}

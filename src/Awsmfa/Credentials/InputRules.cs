@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+
+namespace Awsmfa.Credentials;
+
+/// <summary>Shape checks for values that reach AWS, so bad input fails before any network call.</summary>
+internal static partial class InputRules
+{
+    public const string SerialHint = "an MFA serial is the device's ARN, e.g. arn:aws:iam::123456789012:mfa/alice";
+    public const string RegionHint = "a region looks like us-east-1";
+    public const string ProfileHint = "a profile name is letters, digits and . _ - @ + (no spaces)";
+
+    // STS's own pattern for SerialNumber: [\w+=/:,.@-]*, 9 to 256 characters.
+    public static bool IsMfaSerial(string value) => SerialPattern().IsMatch(value);
+
+    public static bool IsRegion(string value) => RegionPattern().IsMatch(value);
+
+    public static bool IsProfileName(string value) => ProfilePattern().IsMatch(value);
+
+    public static bool TryParseEndpoint(string value, out Uri? endpoint)
+    {
+        endpoint = Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && uri.UserInfo.Length == 0
+            ? uri
+            : null;
+        return endpoint is not null;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_+=/:,.@-]{9,256}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SerialPattern();
+
+    [GeneratedRegex(@"^[a-z]{2}(-[a-z0-9]+){2,4}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegionPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.@+-]{1,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProfilePattern();
+}

@@ -1,0 +1,77 @@
+using Amazon.Runtime.CredentialManagement;
+using Awsmfa.Platform;
+
+namespace Awsmfa.Credentials;
+
+/// <summary>
+/// Reads profiles through the AWS SDK's own <see cref="SharedCredentialsFile"/>, which merges the
+/// credentials and config files and honours <c>AWS_SHARED_CREDENTIALS_FILE</c> and
+/// <c>AWS_CONFIG_FILE</c> exactly as other AWS tools do.
+/// </summary>
+internal sealed class SharedConfigProfileStore : IProfileStore
+{
+    private readonly IEnvironment _environment;
+    private readonly Lazy<SharedCredentialsFile> _file;
+
+    public SharedConfigProfileStore(IEnvironment environment, string? credentialsFilePath = null)
+    {
+        _environment = environment;
+        _file = new Lazy<SharedCredentialsFile>(() => credentialsFilePath is null
+            ? new SharedCredentialsFile()
+            : new SharedCredentialsFile(credentialsFilePath));
+    }
+
+    public AwsProfile? Find(string name)
+    {
+        if (!_file.Value.TryGetProfile(name, out var profile))
+        {
+            return null;
+        }
+
+        var options = profile.Options;
+        return new AwsProfile(
+            profile.Name,
+            NullIfEmpty(options.AccessKey),
+            NullIfEmpty(options.SecretKey),
+            NullIfEmpty(options.Token),
+            NullIfEmpty(options.MfaSerial),
+            profile.Region?.SystemName,
+            NullIfEmpty(options.CredentialProcess),
+            NullIfEmpty(options.RoleArn));
+    }
+
+    // The SDK keeps settings it does not model (duration_seconds among them) in an internal
+    // dictionary, so this one key is read from the files directly, config file first, as the
+    // AWS CLI does.
+    public string? FindDurationSeconds(string name)
+    {
+        foreach (var (path, section) in SectionsFor(name))
+        {
+            var value = IniFile.FindValue(path, section, "duration_seconds");
+            if (value is not null)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    public IReadOnlyList<string> ListNames() => _file.Value.ListProfileNames().Order(StringComparer.Ordinal).ToList();
+
+    public string Describe() => $"{CredentialsPath()} or {ConfigPath()}";
+
+    private IEnumerable<(string Path, string Section)> SectionsFor(string name)
+    {
+        yield return (ConfigPath(), name == "default" ? "default" : "profile " + name);
+        yield return (CredentialsPath(), name);
+    }
+
+    private string CredentialsPath() =>
+        _environment.Get("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(_environment.HomeDirectory, ".aws", "credentials");
+
+    private string ConfigPath() =>
+        _environment.Get("AWS_CONFIG_FILE") ?? Path.Combine(_environment.HomeDirectory, ".aws", "config");
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

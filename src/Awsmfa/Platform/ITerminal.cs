@@ -1,0 +1,18 @@
+namespace Awsmfa.Platform;
+
+/// <summary>
+/// The controlling terminal, reached directly rather than through stdin/stdout: a prompt must
+/// work when all three standard streams are redirected, as under <c>$(...)</c> or an SDK's
+/// <c>credential_process</c>.
+/// </summary>
+internal interface ITerminal
+{
+    /// <summary>True when there is a terminal to ask.</summary>
+    bool IsAvailable { get; }
+
+    /// <summary>Shows <paramref name="prompt"/> and reads one line; null at end of input.</summary>
+    Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken);
+
+    /// <summary>Writes a line on the terminal (for confirmations and their context).</summary>
+    void WriteLine(string text);
+}

@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+using Awsmfa;
+using Awsmfa.Aws;
+using Awsmfa.Cli;
+using Awsmfa.Credentials;
+using Awsmfa.Platform;
+
+// The composition root: real implementations of every seam, then the command line.
+using var terminal = new ControllingTerminal();
+var environment = new SystemEnvironment();
+var services = new AppServices(
+    environment,
+    new SharedConfigProfileStore(environment),
+    terminal,
+    Console.In,
+    TimeProvider.System,
+    new AwsClientFactory());
+
+using var interruption = new CancellationTokenSource();
+var signalExitCode = 0;
+void OnSignal(PosixSignalContext context, int exitCode)
+{
+    context.Cancel = true;
+    if (Interlocked.CompareExchange(ref signalExitCode, exitCode, 0) != 0)
+    {
+        return;
+    }
+
+    interruption.Cancel();
+    // Whatever is still running after a grace period (a blocked read, a slow socket) must not
+    // keep the user waiting: nothing half-written survives, since files are renamed into place.
+    _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => Environment.Exit(exitCode), TaskScheduler.Default);
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
+
+var exit = await new AwsmfaCli(services).InvokeAsync(args, Console.Out, Console.Error, interruption.Token);
+return signalExitCode != 0 ? signalExitCode : exit;

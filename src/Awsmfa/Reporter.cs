@@ -1,0 +1,30 @@
+namespace Awsmfa;
+
+/// <summary>Messages for people, on stderr: never data, never a secret.</summary>
+internal sealed class Reporter(TextWriter error, bool verbose, bool quiet = false)
+{
+    public TextWriter Error { get; } = error;
+
+    public bool IsVerbose { get; } = verbose;
+
+    /// <summary>Progress and status lines; <c>--quiet</c> drops them.</summary>
+    public void Info(string message)
+    {
+        if (!quiet)
+        {
+            Error.WriteLine("awsmfa: " + message);
+        }
+    }
+
+    /// <summary>Something the user should know even with <c>--quiet</c>.</summary>
+    public void Warn(string message) => Error.WriteLine("awsmfa: warning: " + message);
+
+    /// <summary>Detail for <c>--verbose</c>.</summary>
+    public void Detail(string message)
+    {
+        if (IsVerbose)
+        {
+            Error.WriteLine("awsmfa: [verbose] " + message);
+        }
+    }
+}
