@@ -21,17 +21,18 @@ internal sealed class CachedSessionSource(
         }
 
         var key = SessionCache.KeyFor(request.Profile, request.LongTerm.AccessKeyId, request.MfaSerial);
-        if (request.Cache == CacheMode.Normal && Usable(cache.Read(key)) is { } cached)
+        var seen = cache.Read(key);
+        if (request.Cache == CacheMode.Normal && Usable(seen) is { } cached)
         {
             return FromCache(cached, request);
         }
 
-        var started = clock.GetUtcNow();
         using var held = await cache.LockAsync(key, lockTimeout, cancellationToken).ConfigureAwait(false);
 
         // Another process may have fetched the session while this one waited for the lock; with
-        // --refresh only a session fetched after this run started will do.
-        if (Usable(cache.Read(key)) is { } fresh && (request.Cache == CacheMode.Normal || fresh.CreatedAt >= started))
+        // --refresh only a session other than the one this run set out to replace will do.
+        if (Usable(cache.Read(key)) is { } fresh
+            && (request.Cache == CacheMode.Normal || fresh.SessionToken != seen?.SessionToken))
         {
             reporter.Detail("another awsmfa process fetched this session meanwhile");
             return FromCache(fresh, request);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -138,7 +139,8 @@ internal sealed class SessionCache
         }
 
         var path = Path.Combine(Directory, key + ".lock");
-        var started = _clock.GetTimestamp();
+        // Waiting for a lock is wall-clock time whatever clock decides expiry.
+        var started = Stopwatch.GetTimestamp();
         var noticed = false;
         while (true)
         {
@@ -149,7 +151,7 @@ internal sealed class SessionCache
             }
             catch (IOException) when (File.Exists(path))
             {
-                var waited = _clock.GetElapsedTime(started);
+                var waited = Stopwatch.GetElapsedTime(started);
                 if (waited >= timeout)
                 {
                     throw new AwsmfaException(

@@ -1,0 +1,55 @@
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Cli;
+
+[TestFixture]
+public sealed class CommandLineTests
+{
+    [Test]
+    public async Task Version_prints_the_version()
+    {
+        using var host = new TestHost();
+
+        var result = await host.RunAsync("--version");
+
+        Assert.That(result.ExitCode, Is.Zero);
+        Assert.That(result.Stdout.Trim(), Does.Match(@"^\d+\.\d+\.\d+"));
+    }
+
+    [TestCase("--help", "session", "eval \"$(awsmfa session get)\"")]
+    [TestCase("session get --help", "--token-code", "--token-code - -o dotenv")]
+    [TestCase("session list --help", "--output", "awsmfa session list -o json")]
+    [TestCase("session clear --help", "--profile", "awsmfa session clear --profile work")]
+    public async Task Help_describes_options_and_shows_examples(string args, string option, string example)
+    {
+        using var host = new TestHost();
+
+        var result = await host.RunAsync(args.Split(' '));
+
+        Assert.That(result.ExitCode, Is.Zero);
+        Assert.That(result.Stdout, Does.Contain(option).And.Contain("Examples:").And.Contain(example));
+    }
+
+    [Test]
+    public async Task Unknown_option_is_exit_2_with_a_pointer_to_help()
+    {
+        using var host = new TestHost();
+
+        var result = await host.RunAsync("session", "get", "--bogus");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: Unrecognized command or argument '--bogus'.\nRun 'awsmfa session get --help' for usage.\n"));
+        Assert.That(result.Stdout, Is.Empty);
+    }
+
+    [Test]
+    public async Task Unknown_command_is_exit_2()
+    {
+        using var host = new TestHost();
+
+        var result = await host.RunAsync("sesion");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.StartWith("awsmfa: "));
+    }
+}

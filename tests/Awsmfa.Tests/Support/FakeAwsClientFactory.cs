@@ -1,0 +1,107 @@
+using Amazon.EC2;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using Awsmfa.Aws;
+using Awsmfa.Credentials;
+using Moq;
+
+namespace Awsmfa.Tests.Support;
+
+/// <summary>Hands out Moq'd AWS clients and records how they were asked for.</summary>
+internal sealed class FakeAwsClientFactory : IAwsClientFactory
+{
+    private int _stsCalls;
+
+    public FakeAwsClientFactory()
+    {
+        Sts.As<IDisposable>();
+        RespondWithNewSessions();
+    }
+
+    public Mock<IAmazonSecurityTokenService> Sts { get; } = new();
+
+    public Mock<IAmazonEC2> Ec2 { get; } = new();
+
+    public List<(LongTermCredentials Credentials, AwsTarget Target)> StsClients { get; } = [];
+
+    public List<(SessionCredentials Credentials, AwsTarget Target)> Ec2Clients { get; } = [];
+
+    public List<GetSessionTokenRequest> StsRequests { get; } = [];
+
+    public int StsCalls => Volatile.Read(ref _stsCalls);
+
+    /// <summary>How long STS takes to answer, to widen race windows.</summary>
+    public TimeSpan StsLatency { get; set; } = TimeSpan.Zero;
+
+    public DateTime NextExpiration { get; set; } = new(2026, 11, 28, 13, 0, 0, DateTimeKind.Utc);
+
+    public IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target)
+    {
+        lock (StsClients)
+        {
+            StsClients.Add((credentials, target));
+        }
+
+        return Sts.Object;
+    }
+
+    public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target)
+    {
+        Ec2Clients.Add((credentials, target));
+        return Ec2.Object;
+    }
+
+    /// <summary>Each call returns a distinct session; a code is accepted once, as STS does.</summary>
+    public void RespondWithNewSessions()
+    {
+        var usedCodes = new HashSet<string>();
+        Sts.Setup(s => s.GetSessionTokenAsync(It.IsAny<GetSessionTokenRequest>(), It.IsAny<CancellationToken>()))
+            .Returns(async (GetSessionTokenRequest request, CancellationToken token) =>
+            {
+                var n = Interlocked.Increment(ref _stsCalls);
+                lock (StsRequests)
+                {
+                    StsRequests.Add(request);
+                }
+
+                if (StsLatency > TimeSpan.Zero)
+                {
+                    await Task.Delay(StsLatency, token);
+                }
+
+                lock (usedCodes)
+                {
+                    if (!usedCodes.Add(request.TokenCode))
+                    {
+                        throw StsErrors.InvalidCode();
+                    }
+                }
+
+                return new GetSessionTokenResponse
+                {
+                    Credentials = new Amazon.SecurityToken.Model.Credentials
+                    {
+                        AccessKeyId = $"ASIASESSION{n:D9}",
+                        SecretAccessKey = $"session-secret-{n}",
+                        SessionToken = $"session-token-{n}",
+                        Expiration = NextExpiration,
+                    },
+                };
+            });
+    }
+
+    public void RespondWith(Exception error)
+    {
+        Sts.Setup(s => s.GetSessionTokenAsync(It.IsAny<GetSessionTokenRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((GetSessionTokenRequest request, CancellationToken _) =>
+            {
+                Interlocked.Increment(ref _stsCalls);
+                lock (StsRequests)
+                {
+                    StsRequests.Add(request);
+                }
+
+                return Task.FromException<GetSessionTokenResponse>(error);
+            });
+    }
+}

@@ -1,0 +1,30 @@
+using Awsmfa.Platform;
+
+namespace Awsmfa.Tests.Support;
+
+/// <summary>A terminal that answers prompts from a queue and records what was shown.</summary>
+internal sealed class FakeTerminal : ITerminal
+{
+    public bool IsAvailable { get; set; }
+
+    public Queue<string?> Answers { get; } = new();
+
+    public List<string> Shown { get; } = [];
+
+    public Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken)
+    {
+        Shown.Add(prompt);
+        return Task.FromResult(Answers.Count > 0 ? Answers.Dequeue() : null);
+    }
+
+    public void WriteLine(string text) => Shown.Add(text);
+
+    public void Answer(params string?[] answers)
+    {
+        IsAvailable = true;
+        foreach (var answer in answers)
+        {
+            Answers.Enqueue(answer);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Awsmfa.Cli;
+using Awsmfa.Credentials;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Awsmfa.Tests.Support;
+
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}--- stderr\n{Stderr}";
+}
+
+/// <summary>
+/// Runs the real command line in-process with fakes for every effect: a temp home with its own
+/// AWS files and cache, a fake clock, a fake terminal and Moq'd AWS clients.
+/// </summary>
+internal sealed class TestHost : IDisposable
+{
+    public const string AccessKeyId = "AKIAIOSFODNN7EXAMPLE";
+    public const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYLONGTERMSECRET";
+    public const string Serial = "arn:aws:iam::123456789012:mfa/alice";
+
+    private readonly TempDirectory _home = new();
+
+    public TestHost()
+    {
+        Directory.CreateDirectory(AwsFolder);
+        Environment = new FakeEnvironment(_home.Path);
+        Environment["AWS_SHARED_CREDENTIALS_FILE"] = CredentialsFile;
+        Environment["AWS_CONFIG_FILE"] = ConfigFile;
+        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        Aws.NextExpiration = Clock.GetUtcNow().UtcDateTime.AddHours(1);
+    }
+
+    public FakeEnvironment Environment { get; }
+
+    public FakeTerminal Terminal { get; } = new();
+
+    public FakeTimeProvider Clock { get; }
+
+    public FakeAwsClientFactory Aws { get; } = new();
+
+    public string Stdin { get; set; } = string.Empty;
+
+    public string Home => _home.Path;
+
+    public string AwsFolder => Path.Combine(_home.Path, ".aws");
+
+    // The SDK reads the config file beside the credentials file unless AWS_CONFIG_FILE is set in
+    // the real process environment, so both live in one folder here.
+    public string CredentialsFile => Path.Combine(AwsFolder, "credentials");
+
+    public string ConfigFile => Path.Combine(AwsFolder, "config");
+
+    public string CacheFolder => Path.Combine(_home.Path, ".aws", "awsmfa", "cache");
+
+    /// <summary>A <c>base</c> profile with long-term keys and an MFA device, the common case.</summary>
+    public TestHost WithBaseProfile(string extra = "")
+    {
+        WriteCredentials($"""
+            [base]
+            aws_access_key_id = {AccessKeyId}
+            aws_secret_access_key = {SecretAccessKey}
+            mfa_serial = {Serial}
+            {extra}
+            """);
+        return this;
+    }
+
+    public void WriteCredentials(string ini) => File.WriteAllText(CredentialsFile, ini);
+
+    public void WriteConfig(string ini) => File.WriteAllText(ConfigFile, ini);
+
+    public AppServices Services() => new(
+        Environment,
+        new SharedConfigProfileStore(Environment, CredentialsFile),
+        Terminal,
+        new StringReader(Stdin),
+        Clock,
+        Aws);
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await new AwsmfaCli(Services()).InvokeAsync(args, stdout, stderr);
+        return new CliResult(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    public IEnumerable<string> CacheFiles() =>
+        Directory.Exists(CacheFolder) ? Directory.GetFiles(CacheFolder) : [];
+
+    public void Dispose() => _home.Dispose();
+}
