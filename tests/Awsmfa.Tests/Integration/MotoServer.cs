@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Awsmfa.Tests.Integration;
+
+/// <summary>
+/// A real <c>moto_server</c> (a local AWS emulator) on a free loopback port, recording every
+/// request so tests can count what reached it. Where moto is not installed, the test is skipped
+/// with the reason.
+/// </summary>
+internal sealed class MotoServer : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly Process _process;
+    private readonly string _recording;
+
+    private MotoServer(Process process, Uri endpoint, string recording)
+    {
+        _process = process;
+        Endpoint = endpoint;
+        _recording = recording;
+    }
+
+    public Uri Endpoint { get; }
+
+    public string Url => Endpoint.AbsoluteUri.TrimEnd('/');
+
+    public static MotoServer StartOrIgnore()
+    {
+        var executable = FindOnPath("moto_server");
+        if (executable is null)
+        {
+            Assert.Ignore("moto_server is not installed (pip install 'moto[server]'); integration tests skipped");
+        }
+
+        var port = FreePort();
+        var recording = Path.Combine(Path.GetTempPath(), $"awsmfa-moto-{port}-{Guid.NewGuid():N}.jsonl");
+        var start = new ProcessStartInfo(executable!, ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["MOTO_ENABLE_RECORDING"] = "true";
+        start.Environment["MOTO_RECORDER_FILEPATH"] = recording;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}"), recording);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"moto_server exited with {process.ExitCode} on start");
+            }
+
+            try
+            {
+                using var response = Http.GetAsync($"{server.Url}/moto-api/").GetAwaiter().GetResult();
+                if (response.IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Thread.Sleep(100);
+        }
+
+        server.Dispose();
+        Assert.Fail("moto_server did not answer within 60 s");
+        return null!;
+    }
+
+    /// <summary>Forgets every resource and every recorded request.</summary>
+    public void Reset()
+    {
+        using var reset = Http.PostAsync($"{Url}/moto-api/reset", null).GetAwaiter().GetResult();
+        using var clear = Http.PostAsync($"{Url}/moto-api/recorder/reset-recording", null).GetAwaiter().GetResult();
+    }
+
+    /// <summary>How many recorded requests called <paramref name="action"/> (query or JSON protocol).</summary>
+    public int CountCalls(string action)
+    {
+        if (!File.Exists(_recording))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var line in File.ReadAllLines(_recording))
+        {
+            using var entry = JsonDocument.Parse(line);
+            var root = entry.RootElement;
+            var body = root.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() ?? "" : "";
+            if (root.TryGetProperty("body_encoded", out var encoded) && encoded.ValueKind == JsonValueKind.True)
+            {
+                body = Encoding.UTF8.GetString(Convert.FromBase64String(body));
+            }
+
+            var target = root.GetProperty("headers").TryGetProperty("X-Amz-Target", out var t) ? t.GetString() ?? "" : "";
+            var url = root.GetProperty("url").GetString() ?? "";
+            if (body.Contains("Action=" + action, StringComparison.Ordinal)
+                || target.EndsWith("." + action, StringComparison.Ordinal)
+                || url.Contains("Action=" + action, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+        File.Delete(_recording);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    internal static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, name))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Integration;
+
+/// <summary>
+/// Runs the built awsmfa as its own process, as users and SDKs do: a clean environment with a
+/// temp home, no controlling terminal (setsid), stdin given or closed.
+/// </summary>
+internal sealed class ToolProcess : IDisposable
+{
+    public const string AccessKeyId = "AKIAIOSFODNN7EXAMPLE";
+    public const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG/INTEGRATIONSECRET";
+    public const string Serial = "arn:aws:iam::123456789012:mfa/alice";
+
+    private readonly TempDirectory _home = new();
+
+    public ToolProcess()
+    {
+        Directory.CreateDirectory(AwsFolder);
+        File.WriteAllText(Path.Combine(AwsFolder, "credentials"), $"""
+            [base]
+            aws_access_key_id = {AccessKeyId}
+            aws_secret_access_key = {SecretAccessKey}
+            mfa_serial = {Serial}
+            """);
+        File.WriteAllText(Path.Combine(AwsFolder, "config"), """
+            [profile base]
+            region = us-east-1
+            """);
+        Environment["HOME"] = _home.Path;
+        Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(AwsFolder, "credentials");
+        Environment["AWS_CONFIG_FILE"] = Path.Combine(AwsFolder, "config");
+        Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+    }
+
+    /// <summary>Variables set for the child, on top of PATH and the .NET host's own.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    public string Home => _home.Path;
+
+    public string AwsFolder => Path.Combine(_home.Path, ".aws");
+
+    public string CacheFolder => Path.Combine(_home.Path, ".aws", "awsmfa", "cache");
+
+    public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "awsmfa.dll");
+
+    public async Task<CliResult> RunAsync(string? stdin, params string[] args) => await RunAsync(stdin, TimeSpan.FromSeconds(60), args);
+
+    public async Task<CliResult> RunAsync(string? stdin, TimeSpan timeout, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"awsmfa {string.Join(' ', args)} did not finish within {timeout}");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        var dotnet = System.Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var setsid = MotoServer.FindOnPath("setsid");
+        var start = setsid is not null
+            ? new ProcessStartInfo(setsid, ["-w", dotnet, ToolPath, .. args])
+            : new ProcessStartInfo(dotnet, [ToolPath, .. args]);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
+    public void Dispose() => _home.Dispose();
+}
