@@ -35,5 +35,24 @@ void OnSignal(PosixSignalContext context, int exitCode)
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
 
-var exit = await new AwsmfaCli(services).InvokeAsync(args, Console.Out, Console.Error, interruption.Token);
+// stdout is buffered (Console.Out flushes on every write, which costs a system call per line of
+// a long listing); commands flush where streaming matters, and everything is flushed at exit.
+var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+int exit;
+try
+{
+    exit = await new AwsmfaCli(services).InvokeAsync(args, stdout, Console.Error, interruption.Token);
+}
+finally
+{
+    try
+    {
+        stdout.Flush();
+    }
+    catch (IOException)
+    {
+        // The reader went away (awsmfa ... | head): nothing more to say to it.
+    }
+}
+
 return signalExitCode != 0 ? signalExitCode : exit;

@@ -31,11 +31,6 @@ internal sealed class AwsClientFactory : IAwsClientFactory
 
     public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target)
     {
-        if (target.Region is null)
-        {
-            throw AwsmfaException.Usage("no region: pass --region, set AWS_REGION, or add region = ... to the profile in ~/.aws/config");
-        }
-
         var config = new AmazonEC2Config();
         Configure(config, target);
         return new AmazonEC2Client(

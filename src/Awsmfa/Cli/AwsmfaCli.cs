@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Awsmfa.Aws;
+using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Session;
 
 namespace Awsmfa.Cli;
@@ -19,6 +20,7 @@ internal sealed class AwsmfaCli
             "shells, scripts, SDKs (credential_process) and EC2 work.");
         _root.Options.Add(CommonOptions.Verbose);
         _root.Subcommands.Add(SessionCommands.Create(services));
+        _root.Subcommands.Add(Ec2Commands.Create(services));
         HelpExamples.Attach(_root);
     }
 

@@ -76,7 +76,10 @@ internal sealed class TestHost : IDisposable
         Terminal,
         new StringReader(Stdin),
         Clock,
-        Aws);
+        Aws)
+    {
+        PollInterval = TimeSpan.FromMilliseconds(5),
+    };
 
     public async Task<CliResult> RunAsync(params string[] args)
     {

@@ -1,0 +1,167 @@
+using System.Net;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Moq;
+
+namespace Awsmfa.Tests.Support;
+
+/// <summary>
+/// A Moq'd EC2 that behaves like the real one where awsmfa depends on it: filters, pages by
+/// MaxResults/NextToken, refuses a whole TerminateInstances call when one instance is protected,
+/// answers DryRun with DryRunOperation, moves shutting-down instances to terminated on the next look.
+/// </summary>
+internal sealed class FakeFleet
+{
+    private readonly List<FakeInstance> _instances = [];
+
+    public FakeFleet(Mock<IAmazonEC2> ec2)
+    {
+        ec2.As<IDisposable>();
+        ec2.Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((DescribeInstancesRequest request, CancellationToken _) => Task.FromResult(Describe(request)));
+        ec2.Setup(e => e.TerminateInstancesAsync(It.IsAny<TerminateInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((TerminateInstancesRequest request, CancellationToken _) => Terminate(request));
+    }
+
+    public List<DescribeInstancesRequest> DescribeRequests { get; } = [];
+
+    /// <summary>NextToken of each describe as it was sent (awsmfa reuses the request object between pages).</summary>
+    public List<string?> DescribeTokens { get; } = [];
+
+    public List<TerminateInstancesRequest> TerminateRequests { get; } = [];
+
+    /// <summary>When set, TerminateInstances (dry run or not) fails with UnauthorizedOperation, as under an MFA-only policy.</summary>
+    public bool Unauthorized { get; set; }
+
+    /// <summary>How many describes an instance stays shutting-down before it is terminated.</summary>
+    public int ShutdownLooks { get; set; } = 1;
+
+    public FakeInstance Add(string id, string state = "running", string? name = null, bool protectedFromTermination = false)
+    {
+        var instance = new FakeInstance(id, state, name, protectedFromTermination);
+        _instances.Add(instance);
+        return instance;
+    }
+
+    public string StateOf(string id) => _instances.Single(i => i.Id == id).State;
+
+    private DescribeInstancesResponse Describe(DescribeInstancesRequest request)
+    {
+        DescribeRequests.Add(request);
+        DescribeTokens.Add(request.NextToken);
+        var selected = _instances.Where(i => Matches(i, request)).ToList();
+        foreach (var instance in selected.Where(i => i.State == "shutting-down"))
+        {
+            if (--instance.LooksLeft <= 0)
+            {
+                instance.State = "terminated";
+            }
+        }
+
+        var start = request.NextToken is { } token ? int.Parse(token, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var size = request.MaxResults ?? int.MaxValue;
+        var page = selected.Skip(start).Take(size).ToList();
+        var next = start + page.Count < selected.Count ? (start + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+
+        // EC2 groups instances in reservations; two per reservation exercises the nesting.
+        return new DescribeInstancesResponse
+        {
+            Reservations = page.Chunk(2).Select(chunk => new Reservation { Instances = chunk.Select(ToInstance).ToList() }).ToList(),
+            NextToken = next,
+        };
+    }
+
+    private static bool Matches(FakeInstance instance, DescribeInstancesRequest request)
+    {
+        if (request.InstanceIds is { Count: > 0 } ids && !ids.Contains(instance.Id))
+        {
+            return false;
+        }
+
+        foreach (var filter in request.Filters ?? [])
+        {
+            var ok = filter.Name switch
+            {
+                "instance-id" => filter.Values.Contains(instance.Id),
+                "instance-state-name" => filter.Values.Contains(instance.State),
+                "tag:Name" => instance.Name is not null && filter.Values.Contains(instance.Name),
+                _ => true,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Task<TerminateInstancesResponse> Terminate(TerminateInstancesRequest request)
+    {
+        TerminateRequests.Add(request);
+        if (Unauthorized)
+        {
+            return Task.FromException<TerminateInstancesResponse>(Error("UnauthorizedOperation", "You are not authorized to perform this operation.", HttpStatusCode.Forbidden));
+        }
+
+        if (request.DryRun == true)
+        {
+            return Task.FromException<TerminateInstancesResponse>(Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", HttpStatusCode.PreconditionFailed));
+        }
+
+        var targets = _instances.Where(i => request.InstanceIds.Contains(i.Id)).ToList();
+        if (targets.FirstOrDefault(i => i.Protected) is { } guarded)
+        {
+            return Task.FromException<TerminateInstancesResponse>(Error(
+                "OperationNotPermitted", $"The instance '{guarded.Id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", HttpStatusCode.BadRequest));
+        }
+
+        var changes = new List<InstanceStateChange>();
+        foreach (var instance in targets)
+        {
+            var previous = instance.State;
+            if (instance.State != "terminated")
+            {
+                instance.State = "shutting-down";
+                instance.LooksLeft = ShutdownLooks;
+            }
+
+            changes.Add(new InstanceStateChange
+            {
+                InstanceId = instance.Id,
+                PreviousState = new InstanceState { Name = previous },
+                CurrentState = new InstanceState { Name = instance.State },
+            });
+        }
+
+        return Task.FromResult(new TerminateInstancesResponse { TerminatingInstances = changes });
+    }
+
+    private static Instance ToInstance(FakeInstance fake) => new()
+    {
+        InstanceId = fake.Id,
+        State = new InstanceState { Name = fake.State },
+        InstanceType = "t3.micro",
+        Placement = new Placement { AvailabilityZone = "us-east-1a" },
+        PrivateIpAddress = "10.0.0.1",
+        PublicIpAddress = fake.State == "running" ? "54.0.0.1" : null,
+        LaunchTime = new DateTime(2026, 11, 1, 8, 30, 0, DateTimeKind.Utc),
+        Tags = fake.Name is null ? null : [new Tag { Key = "Name", Value = fake.Name }, new Tag { Key = "env", Value = "ci" }],
+    };
+
+    public static AmazonEC2Exception Error(string code, string message, HttpStatusCode status) =>
+        new(message, Amazon.Runtime.ErrorType.Sender, code, "req-ec2", status);
+}
+
+internal sealed class FakeInstance(string id, string state, string? name, bool protectedFromTermination)
+{
+    public string Id { get; } = id;
+
+    public string State { get; set; } = state;
+
+    public string? Name { get; } = name;
+
+    public bool Protected { get; } = protectedFromTermination;
+
+    public int LooksLeft { get; set; }
+}
