@@ -10,15 +10,10 @@ public sealed class SessionIntegrationTests
     private MotoServer _moto = null!;
     private ToolProcess _tool = null!;
 
-    [OneTimeSetUp]
-    public void StartMoto() => _moto = MotoServer.StartOrIgnore();
-
-    [OneTimeTearDown]
-    public void StopMoto() => _moto?.Dispose();
-
     [SetUp]
     public void SetUp()
     {
+        _moto = MotoFixture.Server;
         _moto.Reset();
         _tool = new ToolProcess();
     }

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Integration;
+
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class Ec2IntegrationTests
+{
+    private MotoServer _moto = null!;
+    private ToolProcess _tool = null!;
+    private AmazonEC2Client _admin = null!;
+    private string? _imageId;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _moto = MotoFixture.Server;
+        _moto.Reset();
+        _tool = new ToolProcess();
+        _admin = new AmazonEC2Client(
+            new BasicAWSCredentials("AKIAADMIN0000000000", "admin-secret"),
+            new AmazonEC2Config { ServiceURL = _moto.Url, AuthenticationRegion = "us-east-1" });
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _tool.Dispose();
+        _admin.Dispose();
+    }
+
+    private async Task<List<string>> LaunchAsync(int count, string name)
+    {
+        _imageId ??= (await _admin.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] })).Images[0].ImageId;
+        var response = await _admin.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = _imageId,
+            MinCount = count,
+            MaxCount = count,
+            InstanceType = InstanceType.T3Micro,
+            TagSpecifications =
+            [
+                new TagSpecification
+                {
+                    ResourceType = ResourceType.Instance,
+                    Tags = [new Tag { Key = "Name", Value = name }, new Tag { Key = "env", Value = "ci" }],
+                },
+            ],
+        });
+        return response.Reservation.Instances.Select(i => i.InstanceId).ToList();
+    }
+
+    private Task<CliResult> RunAsync(string? stdin, params string[] args) =>
+        _tool.RunAsync(stdin, [.. args, "--profile", "base", "--endpoint-url", _moto.Url, "--region", "us-east-1", "-t", "123456"]);
+
+    private async Task<string> StateAsync(string id)
+    {
+        var response = await _admin.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [id] });
+        return response.Reservations.Single().Instances.Single().State.Name.Value;
+    }
+
+    [Test]
+    public async Task Lists_across_several_pages()
+    {
+        // moto pages by reservation (as EC2 may): 11 launches of 2 make 11 reservations.
+        var launched = new List<string>();
+        for (var i = 0; i < 11; i++)
+        {
+            launched.AddRange(await LaunchAsync(2, "web"));
+        }
+
+        var result = await RunAsync(null, "ec2", "list", "--page-size", "5", "-o", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var ids = json.RootElement.EnumerateArray().Select(e => e.GetProperty("InstanceId").GetString()).ToList();
+        Assert.That(ids, Is.EquivalentTo(launched));
+        Assert.That(json.RootElement[0].GetProperty("Tags").GetProperty("env").GetString(), Is.EqualTo("ci"));
+        Assert.That(_moto.CountCalls("DescribeInstances"), Is.EqualTo(3), "pages of 5, 5 and 1 reservations");
+        Assert.That(result.Stderr, Does.Contain("22 instances: 22 running"));
+    }
+
+    [Test]
+    public async Task Filters_by_tag_and_state_on_the_server()
+    {
+        await LaunchAsync(2, "web");
+        var db = await LaunchAsync(1, "db");
+        await _admin.StopInstancesAsync(new StopInstancesRequest { InstanceIds = db });
+
+        var web = await RunAsync(null, "ec2", "list", "--tag", "Name=web", "-o", "ids");
+        var stopped = await RunAsync(null, "ec2", "list", "--state", "stopped", "-o", "text");
+
+        Assert.That(web.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(2));
+        Assert.That(stopped.Stdout, Does.StartWith(db[0] + "\tdb\tstopped\t"));
+    }
+
+    [Test]
+    public async Task Dry_run_asks_ec2_and_terminates_nothing()
+    {
+        var ids = await LaunchAsync(1, "web");
+
+        var result = await RunAsync(null, "ec2", "terminate", ids[0], "--dry-run");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("dry run: EC2 would terminate 1 instance"));
+        Assert.That(await StateAsync(ids[0]), Is.EqualTo("running"));
+    }
+
+    [Test]
+    public async Task Terminates_for_real_piped_from_list_and_waits()
+    {
+        var ids = await LaunchAsync(2, "ci-runner");
+        var listed = await RunAsync(null, "ec2", "list", "-o", "ids", "--tag", "Name=ci-runner");
+
+        var result = await RunAsync(listed.Stdout, "ec2", "terminate", "-", "--yes", "--wait", "--timeout", "60s");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EquivalentTo(ids.Select(id => $"{id} running -> shutting-down")));
+        foreach (var id in ids)
+        {
+            Assert.That(await StateAsync(id), Is.EqualTo("terminated"));
+        }
+    }
+
+    [Test]
+    public async Task Termination_protection_spares_one_and_terminates_the_rest_with_exit_4()
+    {
+        var ids = await LaunchAsync(3, "web");
+        await _admin.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = ids[1], DisableApiTermination = true });
+
+        var result = await RunAsync(null, ["ec2", "terminate", .. ids, "--yes"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(4), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"{ids[1]} was not terminated: termination protection is on"));
+        Assert.That(await StateAsync(ids[1]), Is.EqualTo("running"));
+        Assert.That(await StateAsync(ids[0]), Is.Not.EqualTo("running"));
+        Assert.That(await StateAsync(ids[2]), Is.Not.EqualTo("running"));
+    }
+
+    [Test]
+    public async Task Unknown_instance_terminates_none()
+    {
+        var ids = await LaunchAsync(1, "web");
+
+        var result = await RunAsync(null, "ec2", "terminate", ids[0], "i-0123456789abcdef0", "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("no such instance: i-0123456789abcdef0"));
+        Assert.That(await StateAsync(ids[0]), Is.EqualTo("running"));
+    }
+}
