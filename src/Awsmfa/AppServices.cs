@@ -30,6 +30,9 @@ internal sealed class AppServices(
 
     public IAwsClientFactory AwsClients { get; } = awsClients;
 
+    /// <summary>Starts the program of <c>awsmfa exec</c>.</summary>
+    public IChildProcessRunner Processes { get; init; } = new ChildProcessRunner();
+
     /// <summary>How often <c>ec2 terminate --wait</c> asks EC2 for the instances' states.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 

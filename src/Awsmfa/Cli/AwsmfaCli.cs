@@ -21,6 +21,8 @@ internal sealed class AwsmfaCli
         _root.Options.Add(CommonOptions.Verbose);
         _root.Subcommands.Add(SessionCommands.Create(services));
         _root.Subcommands.Add(Ec2Commands.Create(services));
+        _root.Subcommands.Add(ExecCommand.Create(services));
+        _root.Subcommands.Add(CompletionCommand.Create());
         HelpExamples.Attach(_root);
     }
 

@@ -22,6 +22,30 @@ internal static class HelpExamples
             "echo 123456 | awsmfa session get --token-code - -o dotenv >> \"$GITHUB_ENV\"",
             "awsmfa session get --duration 12h --refresh",
         ],
+        ["awsmfa ec2 list"] =
+        [
+            "awsmfa ec2 list",
+            "awsmfa ec2 list --state running --tag env=ci -o text",
+            "awsmfa ec2 list --filter Name=instance-type,Values=t3.micro,t3.small -o json",
+        ],
+        ["awsmfa ec2 terminate"] =
+        [
+            "awsmfa ec2 terminate i-0123456789abcdef0",
+            "awsmfa ec2 terminate i-0123456789abcdef0 --dry-run",
+            "awsmfa ec2 list -o ids --tag env=ci | awsmfa ec2 terminate - --yes --wait",
+        ],
+        ["awsmfa exec"] =
+        [
+            "awsmfa exec -- aws s3 ls",
+            "awsmfa exec --profile work -- terraform apply",
+        ],
+        ["awsmfa completion"] =
+        [
+            "eval \"$(awsmfa completion bash)\"          # in ~/.bashrc",
+            "eval \"$(awsmfa completion zsh)\"           # in ~/.zshrc, after compinit",
+            "awsmfa completion fish > ~/.config/fish/completions/awsmfa.fish",
+            "awsmfa completion powershell | Out-String | Invoke-Expression",
+        ],
         ["awsmfa session list"] = ["awsmfa session list", "awsmfa session list -o json"],
         ["awsmfa session clear"] = ["awsmfa session clear", "awsmfa session clear --profile work"],
     };

@@ -1,51 +1,58 @@
 namespace Awsmfa.Credentials;
 
-/// <summary>The one INI lookup the SDK does not expose publicly: a single key of a single section.</summary>
+/// <summary>
+/// The two INI reads the SDK does not expose publicly: one key of one section, and the section
+/// names (the SDK's own listing leaves out profiles whose set of keys it cannot type, such as
+/// keys plus mfa_serial).
+/// </summary>
 internal static class IniFile
 {
     public static string? FindValue(string path, string section, string key)
     {
-        IEnumerable<string> lines;
-        try
+        string? inSection = null;
+        foreach (var line in Lines(path))
         {
-            if (!File.Exists(path))
+            if (SectionName(line) is { } name)
             {
-                return null;
-            }
-
-            lines = File.ReadLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        var inSection = false;
-        foreach (var raw in lines)
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] is '#' or ';')
-            {
-                continue;
-            }
-
-            if (line[0] == '[')
-            {
-                var end = line.IndexOf(']', StringComparison.Ordinal);
-                inSection = end > 0 && string.Equals(
-                    string.Join(' ', line[1..end].Split(' ', StringSplitOptions.RemoveEmptyEntries)),
-                    section,
-                    StringComparison.Ordinal);
+                inSection = name;
                 continue;
             }
 
             var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (inSection && equals > 0 && string.Equals(line[..equals].Trim(), key, StringComparison.OrdinalIgnoreCase))
+            if (inSection == section && equals > 0 && string.Equals(line[..equals].Trim(), key, StringComparison.OrdinalIgnoreCase))
             {
                 return line[(equals + 1)..].Trim();
             }
         }
 
         return null;
+    }
+
+    public static IEnumerable<string> SectionNames(string path) => Lines(path).Select(SectionName).OfType<string>();
+
+    private static string? SectionName(string line)
+    {
+        if (line[0] != '[')
+        {
+            return null;
+        }
+
+        var end = line.IndexOf(']', StringComparison.Ordinal);
+        return end > 0 ? string.Join(' ', line[1..end].Split(' ', StringSplitOptions.RemoveEmptyEntries)) : null;
+    }
+
+    private static IEnumerable<string> Lines(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.Exists(path) ? File.ReadAllLines(path) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            lines = [];
+        }
+
+        return lines.Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] is not ('#' or ';'));
     }
 }

@@ -57,7 +57,13 @@ internal sealed class SharedConfigProfileStore : IProfileStore
         return null;
     }
 
-    public IReadOnlyList<string> ListNames() => _file.Value.ListProfileNames().Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> ListNames() =>
+        IniFile.SectionNames(CredentialsPath())
+            .Concat(IniFile.SectionNames(ConfigPath()).Select(s => s.StartsWith("profile ", StringComparison.Ordinal) ? s["profile ".Length..] : s))
+            .Where(name => name != "sso-session" && !name.StartsWith("sso-session ", StringComparison.Ordinal) && !name.StartsWith("services ", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     public string Describe() => $"{CredentialsPath()} or {ConfigPath()}";
 

@@ -8,6 +8,9 @@ internal interface IEnvironment
 
     /// <summary>The user's home folder.</summary>
     string HomeDirectory { get; }
+
+    /// <summary>Every variable, for a child process's environment.</summary>
+    IEnumerable<KeyValuePair<string, string>> GetAll();
 }
 
 internal sealed class SystemEnvironment : IEnvironment
@@ -19,4 +22,12 @@ internal sealed class SystemEnvironment : IEnvironment
     }
 
     public string HomeDirectory => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    public IEnumerable<KeyValuePair<string, string>> GetAll()
+    {
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            yield return new((string)entry.Key, (string?)entry.Value ?? string.Empty);
+        }
+    }
 }

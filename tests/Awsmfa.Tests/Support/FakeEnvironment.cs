@@ -23,5 +23,7 @@ internal sealed class FakeEnvironment(string home) : IEnvironment
         }
     }
 
+    public IEnumerable<KeyValuePair<string, string>> GetAll() => Variables;
+
     public string? Get(string name) => Variables.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 }

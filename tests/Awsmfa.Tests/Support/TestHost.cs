@@ -41,6 +41,8 @@ internal sealed class TestHost : IDisposable
 
     public string Stdin { get; set; } = string.Empty;
 
+    public Awsmfa.Platform.IChildProcessRunner Processes { get; set; } = new Awsmfa.Platform.ChildProcessRunner();
+
     public string Home => _home.Path;
 
     public string AwsFolder => Path.Combine(_home.Path, ".aws");
@@ -79,6 +81,7 @@ internal sealed class TestHost : IDisposable
         Aws)
     {
         PollInterval = TimeSpan.FromMilliseconds(5),
+        Processes = Processes,
     };
 
     public async Task<CliResult> RunAsync(params string[] args)

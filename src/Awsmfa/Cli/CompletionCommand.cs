@@ -1,0 +1,69 @@
+using System.CommandLine;
+
+namespace Awsmfa.Cli;
+
+/// <summary>
+/// <c>awsmfa completion SHELL</c>: prints a script that asks awsmfa itself for completions through
+/// System.CommandLine's <c>[suggest:POSITION]</c> directive, so commands, options, formats, EC2
+/// states and profile names complete from the same definitions the parser uses.
+/// </summary>
+internal static class CompletionCommand
+{
+    private static readonly Dictionary<string, string> Scripts = new(StringComparer.Ordinal)
+    {
+        ["bash"] = """
+            # awsmfa completion for bash: eval "$(awsmfa completion bash)" in ~/.bashrc
+            _awsmfa_complete() {
+                local IFS=$'\n'
+                local candidates
+                candidates=$(awsmfa "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null)
+                COMPREPLY=($(compgen -W "${candidates}" -- "${COMP_WORDS[COMP_CWORD]}"))
+            }
+            complete -o default -F _awsmfa_complete awsmfa
+            """,
+        ["zsh"] = """
+            # awsmfa completion for zsh: eval "$(awsmfa completion zsh)" in ~/.zshrc (after compinit)
+            _awsmfa() {
+                local -a candidates
+                candidates=(${(f)"$(awsmfa "[suggest:${CURSOR}]" "${BUFFER}" 2>/dev/null)"})
+                compadd -- $candidates
+            }
+            compdef _awsmfa awsmfa
+            """,
+        ["fish"] = """
+            # awsmfa completion for fish: awsmfa completion fish > ~/.config/fish/completions/awsmfa.fish
+            function __awsmfa_complete
+                set -l line (commandline -cp)
+                awsmfa "[suggest:"(string length -- "$line")"]" "$line" 2>/dev/null
+            end
+            complete -c awsmfa -f -a '(__awsmfa_complete)'
+            """,
+        ["powershell"] = """
+            # awsmfa completion for PowerShell: awsmfa completion powershell | Out-String | Invoke-Expression (in $PROFILE)
+            Register-ArgumentCompleter -Native -CommandName awsmfa -ScriptBlock {
+                param($wordToComplete, $commandAst, $cursorPosition)
+                $line = $commandAst.ToString()
+                $position = $cursorPosition - $commandAst.Extent.StartOffset
+                awsmfa "[suggest:$position]" "$line" 2>$null | ForEach-Object {
+                    [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
+                }
+            }
+            """,
+    };
+
+    public static Command Create()
+    {
+        var shell = new Argument<string>("SHELL") { Description = "bash, zsh, fish or powershell." };
+        shell.AcceptOnlyFromAmong([.. Scripts.Keys]);
+        var command = new Command("completion", "Print the tab-completion script for a shell (commands, options, output formats, EC2 states, profile names).");
+        command.Arguments.Add(shell);
+        command.SetAction(parseResult =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            output.Write(Scripts[parseResult.GetValue(shell)!].ReplaceLineEndings("\n"));
+            output.Write('\n');
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

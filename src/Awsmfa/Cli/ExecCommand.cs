@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Awsmfa.Cli.Session;
+using Awsmfa.Credentials;
+using Awsmfa.Platform;
+
+namespace Awsmfa.Cli;
+
+/// <summary><c>awsmfa exec -- COMMAND [ARGS...]</c>: runs a command with the MFA session in its environment.</summary>
+internal static class ExecCommand
+{
+    public const string SessionMarker = "AWSMFA_SESSION";
+
+    // Anything that could make the child's SDK pick other credentials than the session's.
+    private static readonly string[] Removed =
+    [
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+    ];
+
+    public static Command Create(AppServices services)
+    {
+        var pipeline = new PipelineOptionSet(services.Profiles.ListNames);
+        var allowNested = new Option<bool>("--allow-nested")
+        {
+            Description = "Run even inside another awsmfa exec (where AWSMFA_SESSION is set).",
+        };
+        var quiet = CommonOptions.Quiet();
+        var commandLine = new Argument<string[]>("COMMAND")
+        {
+            Description = "The program and its arguments; put them after -- so their options are not read as awsmfa's.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command(
+            "exec",
+            "Run a command with the MFA session in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION); its exit code is awsmfa's.");
+        pipeline.AddTo(command);
+        command.Options.Add(allowNested);
+        command.Options.Add(quiet);
+        command.Arguments.Add(commandLine);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var run = new CommandRun(parseResult, quiet);
+            if (services.Environment.Get(SessionMarker) is { } outer && !parseResult.GetValue(allowNested))
+            {
+                throw AwsmfaException.Usage(
+                    $"already inside awsmfa exec (session of profile '{outer}'); pass --allow-nested to run another one inside it");
+            }
+
+            var argv = parseResult.GetValue(commandLine)!;
+            var session = await services.CreatePipeline(run.Reporter)
+                .GetSessionAsync(pipeline.Read(parseResult), cancellationToken).ConfigureAwait(false);
+            run.Reporter.Info($"running {argv[0]} with the session of profile '{session.Profile}', valid until {SessionOutput.FormatTime(session.Credentials.Expiration)}");
+            await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return await services.Processes.RunAsync(argv[0], argv[1..], ChildEnvironment(services.Environment, session), cancellationToken)
+                .ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    public static Dictionary<string, string> ChildEnvironment(IEnvironment environment, MfaSession session)
+    {
+        var child = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in environment.GetAll())
+        {
+            if (!Removed.Contains(name, StringComparer.Ordinal))
+            {
+                child[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in SessionOutput.Variables(session.Credentials))
+        {
+            child[name] = value;
+        }
+
+        if (session.Target.Region is { } region)
+        {
+            child["AWS_REGION"] = region;
+            child["AWS_DEFAULT_REGION"] = region;
+        }
+
+        child[SessionMarker] = session.Profile;
+        return child;
+    }
+}
