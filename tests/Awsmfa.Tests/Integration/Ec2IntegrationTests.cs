@@ -83,6 +83,8 @@ public sealed class Ec2IntegrationTests
         Assert.That(json.RootElement[0].GetProperty("Tags").GetProperty("env").GetString(), Is.EqualTo("ci"));
         Assert.That(_moto.CountCalls("DescribeInstances"), Is.EqualTo(3), "pages of 5, 5 and 1 reservations");
         Assert.That(result.Stderr, Does.Contain("22 instances: 22 running"));
+        Assert.That(_moto.HeadersOf("DescribeInstances"), Has.All.ContainKey("X-Amz-Security-Token"), "signed with the session");
+        Assert.That(_moto.HeadersOf("DescribeInstances").Select(h => h["Authorization"]), Has.None.Contain(ToolProcess.AccessKeyId));
     }
 
     [Test]

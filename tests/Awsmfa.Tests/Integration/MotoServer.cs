@@ -120,6 +120,30 @@ internal sealed class MotoServer : IDisposable
         return count;
     }
 
+    /// <summary>The headers of every recorded request that called <paramref name="action"/>.</summary>
+    public List<Dictionary<string, string>> HeadersOf(string action)
+    {
+        var found = new List<Dictionary<string, string>>();
+        foreach (var line in File.Exists(_recording) ? File.ReadAllLines(_recording) : [])
+        {
+            using var entry = JsonDocument.Parse(line);
+            var root = entry.RootElement;
+            var body = root.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() ?? "" : "";
+            if (root.TryGetProperty("body_encoded", out var encoded) && encoded.ValueKind == JsonValueKind.True)
+            {
+                body = Encoding.UTF8.GetString(Convert.FromBase64String(body));
+            }
+
+            if (body.Contains("Action=" + action, StringComparison.Ordinal))
+            {
+                found.Add(root.GetProperty("headers").EnumerateObject()
+                    .ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.OrdinalIgnoreCase));
+            }
+        }
+
+        return found;
+    }
+
     public void Dispose()
     {
         try

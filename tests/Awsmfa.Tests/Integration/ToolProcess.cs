@@ -9,7 +9,7 @@ namespace Awsmfa.Tests.Integration;
 /// </summary>
 internal sealed class ToolProcess : IDisposable
 {
-    public const string AccessKeyId = "AKIAIOSFODNN7EXAMPLE";
+    public const string AccessKeyId = "AKIALONGTERMEXAMPLE1";
     public const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG/INTEGRATIONSECRET";
     public const string Serial = "arn:aws:iam::123456789012:mfa/alice";
 

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime.CredentialManagement;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Integration;
+
+/// <summary>Real consumers of credential_process: the AWS CLI and the AWS SDK for .NET.</summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class CredentialProcessTests
+{
+    private MotoServer _moto = null!;
+    private ToolProcess _tool = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _moto = MotoFixture.Server;
+        _moto.Reset();
+        _tool = new ToolProcess();
+        var cache = Path.Combine(_tool.Home, "cache");
+        _tool.Environment["AWSMFA_CACHE_DIR"] = cache;
+
+        // The consumer starts awsmfa with its own environment; env(1) pins where awsmfa looks.
+        var awsmfa = string.Join(' ',
+            "env",
+            $"AWSMFA_CACHE_DIR={cache}",
+            $"AWS_SHARED_CREDENTIALS_FILE={Path.Combine(_tool.AwsFolder, "credentials")}",
+            $"AWS_CONFIG_FILE={Path.Combine(_tool.AwsFolder, "config")}",
+            "dotnet", ToolProcess.ToolPath,
+            "session get --profile base --output credential-process --endpoint-url", _moto.Url);
+        File.AppendAllText(Path.Combine(_tool.AwsFolder, "config"), $"""
+
+            [profile mfa]
+            region = us-east-1
+            credential_process = {awsmfa}
+            """);
+    }
+
+    [TearDown]
+    public void TearDown() => _tool.Dispose();
+
+    private Task<CliResult> SeedCacheAsync() =>
+        _tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _moto.Url, "-t", "123456", "-o", "json");
+
+    private async Task<CliResult> AwsCliAsync(params string[] args)
+    {
+        var aws = MotoServer.FindOnPath("aws");
+        if (aws is null)
+        {
+            Assert.Ignore("the aws CLI is not installed");
+        }
+
+        var start = _tool.StartInfo([]);
+        start.ArgumentList.Clear();
+        var setsid = MotoServer.FindOnPath("setsid");
+        start.FileName = setsid ?? aws!;
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add("-w");
+            start.ArgumentList.Add(aws!);
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    [Test]
+    public async Task The_aws_cli_uses_the_cached_session_through_credential_process()
+    {
+        var seeded = await SeedCacheAsync();
+        using var session = JsonDocument.Parse(seeded.Stdout);
+
+        var result = await AwsCliAsync("ec2", "describe-instances", "--profile", "mfa", "--endpoint-url", _moto.Url, "--output", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var request = _moto.HeadersOf("DescribeInstances").Single();
+        Assert.That(request["X-Amz-Security-Token"], Is.EqualTo(session.RootElement.GetProperty("SessionToken").GetString()));
+        Assert.That(request["Authorization"], Does.Contain("Credential=" + session.RootElement.GetProperty("AccessKeyId").GetString() + "/"));
+        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1), "only the seeding call; the CLI was served from the cache");
+    }
+
+    [Test]
+    public async Task The_aws_cli_fails_fast_when_a_code_is_needed_and_there_is_no_terminal()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var result = await AwsCliAsync("ec2", "describe-instances", "--profile", "mfa", "--endpoint-url", _moto.Url);
+
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(result.Stderr, Does.Contain("an MFA code is needed and there is no terminal to ask"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)));
+        Assert.That(_moto.CountCalls("DescribeInstances"), Is.Zero);
+    }
+
+    [Test]
+    public async Task The_dotnet_sdk_uses_the_cached_session_through_credential_process()
+    {
+        var seeded = await SeedCacheAsync();
+        using var session = JsonDocument.Parse(seeded.Stdout);
+        var profiles = new SharedCredentialsFile(Path.Combine(_tool.AwsFolder, "credentials"));
+
+        Assert.That(profiles.TryGetProfile("mfa", out var profile), Is.True);
+        var credentials = profile.GetAWSCredentials(profiles);
+        using var ec2 = new AmazonEC2Client(credentials, new AmazonEC2Config { ServiceURL = _moto.Url, AuthenticationRegion = "us-east-1" });
+        var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
+
+        Assert.That(response.HttpStatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+        var request = _moto.HeadersOf("DescribeInstances").Single();
+        Assert.That(request["X-Amz-Security-Token"], Is.EqualTo(session.RootElement.GetProperty("SessionToken").GetString()));
+        Assert.That(request["Authorization"], Does.Not.Contain(ToolProcess.AccessKeyId));
+    }
+}

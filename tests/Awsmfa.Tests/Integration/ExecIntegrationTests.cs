@@ -1,0 +1,42 @@
+namespace Awsmfa.Tests.Integration;
+
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class ExecIntegrationTests
+{
+    private MotoServer _moto = null!;
+    private ToolProcess _tool = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _moto = MotoFixture.Server;
+        _moto.Reset();
+        _tool = new ToolProcess();
+        _tool.Environment["AWS_PROFILE"] = "base";
+    }
+
+    [TearDown]
+    public void TearDown() => _tool.Dispose();
+
+    [Test]
+    public async Task Runs_a_real_command_with_the_session_and_passes_its_exit_code()
+    {
+        var result = await _tool.RunAsync(null, "exec", "--endpoint-url", _moto.Url, "-t", "123456", "--",
+            "sh", "-c", "echo \"key=$AWS_ACCESS_KEY_ID token=${AWS_SESSION_TOKEN:+set} region=$AWS_REGION profile=${AWS_PROFILE:-unset} marker=$AWSMFA_SESSION\"; exit 7");
+
+        Assert.That(result.ExitCode, Is.EqualTo(7), result.ToString());
+        Assert.That(result.Stdout, Does.Match("^key=[A-Z0-9]+ token=set region=us-east-1 profile=unset marker=base\n$"));
+        Assert.That(result.Stdout, Does.Not.Contain(ToolProcess.AccessKeyId));
+    }
+
+    [Test]
+    public async Task A_missing_command_is_exit_127()
+    {
+        var result = await _tool.RunAsync(null, "exec", "--endpoint-url", _moto.Url, "-t", "123456", "--", "no-such-command-awsmfa");
+
+        Assert.That(result.ExitCode, Is.EqualTo(127), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("no-such-command-awsmfa: command not found"));
+    }
+}

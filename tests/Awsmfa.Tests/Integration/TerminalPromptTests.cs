@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Integration;
+
+/// <summary>
+/// The code prompt on a real pseudo-terminal (script(1) gives the tool a controlling terminal)
+/// while stdin, stdout and stderr are all redirected, as under $(...) and credential_process.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class TerminalPromptTests
+{
+    private MotoServer _moto = null!;
+    private ToolProcess _tool = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _moto = MotoFixture.Server;
+        _moto.Reset();
+        _tool = new ToolProcess();
+    }
+
+    [TearDown]
+    public void TearDown() => _tool.Dispose();
+
+    private async Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> RunOnTerminalAsync(string typed, string arguments)
+    {
+        var script = MotoServer.FindOnPath("script");
+        if (script is null)
+        {
+            Assert.Ignore("script(1) is not installed (util-linux)");
+        }
+
+        var stdout = Path.Combine(_tool.Home, "stdout");
+        var stderr = Path.Combine(_tool.Home, "stderr");
+        var command = $"dotnet '{ToolProcess.ToolPath}' {arguments} > '{stdout}' 2> '{stderr}' < /dev/null";
+        var start = _tool.StartInfo([]);
+        start.FileName = script!;
+        start.ArgumentList.Clear();
+        foreach (var argument in new[] { "-qec", command, "/dev/null" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var terminal = process.StandardOutput.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(typed);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await terminal, File.ReadAllText(stdout), File.ReadAllText(stderr));
+    }
+
+    [Test]
+    public async Task Asks_on_the_terminal_when_every_standard_stream_is_redirected()
+    {
+        var run = await RunOnTerminalAsync("123456\n", $"session get --profile base --endpoint-url {_moto.Url} -o credential-process");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Terminal + run.Stderr);
+        Assert.That(run.Terminal, Does.Contain($"MFA code for {ToolProcess.Serial}: "));
+        Assert.That(run.Stdout, Does.StartWith("{\"Version\":1,"), "stdout has only the credentials");
+        Assert.That(run.Stderr, Does.Not.Contain("MFA code for"));
+        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Asks_again_after_a_malformed_code()
+    {
+        var run = await RunOnTerminalAsync("12x\n654321\n", $"session get --profile base --endpoint-url {_moto.Url}");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Terminal + run.Stderr);
+        Assert.That(run.Terminal, Does.Contain("That is not a valid code"));
+        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+    }
+}
