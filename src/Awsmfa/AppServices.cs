@@ -43,7 +43,7 @@ internal sealed class AppServices(
     {
         var sts = new StsSessionSource(AwsClients, new MfaCodePrompt(Environment, StandardInput, Terminal), Profiles, reporter);
         var cached = new CachedSessionSource(sts, CreateCache(reporter), Clock, ExpiryMargin(), LockTimeout, reporter);
-        return new CredentialPipeline(new SessionRequestResolver(Environment, Profiles), cached);
+        return new CredentialPipeline(new SessionRequestResolver(Environment, Profiles, reporter), cached);
     }
 
     private TimeSpan ExpiryMargin()

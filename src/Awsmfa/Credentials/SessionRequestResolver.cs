@@ -3,7 +3,7 @@ using Awsmfa.Platform;
 namespace Awsmfa.Credentials;
 
 /// <summary>Applies the precedence rules (option, then environment, then profile) to build a <see cref="SessionRequest"/>.</summary>
-internal sealed class SessionRequestResolver(IEnvironment environment, IProfileStore profiles)
+internal sealed class SessionRequestResolver(IEnvironment environment, IProfileStore profiles, Reporter reporter)
 {
     public const string EnvironmentProfile = "env";
     private const string DefaultProfile = "default";
@@ -32,14 +32,23 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             && environment.Get("AWS_ACCESS_KEY_ID") is { } accessKeyId
             && environment.Get("AWS_SECRET_ACCESS_KEY") is { } secret)
         {
-            if (environment.Get("AWS_SESSION_TOKEN") is not null || IsTemporaryKeyId(accessKeyId))
+            var defaults = profiles.Find(DefaultProfile);
+            if (environment.Get("AWS_SESSION_TOKEN") is null && !IsTemporaryKeyId(accessKeyId))
             {
-                throw AwsmfaException.Usage(
-                    "AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN hold session credentials, which cannot call GetSessionToken: unset them (and AWS_SESSION_TOKEN), or use --profile with an IAM user's long-term keys");
+                // The default profile may still carry mfa_serial and region for keys from the environment.
+                return (EnvironmentProfile, new LongTermCredentials(accessKeyId.Trim(), secret.Trim()), defaults);
             }
 
-            // The default profile may still carry mfa_serial and region for keys from the environment.
-            return (EnvironmentProfile, new LongTermCredentials(accessKeyId.Trim(), secret.Trim()), profiles.Find(DefaultProfile));
+            // Session credentials in the environment are most often an earlier
+            // eval "$(awsmfa session get)": they cannot call GetSessionToken, but the default
+            // profile's long-term keys can, and they lead to the same cached session.
+            if (defaults is not { AccessKeyId: not null, SecretAccessKey: not null, SessionToken: null })
+            {
+                throw AwsmfaException.Usage(
+                    "AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN hold session credentials, which cannot call GetSessionToken: unset them, or use --profile with an IAM user's long-term keys");
+            }
+
+            reporter.Detail("AWS_ACCESS_KEY_ID holds session credentials; using the long-term keys of profile 'default'");
         }
 
         var name = named ?? DefaultProfile;

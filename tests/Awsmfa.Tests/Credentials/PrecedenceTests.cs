@@ -103,13 +103,27 @@ public sealed class PrecedenceTests
     }
 
     [Test]
-    public async Task Session_credentials_in_the_environment_are_refused()
+    public async Task Session_credentials_in_the_environment_give_way_to_the_default_profiles_keys()
     {
         _host.Environment["AWS_ACCESS_KEY_ID"] = "ASIAFROMENVIRONMENT1";
         _host.Environment["AWS_SECRET_ACCESS_KEY"] = "environment-secret";
         _host.Environment["AWS_SESSION_TOKEN"] = "token";
 
         var result = await GetAsync();
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(_host.Aws.StsClients.Single().Credentials.AccessKeyId, Is.EqualTo("AKIADEFAULT000000001"));
+    }
+
+    [Test]
+    public async Task Session_credentials_in_the_environment_without_a_default_profile_are_refused()
+    {
+        _host.WriteCredentials("");
+        _host.Environment["AWS_ACCESS_KEY_ID"] = "ASIAFROMENVIRONMENT1";
+        _host.Environment["AWS_SECRET_ACCESS_KEY"] = "environment-secret";
+        _host.Environment["AWS_SESSION_TOKEN"] = "token";
+
+        var result = await GetAsync("--serial-number", "arn:aws:iam::123456789012:mfa/alice");
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Stderr, Does.Contain("hold session credentials, which cannot call GetSessionToken"));

@@ -93,6 +93,38 @@ public sealed class SessionIntegrationTests
     }
 
     [Test]
+    public async Task Eval_in_a_real_shell_then_a_second_run_is_served_from_the_cache()
+    {
+        File.Copy(Path.Combine(_tool.AwsFolder, "credentials"), Path.Combine(_tool.AwsFolder, "credentials.base"));
+        File.WriteAllText(
+            Path.Combine(_tool.AwsFolder, "credentials"),
+            File.ReadAllText(Path.Combine(_tool.AwsFolder, "credentials.base")).Replace("[base]", "[default]", StringComparison.Ordinal));
+        var awsmfa = $"dotnet '{ToolProcess.ToolPath}'";
+        var script = $"""
+            set -e
+            eval "$({awsmfa} session get --endpoint-url {_moto.Url} -t 123456 -q)"
+            test -n "$AWS_SESSION_TOKEN"
+            first="$AWS_SESSION_TOKEN"
+            eval "$({awsmfa} session get --endpoint-url {_moto.Url} -q)"
+            test "$first" = "$AWS_SESSION_TOKEN" && echo same-session
+            """;
+        var start = _tool.StartInfo([]);
+        start.FileName = "bash";
+        start.ArgumentList.Clear();
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.That(process.ExitCode, Is.Zero, stdout + stderr);
+        Assert.That(stdout.Trim(), Is.EqualTo("same-session"));
+        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task No_code_and_no_terminal_exits_2_at_once()
     {
         var clock = Stopwatch.StartNew();
