@@ -108,6 +108,38 @@ public sealed class CredentialProcessTests
     }
 
     [Test]
+    public async Task The_aws_cli_gets_the_code_asked_on_the_terminal_while_it_captures_awsmfa()
+    {
+        var aws = MotoServer.FindOnPath("aws");
+        var script = MotoServer.FindOnPath("script");
+        if (aws is null || script is null)
+        {
+            Assert.Ignore("needs the aws CLI and script(1)");
+        }
+
+        var output = Path.Combine(_tool.Home, "aws.out");
+        var start = _tool.StartInfo([]);
+        start.FileName = script!;
+        start.ArgumentList.Clear();
+        foreach (var argument in new[] { "-qec", $"'{aws}' sts get-caller-identity --profile mfa --endpoint-url {_moto.Url} > '{output}' 2>&1 < /dev/null", "/dev/null" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var terminal = process.StandardOutput.ReadToEndAsync();
+        await process.StandardInput.WriteAsync("123456\n");
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(process.ExitCode, Is.Zero, await terminal + File.ReadAllText(output));
+        Assert.That(await terminal, Does.Contain($"MFA code for {ToolProcess.Serial}: "));
+        Assert.That(File.ReadAllText(output), Does.Contain("\"Account\""));
+        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task The_dotnet_sdk_uses_the_cached_session_through_credential_process()
     {
         var seeded = await SeedCacheAsync();
