@@ -1,5 +1,6 @@
 using Amazon;
 using Amazon.EC2;
+using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Awsmfa.Credentials;
@@ -14,6 +15,11 @@ internal interface IAwsClientFactory
     IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target);
 }
 
+/// <summary>
+/// Creates clients through AWSSDK.Extensions.NETCore.Setup's <see cref="AWSOptions"/>, so that
+/// the SDK, not awsmfa, applies the profile's per-service settings (endpoint_url, retry mode) and
+/// the AWS_ENDPOINT_URL* variables.
+/// </summary>
 internal sealed class AwsClientFactory : IAwsClientFactory
 {
     /// <summary>STS is global; a region only picks the regional endpoint, so a missing one is no error.</summary>
@@ -21,40 +27,32 @@ internal sealed class AwsClientFactory : IAwsClientFactory
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
 
-    public IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target)
-    {
-        var config = new AmazonSecurityTokenServiceConfig();
-        Configure(config, target with { Region = target.Region ?? StsFallbackRegion });
-        return new AmazonSecurityTokenServiceClient(
-            new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey), config);
-    }
+    public IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target) =>
+        Options(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey), target with { Region = target.Region ?? StsFallbackRegion })
+            .CreateServiceClient<IAmazonSecurityTokenService>();
 
-    public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target)
-    {
-        var config = new AmazonEC2Config();
-        Configure(config, target);
-        return new AmazonEC2Client(
-            new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), config);
-    }
+    public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target) =>
+        Options(new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), target)
+            .CreateServiceClient<IAmazonEC2>();
 
-    private static void Configure(ClientConfig config, AwsTarget target)
+    private static AWSOptions Options(AWSCredentials credentials, AwsTarget target)
     {
-        // Never read config.ServiceURL here: reading it resolves and pins the endpoint before the
-        // SDK has applied AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> and endpoint_url.
-        if (target.Profile is not null)
+        var options = new AWSOptions
         {
-            config.Profile = new Profile(target.Profile);
-        }
+            Credentials = credentials,
+            Profile = target.Profile,
+            Region = target.Region is null ? null : RegionEndpoint.GetBySystemName(target.Region),
+        };
 
-        config.Timeout = RequestTimeout;
+        // Never read ServiceURL otherwise: reading it resolves and pins the endpoint before the
+        // SDK has applied AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> and endpoint_url.
+        options.DefaultClientConfig.Timeout = RequestTimeout;
         if (target.EndpointUrl is not null)
         {
-            config.ServiceURL = target.EndpointUrl.AbsoluteUri;
-            config.AuthenticationRegion = target.Region;
+            options.DefaultClientConfig.ServiceURL = target.EndpointUrl.AbsoluteUri;
+            options.DefaultClientConfig.AuthenticationRegion = target.Region;
         }
-        else if (target.Region is not null)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(target.Region);
-        }
+
+        return options;
     }
 }
