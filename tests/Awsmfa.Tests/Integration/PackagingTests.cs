@@ -46,7 +46,7 @@ public sealed class PackagingTests
     }
 
     [Test]
-    public async Task Pack_at_the_root_leaves_everything_dotnet_tool_install_needs()
+    public async Task Pack_at_the_root_installs_the_native_aot_tool_which_works_end_to_end()
     {
         using var temp = new TempDirectory();
         var packages = temp.Combine("packages");
@@ -54,11 +54,33 @@ public sealed class PackagingTests
 
         var pack = await RunAsync("dotnet", ["pack", "-c", "Release", "-o", packages], RepositoryRoot());
         var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--add-source", packages], temp.Path);
-        var version = await RunAsync(Path.Combine(tools, "awsmfa"), ["--version"], temp.Path);
 
         Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
         Assert.That(install.ExitCode, Is.Zero, install.ToString());
-        Assert.That(version.ExitCode, Is.Zero, version.ToString());
+        Assert.That(Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName), Is.SupersetOf(new[]
+        {
+            "awsmfa.0.1.0.nupkg", "awsmfa.any.0.1.0.nupkg", $"awsmfa.{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}.0.1.0.nupkg",
+        }));
+        var executable = Path.Combine(tools, "awsmfa");
+        var target = new FileInfo(executable).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? executable;
+        Assert.That(target, Does.Contain($"awsmfa.{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}"), "the RID package, not the 'any' fallback");
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(target)!), Has.None.EndWith(".dll").And.None.EndWith(".pdb").And.None.EndWith(".dbg"), "a lone native executable");
+
+        // The AOT binary against a real endpoint: a cache miss, a hit, and EC2.
+        using var tool = new ToolProcess();
+        var moto = MotoFixture.Server;
+        moto.Reset();
+        var miss = await RunAsync(executable, ["session", "get", "--profile", "base", "--endpoint-url", moto.Url, "-t", "123456", "-o", "credential-process"], temp.Path, tool.Environment);
+        var hit = await RunAsync(executable, ["session", "get", "--profile", "base", "--endpoint-url", moto.Url, "-o", "json"], temp.Path, tool.Environment);
+        var list = await RunAsync(executable, ["ec2", "list", "--profile", "base", "--endpoint-url", moto.Url, "-o", "json"], temp.Path, tool.Environment);
+        var version = await RunAsync(executable, ["--version"], temp.Path);
+
+        Assert.That(miss.ExitCode, Is.Zero, miss.ToString());
+        Assert.That(miss.Stdout, Does.StartWith("{\"Version\":1,"));
+        Assert.That(hit.Stderr, Does.Contain("from the cache"), hit.ToString());
+        Assert.That(list.ExitCode, Is.Zero, list.ToString());
+        Assert.That(list.Stdout.Trim(), Is.EqualTo("[]"));
+        Assert.That(moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
         Assert.That(version.Stdout.Trim(), Does.Match(@"^\d+\.\d+\.\d+$"));
     }
 
