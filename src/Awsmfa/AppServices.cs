@@ -9,7 +9,7 @@ internal sealed class AppServices(
     IEnvironment environment,
     IProfileStore profiles,
     ITerminal terminal,
-    TextReader standardInput,
+    Func<TextReader> standardInput,
     TimeProvider clock,
     IAwsClientFactory awsClients)
 {
@@ -24,7 +24,10 @@ internal sealed class AppServices(
 
     public ITerminal Terminal { get; } = terminal;
 
-    public TextReader StandardInput { get; } = standardInput;
+    private readonly Lazy<TextReader> _standardInput = new(standardInput);
+
+    /// <summary>Opened on first use: a cached run never reads stdin, and setting it up costs time.</summary>
+    public TextReader StandardInput => _standardInput.Value;
 
     public TimeProvider Clock { get; } = clock;
 
@@ -41,7 +44,7 @@ internal sealed class AppServices(
 
     public CredentialPipeline CreatePipeline(Reporter reporter)
     {
-        var sts = new StsSessionSource(AwsClients, new MfaCodePrompt(Environment, StandardInput, Terminal), Profiles, reporter);
+        var sts = new StsSessionSource(AwsClients, new MfaCodePrompt(Environment, _standardInput, Terminal), Profiles, reporter);
         var cached = new CachedSessionSource(sts, CreateCache(reporter), Clock, ExpiryMargin(), LockTimeout, reporter);
         return new CredentialPipeline(new SessionRequestResolver(Environment, Profiles, reporter), cached);
     }

@@ -12,7 +12,7 @@ var services = new AppServices(
     environment,
     new SharedConfigProfileStore(environment),
     terminal,
-    Console.In,
+    () => Console.In,
     TimeProvider.System,
     new AwsClientFactory());
 
@@ -37,7 +37,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnS
 
 // stdout is buffered (Console.Out flushes on every write, which costs a system call per line of
 // a long listing); commands flush where streaming matters, and everything is flushed at exit.
-var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
+var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
 int exit;
 try
 {

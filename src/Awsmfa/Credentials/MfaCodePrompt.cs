@@ -6,7 +6,7 @@ namespace Awsmfa.Credentials;
 /// Finds the MFA code, first match wins: <c>--token-code CODE</c>, <c>--token-code -</c> (a line
 /// on stdin), <c>AWSMFA_TOKEN_CODE</c>, then a prompt on the terminal.
 /// </summary>
-internal sealed class MfaCodePrompt(IEnvironment environment, TextReader standardInput, ITerminal terminal)
+internal sealed class MfaCodePrompt(IEnvironment environment, Lazy<TextReader> standardInput, ITerminal terminal)
 {
     public const string StdinMarker = "-";
     private const int Attempts = 3;
@@ -15,7 +15,7 @@ internal sealed class MfaCodePrompt(IEnvironment environment, TextReader standar
     {
         if (source.Option == StdinMarker)
         {
-            var line = await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            var line = await standardInput.Value.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             return TokenCode.TryNormalize(line, out var fromStdin)
                 ? fromStdin
                 : throw AwsmfaException.Usage(line is null

@@ -76,7 +76,7 @@ internal sealed class TestHost : IDisposable
         Environment,
         new SharedConfigProfileStore(Environment, CredentialsFile),
         Terminal,
-        new StringReader(Stdin),
+        () => new StringReader(Stdin),
         Clock,
         Aws)
     {

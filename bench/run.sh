@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of awsmfa and the AWS CLI on this machine, against a local moto_server.
+# Writes the medians and ratios to docs/benchmarks.md.
+#
+#   bench/run.sh                    # packs and installs awsmfa (Native AOT) into a temp folder
+#   AWSMFA=/path/to/awsmfa bench/run.sh
+#   ROUNDS=3 RUNS=10 bench/run.sh   # fewer samples, quicker
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${ROUNDS:-5}          # rounds alternate the commands being compared
+runs=${RUNS:-20}             # timed runs of each command in each round
+instances=${INSTANCES:-2000}
+parallel=${PARALLEL:-16}
+out=${OUT:-$here/docs/benchmarks.md}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hyperfine || [ ! -x /usr/bin/time ]; then
+  echo "bench: installing hyperfine and time (Debian packages)" >&2
+  apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null
+fi
+need moto_server || { echo "bench: moto_server is needed (pip install 'moto[server]')" >&2; exit 1; }
+need aws || { echo "bench: the aws CLI is needed for the comparison" >&2; exit 1; }
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -n "${AWSMFA:-}" ]; then
+  awsmfa=$AWSMFA
+else
+  echo "bench: packing and installing awsmfa..." >&2
+  dotnet pack "$here" -c Release -o "$work/nupkg" >/dev/null
+  dotnet tool install awsmfa --tool-path "$work/tool" --add-source "$work/nupkg" >/dev/null
+  awsmfa="$work/tool/awsmfa"
+fi
+
+export HOME="$work/home" AWS_SHARED_CREDENTIALS_FILE="$work/home/.aws/credentials" AWS_CONFIG_FILE="$work/home/.aws/config"
+export AWSMFA_CACHE_DIR="$work/home/.aws/awsmfa/cache" AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWSMFA_TOKEN_CODE
+mkdir -p "$HOME/.aws"
+serial=arn:aws:iam::123456789012:mfa/bench
+printf '[bench]\naws_access_key_id = AKIABENCHEXAMPLE0001\naws_secret_access_key = bench-secret\n' >"$AWS_SHARED_CREDENTIALS_FILE"
+printf '[profile bench]\nregion = us-east-1\nmfa_serial = %s\n' "$serial" >"$AWS_CONFIG_FILE"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+endpoint="http://127.0.0.1:$port"
+recording="$work/moto-recording.jsonl"
+MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$recording" moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+server_pid=$!
+python3 - "$endpoint" <<'PY'
+import sys, time, urllib.request
+for _ in range(300):
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/moto-api/", timeout=1); break
+    except OSError:
+        time.sleep(0.1)
+PY
+
+count_sts_calls() {
+  python3 - "$recording" <<'PY'
+import base64, json, sys
+n = 0
+try:
+    for line in open(sys.argv[1]):
+        e = json.loads(line)
+        body = e.get("body") or ""
+        if e.get("body_encoded"):
+            body = base64.b64decode(body).decode("utf-8", "replace")
+        n += "Action=GetSessionToken" in body
+except FileNotFoundError:
+    pass
+print(n)
+PY
+}
+reset_recording() { python3 -c "import urllib.request,sys; urllib.request.urlopen(urllib.request.Request(sys.argv[1]+'/moto-api/recorder/reset-recording', method='POST'))" "$endpoint"; }
+
+echo "bench: launching $instances instances in moto..." >&2
+python3 - "$endpoint" "$instances" <<'PY'
+import sys, boto3
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="AKIAADMIN", aws_secret_access_key="x")
+image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+left = int(sys.argv[2])
+while left:
+    n = min(100, left)
+    ec2.run_instances(ImageId=image, MinCount=n, MaxCount=n, InstanceType="t3.micro",
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "bench"}, {"Key": "env", "Value": "bench"}]}])
+    left -= n
+PY
+
+results="$work/results"
+mkdir -p "$results"
+"$awsmfa" session get --profile bench --endpoint-url "$endpoint" -t 123456 -q >/dev/null   # seed the cache
+
+# 1 and 2: hyperfine, the compared commands alternating round by round.
+for round in $(seq "$rounds"); do
+  echo "bench: round $round/$rounds" >&2
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$results/cached-$round.json" \
+    -n awsmfa-cached "$awsmfa session get --profile bench -q" \
+    -n aws-configure-get "aws configure get region --profile bench" \
+    -n true "/bin/true" >/dev/null
+  hyperfine -N --warmup 1 --runs $(( runs / 4 > 2 ? runs / 4 : 2 )) --export-json "$results/miss-$round.json" \
+    -n awsmfa-miss "$awsmfa session get --profile bench --refresh -t 123456 -q --endpoint-url $endpoint" \
+    -n aws-sts "aws sts get-session-token --profile bench --serial-number $serial --token-code 123456 --endpoint-url $endpoint" >/dev/null
+done
+
+# 3: ec2 list over all instances: wall (hyperfine), CPU and peak RSS (/usr/bin/time -v).
+hyperfine -N --warmup 1 --runs 5 --export-json "$results/list.json" \
+  -n awsmfa-list "$awsmfa ec2 list --profile bench --endpoint-url $endpoint -o text -q" \
+  -n aws-describe "aws ec2 describe-instances --profile bench --endpoint-url $endpoint --output text" >/dev/null
+for i in 1 2 3 4 5; do
+  /usr/bin/time -v -o "$results/time-awsmfa-$i.txt" "$awsmfa" ec2 list --profile bench --endpoint-url "$endpoint" -o text -q >"$results/awsmfa-list.txt"
+  /usr/bin/time -v -o "$results/time-aws-$i.txt" aws ec2 describe-instances --profile bench --endpoint-url "$endpoint" --output text >/dev/null
+done
+listed=$(wc -l <"$results/awsmfa-list.txt")
+
+# 4: N parallel cache misses with one code: one STS call between them.
+for i in 1 2 3 4 5; do
+  rm -rf "$AWSMFA_CACHE_DIR"
+  reset_recording
+  start=$(date +%s%N)
+  pids=()
+  for _ in $(seq "$parallel"); do
+    "$awsmfa" session get --profile bench --endpoint-url "$endpoint" -t 654321 -q -o json >"$results/parallel-$i-$RANDOM.out" 2>/dev/null &
+    pids+=($!)
+  done
+  failed=0
+  for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+  end=$(date +%s%N)
+  echo "$(( (end - start) / 1000000 )) $(count_sts_calls) $failed" >>"$results/parallel.txt"
+done
+
+python3 - "$results" "$out" "$instances" "$listed" "$parallel" "$rounds" "$runs" <<'PY'
+import glob, json, os, platform, re, statistics, subprocess, sys
+results, out, instances, listed, parallel, rounds, runs = sys.argv[1:8]
+
+def times(pattern, name):
+    t = []
+    for f in sorted(glob.glob(os.path.join(results, pattern))):
+        for r in json.load(open(f))["results"]:
+            if r["command"] == name:
+                t += r["times"]
+    return t
+
+def med(pattern, name):
+    return statistics.median(times(pattern, name))
+
+def gnu_time(prefix):
+    cpu, rss = [], []
+    for f in glob.glob(os.path.join(results, f"time-{prefix}-*.txt")):
+        text = open(f).read()
+        user = float(re.search(r"User time \(seconds\): ([\d.]+)", text).group(1))
+        sys_ = float(re.search(r"System time \(seconds\): ([\d.]+)", text).group(1))
+        cpu.append(user + sys_)
+        rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024)
+    return statistics.median(cpu), statistics.median(rss)
+
+cached, configure, floor = med("cached-*.json", "awsmfa-cached"), med("cached-*.json", "aws-configure-get"), med("cached-*.json", "true")
+miss, sts = med("miss-*.json", "awsmfa-miss"), med("miss-*.json", "aws-sts")
+list_wall, describe_wall = med("list.json", "awsmfa-list"), med("list.json", "aws-describe")
+list_cpu, list_rss = gnu_time("awsmfa")
+aws_cpu, aws_rss = gnu_time("aws")
+par = [tuple(map(int, l.split())) for l in open(os.path.join(results, "parallel.txt"))]
+par_wall = statistics.median(p[0] for p in par)
+par_calls = sorted({p[1] for p in par})
+par_failed = sum(p[2] for p in par)
+
+def ms(s): return f"{s * 1000:.1f} ms"
+def ok(b): return "met" if b else "**missed**"
+
+cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+def version(cmd):
+    try: return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0] + subprocess.run(cmd, capture_output=True, text=True).stderr.strip()
+    except Exception: return "?"
+awscli = subprocess.run(["aws", "--version"], capture_output=True, text=True)
+awscli = (awscli.stdout or awscli.stderr).strip()
+dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+
+doc = f"""# Benchmarks
+
+Measured by [`bench/run.sh`](../bench/run.sh) on {os.uname().nodename and 'this project'}'s build machine; run it to reproduce.
+Medians; wall time from hyperfine, client CPU (user + sys) and peak RSS from `/usr/bin/time -v`.
+Both tools talk to the same local `moto_server`, so the server's own time is in every wall
+time but in no CPU figure.
+
+Machine: {os.cpu_count()} cores ({cpu_model}), {mem_gb:.0f} GiB, {platform.system()} {platform.release()};
+.NET SDK {dotnet}; awsmfa as the installed Native AOT tool; {awscli}.
+Samples: {rounds} rounds of {runs} runs for 1 (a quarter as many for 2), the commands alternating
+round by round; 5 runs for 3 and 4.
+
+## 1. A cached `awsmfa session get`
+
+| command | median |
+| --- | ---: |
+| `awsmfa session get` (cache hit) | {ms(cached)} |
+| `aws configure get region` (the AWS CLI's cheapest local command) | {ms(configure)} |
+| `/bin/true` (the process floor) | {ms(floor)} |
+
+awsmfa is **{configure / cached:.0f}×** faster than `aws configure get region`.
+Targets: at most 20 ms ({ok(cached <= 0.020)}); at least 30× faster ({ok(configure / cached >= 30)}).
+
+## 2. A cache miss (one STS GetSessionToken)
+
+| command | median |
+| --- | ---: |
+| `awsmfa session get --refresh` | {ms(miss)} |
+| `aws sts get-session-token` | {ms(sts)} |
+
+Ratio **{miss / sts:.2f}×** the AWS CLI's wall time. Target: at most 0.1× ({ok(miss / sts <= 0.1)}).
+
+## 3. Listing {instances} instances
+
+| | awsmfa `ec2 list -o text` | `aws ec2 describe-instances --output text` | ratio |
+| --- | ---: | ---: | ---: |
+| wall time | {ms(list_wall)} | {ms(describe_wall)} | {list_wall / describe_wall:.2f}× |
+| client CPU (user + sys) | {ms(list_cpu)} | {ms(aws_cpu)} | {list_cpu / aws_cpu:.2f}× |
+| peak RSS | {list_rss:.1f} MB | {aws_rss:.1f} MB | {list_rss / aws_rss:.2f}× |
+
+awsmfa printed {listed} lines. Targets: client CPU at most 0.25× the AWS CLI's
+({ok(list_cpu / aws_cpu <= 0.25)}); peak RSS under 80 MB ({ok(list_rss < 80)}).
+Most of the wall time of both is the emulator building its answer.
+
+## 4. {parallel} parallel cache misses with one code
+
+{parallel} `awsmfa session get` started at once with an empty cache and the same code:
+GetSessionToken calls that reached the server per trial: {', '.join(map(str, par_calls))} (must be 1);
+failed processes: {par_failed}; median wall time for all {parallel}: {par_wall} ms.
+"""
+open(out, "w").write(doc)
+print(doc)
+PY
