@@ -44,8 +44,9 @@ internal sealed class AppServices(
 
     public CredentialPipeline CreatePipeline(Reporter reporter)
     {
-        var sts = new StsSessionSource(AwsClients, new MfaCodePrompt(Environment, _standardInput, Terminal), Profiles, reporter);
-        var cached = new CachedSessionSource(sts, CreateCache(reporter), Clock, ExpiryMargin(), LockTimeout, reporter);
+        var sts = new StsSessionSource(AwsClients, Profiles, reporter);
+        var codes = new MfaCodePrompt(Environment, _standardInput, Terminal);
+        var cached = new CachedSessionSource(sts, codes, CreateCache(reporter), Clock, ExpiryMargin(), LockTimeout, reporter);
         return new CredentialPipeline(new SessionRequestResolver(Environment, Profiles, reporter), cached);
     }
 

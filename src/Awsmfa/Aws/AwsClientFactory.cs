@@ -25,8 +25,6 @@ internal sealed class AwsClientFactory : IAwsClientFactory
     /// <summary>STS is global; a region only picks the regional endpoint, so a missing one is no error.</summary>
     private const string StsFallbackRegion = "us-east-1";
 
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
-
     public IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target) =>
         Options(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey), target with { Region = target.Region ?? StsFallbackRegion })
             .CreateServiceClient<IAmazonSecurityTokenService>();
@@ -46,7 +44,7 @@ internal sealed class AwsClientFactory : IAwsClientFactory
 
         // Never read ServiceURL otherwise: reading it resolves and pins the endpoint before the
         // SDK has applied AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> and endpoint_url.
-        options.DefaultClientConfig.Timeout = RequestTimeout;
+        options.DefaultClientConfig.Timeout = target.RequestTimeout;
         if (target.EndpointUrl is not null)
         {
             options.DefaultClientConfig.ServiceURL = target.EndpointUrl.AbsoluteUri;

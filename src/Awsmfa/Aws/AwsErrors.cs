@@ -8,7 +8,7 @@ namespace Awsmfa.Aws;
 internal static class AwsErrors
 {
     public static bool IsAwsFailure(Exception e) =>
-        e is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException or IOException
+        e is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException or IOException or TimeoutException
         || (e is TaskCanceledException && e.InnerException is TimeoutException);
 
     /// <summary>Failures common to every service: throttling, outages, the network.</summary>
@@ -16,11 +16,13 @@ internal static class AwsErrors
     {
         switch (e)
         {
+            case AmazonServiceException clock when IsClockSkew(clock):
+                return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} rejected the request's timestamp ({ErrorCode(e)}): this computer's clock is off by minutes; set it right (e.g. timedatectl set-ntp true) and try again", e);
             case AmazonServiceException { ErrorCode: "InvalidClientTokenId" or "UnrecognizedClientException" }:
                 return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} rejected the access key: it is wrong, deleted or disabled ({ErrorCode(e)})", e);
             case AmazonServiceException { ErrorCode: "SignatureDoesNotMatch" }:
                 return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} rejected the request signature: the secret access key does not match the access key (SignatureDoesNotMatch)", e);
-            case AmazonServiceException { ErrorCode: "ExpiredToken" or "ExpiredTokenException" or "RequestExpired" }:
+            case AmazonServiceException { ErrorCode: "ExpiredToken" or "ExpiredTokenException" }:
                 return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} says the credentials or the request have expired ({ErrorCode(e)}); run again with --refresh, and check the clock", e);
             case AmazonServiceException { ErrorCode: "Throttling" or "ThrottlingException" or "RequestLimitExceeded" }:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} is throttling requests ({ErrorCode(e)}) and retries did not get through; try again in a moment", e);
@@ -28,10 +30,18 @@ internal static class AwsErrors
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} failed with HTTP {(int)service5xx.StatusCode} ({ErrorCode(e)}); try again later", e);
             case AmazonServiceException other:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} error {ErrorCode(other)}: {OneLine(other.Message)}", e);
+            case TimeoutException or TaskCanceledException:
+                return new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: no answer within the request timeout, after retries (--request-timeout)", e);
             default:
                 return new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: {OneLine(Innermost(e).Message)}", e);
         }
     }
+
+    // AWS signs requests with the local time and refuses those more than 5 minutes off.
+    private static bool IsClockSkew(AmazonServiceException e) =>
+        e.ErrorCode is "RequestExpired" or "RequestTimeTooSkewed" or "RequestInTheFuture"
+        || (e.Message ?? string.Empty).Contains("Signature expired", StringComparison.OrdinalIgnoreCase)
+        || (e.Message ?? string.Empty).Contains("Signature not yet current", StringComparison.OrdinalIgnoreCase);
 
     public static string ErrorCode(Exception e) => e is AmazonServiceException { ErrorCode: { Length: > 0 } code } ? code : e.GetType().Name;
 

@@ -61,6 +61,22 @@ internal sealed class PipelineOptionSet
         CustomParser = ParseEndpoint,
     };
 
+    public Option<TimeSpan?> RequestTimeout { get; } = new("--request-timeout")
+    {
+        Description = "How long one AWS request may take before it is retried or given up: 10, 30s, 2m [default: $AWSMFA_REQUEST_TIMEOUT, else 10s]. The SDK's retry mode (3 attempts) applies.",
+        HelpName = "DURATION",
+        CustomParser = result =>
+        {
+            if (DurationParser.TryParseSeconds(result.Tokens.Count > 0 ? result.Tokens[0].Value : null, out var seconds) && seconds is > 0 and <= 600)
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+
+            result.AddError("--request-timeout must be a duration from 1s to 10m, such as 10, 30s or 2m");
+            return null;
+        },
+    };
+
     public Option<bool> Refresh { get; } = new("--refresh")
     {
         Description = "Get a new session even if a cached one is still valid (asks for a code).",
@@ -73,7 +89,7 @@ internal sealed class PipelineOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Profile, SerialNumber, TokenCode, Duration, Region, EndpointUrl, Refresh, NoCache })
+        foreach (var option in new Option[] { Profile, SerialNumber, TokenCode, Duration, Region, EndpointUrl, RequestTimeout, Refresh, NoCache })
         {
             command.Options.Add(option);
         }
@@ -87,7 +103,8 @@ internal sealed class PipelineOptionSet
         result.GetValue(Region)?.Trim(),
         result.GetValue(EndpointUrl),
         result.GetValue(Refresh),
-        result.GetValue(NoCache));
+        result.GetValue(NoCache),
+        result.GetValue(RequestTimeout));
 
     private static void Check(OptionResult result, Func<string, bool> isValid, string hint)
     {

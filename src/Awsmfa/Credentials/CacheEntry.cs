@@ -34,14 +34,19 @@ internal sealed record CacheEntry
     [JsonPropertyName("createdAt")]
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>A hash of the MFA code the session was minted with (codes are single-use and expire within a minute).</summary>
+    [JsonPropertyName("codeHash")]
+    public string? CodeHash { get; init; }
+
     [JsonIgnore]
     public SessionCredentials Credentials => new(AccessKeyId, SecretAccessKey, SessionToken, Expiration);
 
+    // The JSON may say null where a string belongs; nothing on disk is trusted to be complete.
     [JsonIgnore]
     public bool IsWellFormed =>
         Version == CurrentVersion
-        && Key.Length > 0 && Profile.Length > 0 && MfaSerial.Length > 0
-        && AccessKeyId.Length > 0 && SecretAccessKey.Length > 0 && SessionToken.Length > 0
+        && !string.IsNullOrEmpty(Key) && !string.IsNullOrEmpty(Profile) && !string.IsNullOrEmpty(MfaSerial)
+        && !string.IsNullOrEmpty(AccessKeyId) && !string.IsNullOrEmpty(SecretAccessKey) && !string.IsNullOrEmpty(SessionToken)
         && Expiration != default;
 
     public override string ToString() => $"CacheEntry {{ Profile = {Profile}, MfaSerial = {MfaSerial}, Expiration = {Expiration:O} }}";

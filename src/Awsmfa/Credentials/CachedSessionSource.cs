@@ -2,43 +2,56 @@ namespace Awsmfa.Credentials;
 
 /// <summary>
 /// Serves sessions from <see cref="SessionCache"/> while they have more than the margin left, and
-/// otherwise asks the inner source, under a lock, so that parallel runs make one STS call between
-/// them and spend the code once (STS rejects a code that was used already).
+/// otherwise gets a code and calls STS, under a lock, so that parallel runs make one STS call
+/// between them and spend the code once (STS rejects a code that was used already).
 /// </summary>
 internal sealed class CachedSessionSource(
-    ISessionSource inner,
+    StsSessionSource sts,
+    MfaCodePrompt codes,
     SessionCache cache,
     TimeProvider clock,
     TimeSpan expiryMargin,
     TimeSpan lockTimeout,
-    Reporter reporter) : ISessionSource
+    Reporter reporter)
 {
     public async Task<MfaSession> GetSessionAsync(SessionRequest request, CancellationToken cancellationToken)
     {
         if (request.Cache == CacheMode.Off)
         {
-            return await inner.GetSessionAsync(request, cancellationToken).ConfigureAwait(false);
+            sts.ResolveDuration(request);
+            var code = await codes.GetCodeAsync(request.TokenCode, request.MfaSerial, cancellationToken).ConfigureAwait(false);
+            return await sts.GetSessionAsync(request, code, cancellationToken).ConfigureAwait(false);
         }
 
         var key = SessionCache.KeyFor(request.Profile, request.LongTerm.AccessKeyId, request.MfaSerial);
-        var seen = cache.Read(key);
-        if (request.Cache == CacheMode.Normal && Usable(seen) is { } cached)
+        if (request.Cache == CacheMode.Normal && Usable(cache.Read(key)) is { } cached)
         {
             return FromCache(cached, request);
         }
 
+        sts.ResolveDuration(request);
         using var held = await cache.LockAsync(key, lockTimeout, cancellationToken).ConfigureAwait(false);
 
-        // Another process may have fetched the session while this one waited for the lock; with
-        // --refresh only a session other than the one this run set out to replace will do.
-        if (Usable(cache.Read(key)) is { } fresh
-            && (request.Cache == CacheMode.Normal || fresh.SessionToken != seen?.SessionToken))
+        // Another process may have fetched the session while this one waited for the lock.
+        var current = Usable(cache.Read(key));
+        if (request.Cache == CacheMode.Normal && current is not null)
         {
             reporter.Detail("another awsmfa process fetched this session meanwhile");
-            return FromCache(fresh, request);
+            return FromCache(current, request);
         }
 
-        var session = await inner.GetSessionAsync(request, cancellationToken).ConfigureAwait(false);
+        var codeToUse = await codes.GetCodeAsync(request.TokenCode, request.MfaSerial, cancellationToken).ConfigureAwait(false);
+        var codeHash = SessionCache.CodeHashFor(codeToUse, request.MfaSerial);
+
+        // A code works once: a session minted with this very code (by a parallel --refresh) is
+        // what a call with it would produce, and STS would now reject the code.
+        if (current is not null && current.CodeHash == codeHash)
+        {
+            reporter.Detail("another awsmfa process already got a session with this code");
+            return FromCache(current, request);
+        }
+
+        var session = await sts.GetSessionAsync(request, codeToUse, cancellationToken).ConfigureAwait(false);
         cache.TryWrite(new CacheEntry
         {
             Version = CacheEntry.CurrentVersion,
@@ -50,6 +63,7 @@ internal sealed class CachedSessionSource(
             SessionToken = session.Credentials.SessionToken,
             Expiration = session.Credentials.Expiration,
             CreatedAt = clock.GetUtcNow(),
+            CodeHash = codeHash,
         });
         return session;
     }

@@ -1,7 +1,7 @@
 namespace Awsmfa.Credentials;
 
 /// <summary>The one way a command gets credentials: resolve the request, then serve it (cache, lock, STS).</summary>
-internal sealed class CredentialPipeline(SessionRequestResolver resolver, ISessionSource source)
+internal sealed class CredentialPipeline(SessionRequestResolver resolver, CachedSessionSource source)
 {
     public const string NoRegion = "no region: pass --region, set AWS_REGION, or add region = ... to the profile in ~/.aws/config";
 

@@ -9,8 +9,9 @@ internal static partial class InputRules
     public const string RegionHint = "a region looks like us-east-1";
     public const string ProfileHint = "a profile name is letters, digits and . _ - @ + (no spaces)";
 
-    // STS's own pattern for SerialNumber: [\w+=/:,.@-]*, 9 to 256 characters.
-    public static bool IsMfaSerial(string value) => SerialPattern().IsMatch(value);
+    // A virtual or FIDO device's ARN (its name may have a path), or a hardware token's serial
+    // number; narrower than STS's own [\w+=/:,.@-]{9,256}, which lets through any path-like text.
+    public static bool IsMfaSerial(string value) => value.Length <= 256 && SerialPattern().IsMatch(value);
 
     public static bool IsRegion(string value) => RegionPattern().IsMatch(value);
 
@@ -26,7 +27,7 @@ internal static partial class InputRules
         return endpoint is not null;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_+=/:,.@-]{9,256}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(arn:aws[a-z-]*:iam::[0-9]{12}:(mfa|u2f)/[A-Za-z0-9_+=,.@/-]+|[A-Z0-9]{9,64})$", RegexOptions.CultureInvariant)]
     private static partial Regex SerialPattern();
 
     [GeneratedRegex(@"^[a-z]{2}(-[a-z0-9]+){2,4}$", RegexOptions.CultureInvariant)]

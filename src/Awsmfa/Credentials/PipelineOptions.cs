@@ -9,4 +9,5 @@ internal sealed record PipelineOptions(
     string? Region = null,
     Uri? EndpointUrl = null,
     bool Refresh = false,
-    bool NoCache = false);
+    bool NoCache = false,
+    TimeSpan? RequestTimeout = null);

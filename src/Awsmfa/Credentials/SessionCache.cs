@@ -48,6 +48,10 @@ internal sealed class SessionCache
     public static string KeyFor(string profile, string accessKeyId, string mfaSerial) =>
         Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes($"awsmfa-cache-v1\0{profile}\0{accessKeyId}\0{mfaSerial}")));
 
+    /// <summary>Identifies the code a session was minted with, so that parallel runs given the same code recognise its session.</summary>
+    public static string CodeHashFor(string code, string mfaSerial) =>
+        Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes($"awsmfa-code-v1\0{mfaSerial}\0{code}")));
+
     /// <summary>The entry stored under <paramref name="key"/>, or null when there is no usable one.</summary>
     public CacheEntry? Read(string key)
     {
@@ -218,6 +222,12 @@ internal sealed class SessionCache
                 return null;
             }
 
+            if (FileOwner.IsSomeoneElses(path))
+            {
+                WarnUnless(quiet, $"ignoring cache entry {path}: it belongs to another user");
+                return null;
+            }
+
             if (!OperatingSystem.IsWindows() && (info.UnixFileMode & GroupOrOther) != 0)
             {
                 WarnUnless(quiet, $"ignoring cache entry {path}: other users can access it (expected mode 600)");
@@ -285,6 +295,12 @@ internal sealed class SessionCache
         if (info.LinkTarget is not null)
         {
             _reporter.Warn($"not using the session cache: {Directory} is a symbolic link");
+            return (_folderUsable = false).Value;
+        }
+
+        if (FileOwner.IsSomeoneElses(Directory))
+        {
+            _reporter.Warn($"not using the session cache: {Directory} belongs to another user");
             return (_folderUsable = false).Value;
         }
 

@@ -27,4 +27,13 @@ internal sealed record LongTermCredentials(string AccessKeyId, string SecretAcce
 /// <param name="Region">The resolved region, or null to let the service's default apply.</param>
 /// <param name="EndpointUrl">An explicit endpoint (moto, LocalStack), or null for the SDK's own resolution.</param>
 /// <param name="Profile">The shared-config profile whose per-service settings the SDK should honour, or null.</param>
-internal sealed record AwsTarget(string? Region, Uri? EndpointUrl, string? Profile);
+/// <param name="RequestTimeout">How long one HTTP attempt may take; the SDK's retry mode decides how many attempts.</param>
+internal sealed record AwsTarget(string? Region, Uri? EndpointUrl, string? Profile, TimeSpan RequestTimeout)
+{
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
+
+    public AwsTarget(string? region, Uri? endpointUrl, string? profile)
+        : this(region, endpointUrl, profile, DefaultRequestTimeout)
+    {
+    }
+}

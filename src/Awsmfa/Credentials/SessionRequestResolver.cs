@@ -12,7 +12,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     {
         var (profileName, longTerm, profile) = ResolveLongTerm(options.Profile);
         var serial = ResolveSerial(options.SerialNumber, profile, profileName);
-        var region = options.Region ?? EnvironmentRegion() ?? profile?.Region;
+        var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(profile);
         var cache = options.NoCache ? CacheMode.Off : options.Refresh ? CacheMode.Refresh : CacheMode.Normal;
         return new SessionRequest(
             profileName,
@@ -21,7 +21,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             serial,
             options.DurationSeconds,
             new TokenCodeSource(options.TokenCode),
-            new AwsTarget(region, options.EndpointUrl, profile?.Name),
+            new AwsTarget(region, options.EndpointUrl, profile?.Name, options.RequestTimeout ?? EnvironmentTimeout() ?? AwsTarget.DefaultRequestTimeout),
             cache);
     }
 
@@ -106,6 +106,23 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         var where = profileName == EnvironmentProfile ? "the default profile" : $"profile '{profileName}'";
         throw AwsmfaException.Usage(
             $"no MFA device: pass --serial-number ARN, set AWSMFA_SERIAL_NUMBER, or add mfa_serial = ARN to {where} in ~/.aws/config");
+    }
+
+    private static string? ProfileRegion(AwsProfile? profile) =>
+        profile?.Region is not { } region || InputRules.IsRegion(region)
+            ? profile?.Region
+            : throw AwsmfaException.Usage($"region in profile '{profile.Name}' is not valid: {InputRules.RegionHint}");
+
+    private TimeSpan? EnvironmentTimeout()
+    {
+        if (environment.Get("AWSMFA_REQUEST_TIMEOUT") is not { } text)
+        {
+            return null;
+        }
+
+        return DurationParser.TryParseSeconds(text, out var seconds) && seconds is > 0 and <= 600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw AwsmfaException.Usage("AWSMFA_REQUEST_TIMEOUT must be a duration from 1s to 10m, such as 10, 30s or 2m");
     }
 
     private string? EnvironmentRegion()

@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
+using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using Awsmfa.Aws;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Credentials;
@@ -8,7 +11,7 @@ namespace Awsmfa.Credentials;
 /// credentials and config files and honours <c>AWS_SHARED_CREDENTIALS_FILE</c> and
 /// <c>AWS_CONFIG_FILE</c> exactly as other AWS tools do.
 /// </summary>
-internal sealed class SharedConfigProfileStore : IProfileStore
+internal sealed partial class SharedConfigProfileStore : IProfileStore
 {
     private readonly IEnvironment _environment;
     private readonly Lazy<SharedCredentialsFile> _file;
@@ -23,21 +26,33 @@ internal sealed class SharedConfigProfileStore : IProfileStore
 
     public AwsProfile? Find(string name)
     {
-        if (!_file.Value.TryGetProfile(name, out var profile))
+        try
         {
-            return null;
-        }
+            if (!_file.Value.TryGetProfile(name, out var profile))
+            {
+                return null;
+            }
 
-        var options = profile.Options;
-        return new AwsProfile(
-            profile.Name,
-            NullIfEmpty(options.AccessKey),
-            NullIfEmpty(options.SecretKey),
-            NullIfEmpty(options.Token),
-            NullIfEmpty(options.MfaSerial),
-            profile.Region?.SystemName,
-            NullIfEmpty(options.CredentialProcess),
-            NullIfEmpty(options.RoleArn));
+            var options = profile.Options;
+            return new AwsProfile(
+                profile.Name,
+                NullIfEmpty(options.AccessKey),
+                NullIfEmpty(options.SecretKey),
+                NullIfEmpty(options.Token),
+                NullIfEmpty(options.MfaSerial),
+                profile.Region?.SystemName,
+                NullIfEmpty(options.CredentialProcess),
+                NullIfEmpty(options.RoleArn));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            throw AwsmfaException.Usage(Unreadable(e));
+        }
+        catch (AmazonClientException e)
+        {
+            // Raised for settings the SDK rejects, such as a region that is no hostname part.
+            throw AwsmfaException.Usage($"profile '{name}' has a setting that the AWS SDK rejects: {AwsErrors.OneLine(e.Message)}");
+        }
     }
 
     // The SDK keeps settings it does not model (duration_seconds among them) in an internal
@@ -66,6 +81,18 @@ internal sealed class SharedConfigProfileStore : IProfileStore
             .ToList();
 
     public string Describe() => $"{CredentialsPath()} or {ConfigPath()}";
+
+    // The SDK's message quotes the offending line, which may hold a secret: say where, not what.
+    private static string Unreadable(Exception e)
+    {
+        var where = LinePattern().Match(e.Message);
+        return where.Success
+            ? $"cannot read line {where.Groups["line"].Value} of {where.Groups["file"].Value}: it is not a [section], a key = value or a comment"
+            : $"cannot read the AWS config or credentials file ({e.GetType().Name})";
+    }
+
+    [GeneratedRegex(@"^Line (?<line>\d+):<.*> in file (?<file>.+) does not contain", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex LinePattern();
 
     private IEnumerable<(string Path, string Section)> SectionsFor(string name)
     {

@@ -7,14 +7,31 @@ namespace Awsmfa.Credentials;
 /// <summary>Calls STS GetSessionToken with the long-term keys, the MFA device and a code.</summary>
 internal sealed class StsSessionSource(
     IAwsClientFactory clients,
-    MfaCodePrompt codes,
     IProfileStore profiles,
-    Reporter reporter) : ISessionSource
+    Reporter reporter)
 {
-    public async Task<MfaSession> GetSessionAsync(SessionRequest request, CancellationToken cancellationToken)
+    /// <summary>Checks what can be checked before a code is asked for (the duration).</summary>
+    public int ResolveDuration(SessionRequest request)
+    {
+        if (request.DurationSeconds is { } requested)
+        {
+            return requested;
+        }
+
+        if (request.SettingsProfile is null || profiles.FindDurationSeconds(request.SettingsProfile) is not { } configured)
+        {
+            return DurationParser.DefaultSessionSeconds;
+        }
+
+        return DurationParser.TryParseSeconds(configured, out var seconds) && DurationParser.IsValidSession(seconds)
+            ? seconds
+            : throw AwsmfaException.Usage(
+                $"duration_seconds in profile '{request.SettingsProfile}' must be {DurationParser.SessionRangeHint}");
+    }
+
+    public async Task<MfaSession> GetSessionAsync(SessionRequest request, string code, CancellationToken cancellationToken)
     {
         var duration = ResolveDuration(request);
-        var code = await codes.GetCodeAsync(request.TokenCode, request.MfaSerial, cancellationToken).ConfigureAwait(false);
 
         using var sts = clients.CreateSts(request.LongTerm, request.Target);
         reporter.Detail($"calling STS GetSessionToken for {request.MfaSerial}, {duration} s, with access key {request.LongTerm.AccessKeyId}");
@@ -51,24 +68,6 @@ internal sealed class StsSessionSource(
                 new DateTimeOffset(DateTime.SpecifyKind(credentials.Expiration.Value.ToUniversalTime(), DateTimeKind.Utc))),
             FromCache: false,
             request.Target);
-    }
-
-    private int ResolveDuration(SessionRequest request)
-    {
-        if (request.DurationSeconds is { } requested)
-        {
-            return requested;
-        }
-
-        if (request.SettingsProfile is null || profiles.FindDurationSeconds(request.SettingsProfile) is not { } configured)
-        {
-            return DurationParser.DefaultSessionSeconds;
-        }
-
-        return DurationParser.TryParseSeconds(configured, out var seconds) && DurationParser.IsValidSession(seconds)
-            ? seconds
-            : throw AwsmfaException.Usage(
-                $"duration_seconds in profile '{request.SettingsProfile}' must be {DurationParser.SessionRangeHint}");
     }
 
     private static AwsmfaException Map(Exception e, SessionRequest request)

@@ -8,6 +8,8 @@ internal static partial class Ec2Rules
 {
     public static readonly string[] States = ["pending", "running", "shutting-down", "terminated", "stopping", "stopped"];
 
+    public const string TagHint = "tag keys and values are letters, digits, spaces and _ . : / = + - @ (and * ? as wildcards in values)";
+
     public const string InstanceIdHint = "an instance id is i- and 8 or 17 hex digits, e.g. i-0123456789abcdef0";
 
     public static bool IsInstanceId(string value) => InstanceIdPattern().IsMatch(value);
@@ -22,13 +24,14 @@ internal static partial class Ec2Rules
             return false;
         }
 
+        var name = match.Groups["name"].Value;
         var values = match.Groups["values"].Value.Split(',').Select(v => v.Trim()).ToList();
-        if (values.Any(v => v.Length == 0))
+        if (!TagPattern().IsMatch(name) || values.Any(v => v.Length is 0 or > 256 || !TagPattern().IsMatch(v)))
         {
             return false;
         }
 
-        filter = new Filter { Name = match.Groups["name"].Value, Values = values };
+        filter = new Filter { Name = name, Values = values };
         return true;
     }
 
@@ -38,16 +41,22 @@ internal static partial class Ec2Rules
         filter = null;
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         var key = equals < 0 ? text : text[..equals];
-        if (key.Length == 0 || key.Length > 128 || key.Any(char.IsControl))
+        var value = equals < 0 ? string.Empty : text[(equals + 1)..];
+        if (key.Trim().Length == 0 || key.Length > 128 || value.Length > 256
+            || !TagPattern().IsMatch(key) || (value.Length > 0 && !TagPattern().IsMatch(value)))
         {
             return false;
         }
 
         filter = equals < 0
             ? new Filter { Name = "tag-key", Values = [key] }
-            : new Filter { Name = "tag:" + key, Values = [text[(equals + 1)..]] };
+            : new Filter { Name = "tag:" + key, Values = [value] };
         return true;
     }
+
+    // AWS's tag character set, plus the * and ? wildcards that filters accept.
+    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@*?]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TagPattern();
 
     [GeneratedRegex("^i-([0-9a-f]{8}|[0-9a-f]{17})$", RegexOptions.CultureInvariant)]
     private static partial Regex InstanceIdPattern();

@@ -10,6 +10,7 @@ public sealed class StsErrorTests
         yield return new TestCaseData(StsErrors.InvalidCode(), 3, "STS rejected the MFA code: it is wrong, expired or was already used").SetName("Invalid code is exit 3");
         yield return new TestCaseData(StsErrors.WrongSerial(), 3, "could not check the code against MFA device arn:aws:iam::123456789012:mfa/alice").SetName("Wrong serial is exit 3");
         yield return new TestCaseData(StsErrors.InvalidClientTokenId(), 3, "STS rejected the access key: it is wrong, deleted or disabled (InvalidClientTokenId)").SetName("Unknown access key is exit 3");
+        yield return new TestCaseData(StsErrors.SignatureExpired(), 3, "this computer's clock is off by minutes").SetName("Clock skew is exit 3 with a hint");
         yield return new TestCaseData(StsErrors.SignatureDoesNotMatch(), 3, "the secret access key does not match the access key").SetName("Wrong secret is exit 3");
         yield return new TestCaseData(StsErrors.SessionCredentials(), 2, "belongs to a session; GetSessionToken needs an IAM user's long-term access key").SetName("Session credentials are exit 2");
         yield return new TestCaseData(StsErrors.Validation(), 2, "STS rejected the request as invalid: 1 validation error").SetName("ValidationError is exit 2");

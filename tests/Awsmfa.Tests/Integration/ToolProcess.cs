@@ -40,6 +40,9 @@ internal sealed class ToolProcess : IDisposable
 
     public string Home => _home.Path;
 
+    /// <summary>Runs the tool under setsid (no controlling terminal); off where a test signals the tool's own pid.</summary>
+    public bool DetachFromTerminal { get; set; } = true;
+
     public string AwsFolder => Path.Combine(_home.Path, ".aws");
 
     public string CacheFolder => Path.Combine(_home.Path, ".aws", "awsmfa", "cache");
@@ -76,7 +79,7 @@ internal sealed class ToolProcess : IDisposable
     public ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
         var dotnet = System.Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        var setsid = MotoServer.FindOnPath("setsid");
+        var setsid = DetachFromTerminal ? MotoServer.FindOnPath("setsid") : null;
         var start = setsid is not null
             ? new ProcessStartInfo(setsid, ["-w", dotnet, ToolPath, .. args])
             : new ProcessStartInfo(dotnet, [ToolPath, .. args]);

@@ -33,6 +33,9 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
     /// <summary>How long STS takes to answer, to widen race windows.</summary>
     public TimeSpan StsLatency { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Accept a code more than once (for tests that run many times with one code).</summary>
+    public bool AllowCodeReuse { get; set; }
+
     public DateTime NextExpiration { get; set; } = new(2026, 11, 28, 13, 0, 0, DateTimeKind.Utc);
 
     public IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target)
@@ -71,7 +74,7 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
 
                 lock (usedCodes)
                 {
-                    if (!usedCodes.Add(request.TokenCode))
+                    if (!usedCodes.Add(request.TokenCode) && !AllowCodeReuse)
                     {
                         throw StsErrors.InvalidCode();
                     }

@@ -29,6 +29,9 @@ internal static class StsErrors
 
     public static Exception ServiceUnavailable() => Service("ServiceUnavailable", "Service Unavailable", HttpStatusCode.ServiceUnavailable);
 
+    public static Exception SignatureExpired() => Service(
+        "SignatureDoesNotMatch", "Signature expired: 20261128T120000Z is now earlier than 20261128T121500Z (20261128T122000Z - 5 min.)", HttpStatusCode.Forbidden);
+
     public static Exception Unreachable() =>
         new HttpRequestException("Connection refused (127.0.0.1:9)", new System.Net.Sockets.SocketException(111));
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Amazon.EC2.Model;
 using Awsmfa.Aws;
 using Awsmfa.Ec2;
@@ -31,7 +32,7 @@ internal static class ListInstancesCommand
             {
                 if (!Ec2Rules.TryParseFilter(value, out _))
                 {
-                    result.AddError($"--filter '{value}' is not of the form Name=NAME,Values=A,B");
+                    result.AddError("--filter must be of the form Name=NAME,Values=A,B");
                 }
             }
         });
@@ -46,7 +47,7 @@ internal static class ListInstancesCommand
             {
                 if (!Ec2Rules.TryParseTag(value, out _))
                 {
-                    result.AddError($"--tag '{value}' is not KEY=VALUE or KEY");
+                    result.AddError($"--tag must be KEY=VALUE or KEY; {Ec2Rules.TagHint}");
                 }
             }
         });
@@ -61,7 +62,7 @@ internal static class ListInstancesCommand
             {
                 if (!Ec2Rules.IsInstanceId(value))
                 {
-                    result.AddError($"--instance-id '{value}' is not valid: {Ec2Rules.InstanceIdHint}");
+                    result.AddError($"--instance-id is not valid: {Ec2Rules.InstanceIdHint}");
                 }
             }
         });
@@ -70,14 +71,18 @@ internal static class ListInstancesCommand
             Description = $"Instances per DescribeInstances call, 5 to {MaxPageSize}.",
             HelpName = "N",
             DefaultValueFactory = _ => MaxPageSize,
-        };
-        pageSize.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 5 or > MaxPageSize)
+            CustomParser = result =>
             {
-                result.AddError($"--page-size must be from 5 to {MaxPageSize}");
-            }
-        });
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                if (text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, CultureInfo.InvariantCulture, out var size) && size is >= 5 and <= MaxPageSize)
+                {
+                    return size;
+                }
+
+                result.AddError($"--page-size must be a number from 5 to {MaxPageSize}");
+                return MaxPageSize;
+            },
+        };
         var output = CommonOptions.Output(
             "table (aligned columns), text (tab-separated, no header, for awk/cut), json (with all tags), or ids (one id per line, for ec2 terminate -).",
             InstanceOutput.Formats);

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using Awsmfa.Tests.Integration;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Reliability;
+
+/// <summary>AWS failing, slow or silent, and a cache that cannot be written: bounded time, one line, nothing lost.</summary>
+[TestFixture]
+[Category("Reliability")]
+[NonParallelizable]
+public sealed class FaultTests
+{
+    private FakeAwsServer _aws = null!;
+    private ToolProcess _tool = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _aws = new FakeAwsServer();
+        _tool = new ToolProcess();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _aws.Dispose();
+        _tool.Dispose();
+    }
+
+    private Task<CliResult> GetAsync(params string[] extra) =>
+        _tool.RunAsync(null, ["session", "get", "--profile", "base", "--endpoint-url", _aws.Url, .. extra]);
+
+    private string EntryFile() => Directory.GetFiles(_tool.CacheFolder, "*.json").Single();
+
+    [TestCase(ServerBehaviour.InternalError, "STS failed with HTTP 500 (InternalFailure); try again later")]
+    [TestCase(ServerBehaviour.Throttle, "STS is throttling requests (Throttling) and retries did not get through; try again in a moment")]
+    public async Task Sts_failures_are_retried_then_one_line_and_exit_1(ServerBehaviour mode, string message)
+    {
+        _aws.Mode = mode;
+        var clock = Stopwatch.StartNew();
+
+        var result = await GetAsync("-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo($"awsmfa: {message}\n"));
+        Assert.That(_aws.RequestsFor("GetSessionToken"), Is.InRange(2, 5), "the SDK's retry mode retried");
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+    }
+
+    [Test]
+    public async Task A_silent_endpoint_times_out_within_the_request_timeout_times_the_attempts()
+    {
+        _aws.Mode = ServerBehaviour.Hang;
+        var clock = Stopwatch.StartNew();
+
+        var result = await GetAsync("-t", "123456", "--request-timeout", "1s");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: could not reach STS: no answer within the request timeout, after retries (--request-timeout)\n"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)), "3 attempts of 1 s, backoff and start-up");
+    }
+
+    [Test]
+    public async Task A_closed_port_is_exit_1()
+    {
+        var result = await _tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", "http://127.0.0.1:9", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.StartWith("awsmfa: could not reach STS: Connection refused"));
+    }
+
+    [TestCase(ServerBehaviour.InternalError)]
+    [TestCase(ServerBehaviour.Throttle)]
+    [TestCase(ServerBehaviour.Hang)]
+    public async Task A_failed_refresh_leaves_the_valid_entry_byte_for_byte(ServerBehaviour mode)
+    {
+        Assert.That((await GetAsync("-t", "111111")).ExitCode, Is.Zero);
+        var before = File.ReadAllBytes(EntryFile());
+        _aws.Mode = mode;
+
+        var failed = await GetAsync("-t", "222222", "--refresh", "--request-timeout", "1s");
+        _aws.Mode = ServerBehaviour.Answer;
+        var after = await GetAsync();
+
+        Assert.That(failed.ExitCode, Is.EqualTo(1), failed.ToString());
+        Assert.That(File.ReadAllBytes(EntryFile()), Is.EqualTo(before));
+        Assert.That(after.Stderr, Does.Contain("from the cache"));
+        Assert.That(Directory.GetFiles(_tool.CacheFolder, "*.tmp"), Is.Empty);
+    }
+
+    [TestCase(ServerBehaviour.InternalError, "EC2 failed with HTTP 500")]
+    [TestCase(ServerBehaviour.Throttle, "EC2 is throttling requests (RequestLimitExceeded)")]
+    [TestCase(ServerBehaviour.Hang, "could not reach EC2")]
+    public async Task Ec2_failures_are_one_line_and_exit_1(ServerBehaviour mode, string message)
+    {
+        Assert.That((await GetAsync("-t", "111111")).ExitCode, Is.Zero);
+        _aws.Mode = mode;
+        var clock = Stopwatch.StartNew();
+
+        var result = await _tool.RunAsync(null, "ec2", "list", "--profile", "base", "--endpoint-url", _aws.Url, "--request-timeout", "1s");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.StartWith("awsmfa: " + message));
+        Assert.That(result.Stderr.TrimEnd('\n'), Does.Not.Contain('\n'));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+    }
+
+    [Test]
+    public async Task An_unwritable_cache_on_a_read_only_file_system_still_prints_the_session()
+    {
+        using var mount = TmpfsMount.CreateOrIgnore("ro");
+        _tool.Environment["AWSMFA_CACHE_DIR"] = Path.Combine(mount.Path, "cache");
+
+        var result = await GetAsync("-t", "123456");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("fake-session-token-1"));
+        Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache: could not create"));
+    }
+
+    [Test]
+    public async Task A_full_disk_still_prints_the_session_and_leaves_no_temp_file()
+    {
+        using var mount = TmpfsMount.CreateOrIgnore("size=64k");
+        var cache = Path.Combine(mount.Path, "cache");
+        Directory.CreateDirectory(cache, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        mount.Fill();
+        _tool.Environment["AWSMFA_CACHE_DIR"] = cache;
+
+        var result = await GetAsync("-t", "123456");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("fake-session-token-1"));
+        Assert.That(result.Stderr, Does.Contain("awsmfa: warning: could not write the session cache"));
+        Assert.That(Directory.GetFiles(cache), Has.None.EndWith(".tmp").And.None.EndWith(".json"));
+    }
+
+    [Test]
+    public async Task A_cache_folder_that_is_a_symlink_is_not_followed()
+    {
+        var elsewhere = Path.Combine(_tool.Home, "elsewhere");
+        Directory.CreateDirectory(elsewhere, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(Path.GetDirectoryName(_tool.CacheFolder)!);
+        Directory.CreateSymbolicLink(_tool.CacheFolder, elsewhere);
+
+        var result = await GetAsync("-t", "123456");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("is a symbolic link"));
+        Assert.That(Directory.GetFileSystemEntries(elsewhere), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_cache_folder_owned_by_another_user_is_refused()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Ignore("giving a folder to another user needs root");
+        }
+
+        Directory.CreateDirectory(_tool.CacheFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Chown(_tool.CacheFolder, 65534);
+
+        var result = await GetAsync("-t", "123456");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("belongs to another user"));
+        Assert.That(Directory.GetFiles(_tool.CacheFolder), Is.Empty);
+    }
+
+    [Test]
+    public async Task An_entry_owned_by_another_user_is_not_used()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Ignore("giving a file to another user needs root");
+        }
+
+        Assert.That((await GetAsync("-t", "111111")).ExitCode, Is.Zero);
+        Chown(EntryFile(), 65534);
+
+        var result = await GetAsync("-t", "222222");
+
+        Assert.That(result.Stderr, Does.Contain("belongs to another user"));
+        Assert.That(result.Stdout, Does.Contain("fake-session-token-2"));
+    }
+
+    private static void Chown(string path, int uid)
+    {
+        using var chown = Process.Start("chown", [uid.ToString(System.Globalization.CultureInfo.InvariantCulture), path])!;
+        chown.WaitForExit();
+        Assert.That(chown.ExitCode, Is.Zero);
+    }
+}
+
+/// <summary>A small tmpfs (root only), to make a read-only or full file system for real.</summary>
+internal sealed class TmpfsMount : IDisposable
+{
+    private TmpfsMount(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static TmpfsMount CreateOrIgnore(string options)
+    {
+        var path = Directory.CreateTempSubdirectory("awsmfa-mount-").FullName;
+        using var mount = Process.Start(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", options, "tmpfs", path]) { RedirectStandardError = true })!;
+        mount.WaitForExit();
+        if (mount.ExitCode != 0)
+        {
+            Directory.Delete(path);
+            Assert.Ignore($"cannot mount a tmpfs here (needs root): {mount.StandardError.ReadToEnd().Trim()}");
+        }
+
+        return new TmpfsMount(path);
+    }
+
+    public void Fill()
+    {
+        try
+        {
+            using var filler = File.OpenWrite(System.IO.Path.Combine(Path, "filler"));
+            var block = new byte[4096];
+            while (true)
+            {
+                filler.Write(block);
+                filler.Flush();
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        using var umount = Process.Start("umount", [Path])!;
+        umount.WaitForExit();
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
