@@ -45,6 +45,7 @@ public sealed class FaultTests
         Assert.That(result.Stderr, Is.EqualTo($"awsmfa: {message}\n"));
         Assert.That(_aws.RequestsFor("GetSessionToken"), Is.InRange(2, 5), "the SDK's retry mode retried");
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+        TestContext.Out.WriteLine($"measured: STS {mode}: {_aws.RequestsFor("GetSessionToken")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Test]
@@ -58,6 +59,7 @@ public sealed class FaultTests
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Is.EqualTo("awsmfa: could not reach STS: no answer within the request timeout, after retries (--request-timeout)\n"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)), "3 attempts of 1 s, backoff and start-up");
+        TestContext.Out.WriteLine($"measured: STS silent, --request-timeout 1s: {_aws.RequestsFor("GetSessionToken")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Test]
@@ -103,6 +105,7 @@ public sealed class FaultTests
         Assert.That(result.Stderr, Does.StartWith("awsmfa: " + message));
         Assert.That(result.Stderr.TrimEnd('\n'), Does.Not.Contain('\n'));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+        TestContext.Out.WriteLine($"measured: EC2 {mode}: {_aws.RequestsFor("DescribeInstances")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Test]

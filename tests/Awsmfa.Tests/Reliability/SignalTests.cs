@@ -120,6 +120,7 @@ public sealed class SignalTests
 
         Assert.That(code, Is.EqualTo(exitCode), run.Stderr);
         Assert.That(after, Is.LessThan(TimeSpan.FromSeconds(3)));
+        TestContext.Out.WriteLine($"measured: SIG{signal} while waiting for STS: exit {code} after {after.TotalMilliseconds:F0} ms");
         await AssertNextRunIsNotBlockedAsync();
     }
 
@@ -138,6 +139,7 @@ public sealed class SignalTests
 
             Assert.That(code, Is.EqualTo(130), run.Stderr);
             Assert.That(after, Is.LessThan(TimeSpan.FromSeconds(3)));
+            TestContext.Out.WriteLine($"measured: SIGINT while waiting for the lock: exit {code} after {after.TotalMilliseconds:F0} ms");
         }
 
         Assert.That(_aws.RequestsFor("GetSessionToken"), Is.Zero);
@@ -179,9 +181,10 @@ public sealed class SignalTests
 
         await process.StandardInput.WriteAsync('\u0003');
         await process.StandardInput.FlushAsync();
-        var (code, _) = await ExitAsync(process);
+        var (code, after) = await ExitAsync(process);
 
         Assert.That(code, Is.EqualTo(130), terminal.ToString());
+        TestContext.Out.WriteLine($"measured: Ctrl-C at the prompt: exit {code} after {after.TotalMilliseconds:F0} ms");
         Assert.That(_aws.RequestsFor("GetSessionToken"), Is.Zero);
         await AssertNextRunIsNotBlockedAsync();
     }
