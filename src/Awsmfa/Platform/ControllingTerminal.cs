@@ -6,10 +6,17 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 {
     private readonly Lazy<FileStream?> _device = new(Open);
 
-    public bool IsAvailable => _device.Value is not null;
+    public bool IsAvailable => OperatingSystem.IsWindows() ? !Console.IsInputRedirected : _device.Value is not null;
 
     public async Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            // No /dev/tty: the console itself, which credential_process callers leave attached.
+            await Console.Error.WriteAsync(prompt).ConfigureAwait(false);
+            return await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
         WriteRaw(device, prompt);
         // A read from a terminal cannot be cancelled, so the wait is: Ctrl-C must end the
@@ -19,8 +26,14 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     public void WriteLine(string text)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            Console.Error.WriteLine(text);
+            return;
+        }
+
         var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
-        WriteRaw(device, text + Environment.NewLine);
+        WriteRaw(device, text + "\n");
     }
 
     public void Dispose()
@@ -33,12 +46,16 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     private static FileStream? Open()
     {
-        var path = OperatingSystem.IsWindows() ? "CONIN$" : "/dev/tty";
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
         try
         {
             // Opening /dev/tty fails with ENXIO when the process has no controlling terminal
             // (CI, cron, an SDK without a console): that is "no terminal", never a hang.
-            return new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+            return new FileStream("/dev/tty", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {

@@ -47,7 +47,7 @@ public sealed class CredentialProcessTests
     private Task<CliResult> SeedCacheAsync() =>
         _tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _moto.Url, "-t", "123456", "-o", "json");
 
-    private async Task<CliResult> AwsCliAsync(params string[] args)
+    private Task<CliResult> AwsCliAsync(params string[] args)
     {
         var aws = MotoServer.FindOnPath("aws");
         if (aws is null)
@@ -55,28 +55,7 @@ public sealed class CredentialProcessTests
             Assert.Ignore("the aws CLI is not installed");
         }
 
-        var start = _tool.StartInfo([]);
-        start.ArgumentList.Clear();
-        var setsid = MotoServer.FindOnPath("setsid");
-        start.FileName = setsid ?? aws!;
-        if (setsid is not null)
-        {
-            start.ArgumentList.Add("-w");
-            start.ArgumentList.Add(aws!);
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return _tool.RunProgramAsync(aws!, args);
     }
 
     [Test]
@@ -111,20 +90,13 @@ public sealed class CredentialProcessTests
     public async Task The_aws_cli_gets_the_code_asked_on_the_terminal_while_it_captures_awsmfa()
     {
         var aws = MotoServer.FindOnPath("aws");
-        var script = MotoServer.FindOnPath("script");
-        if (aws is null || script is null)
+        if (aws is null)
         {
-            Assert.Ignore("needs the aws CLI and script(1)");
+            Assert.Ignore("the aws CLI is not installed");
         }
 
         var output = Path.Combine(_tool.Home, "aws.out");
-        var start = _tool.StartInfo([]);
-        start.FileName = script!;
-        start.ArgumentList.Clear();
-        foreach (var argument in new[] { "-qec", $"'{aws}' sts get-caller-identity --profile mfa --endpoint-url {_moto.Url} > '{output}' 2>&1 < /dev/null", "/dev/null" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = _tool.OnTerminal($"'{aws}' sts get-caller-identity --profile mfa --endpoint-url {_moto.Url} > '{output}' 2>&1 < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = process.StandardOutput.ReadToEndAsync();

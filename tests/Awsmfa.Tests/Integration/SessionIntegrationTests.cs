@@ -108,19 +108,10 @@ public sealed class SessionIntegrationTests
             eval "$({awsmfa} session get --endpoint-url {_moto.Url} -q)"
             test "$first" = "$AWS_SESSION_TOKEN" && echo same-session
             """;
-        var start = _tool.StartInfo([]);
-        start.FileName = "bash";
-        start.ArgumentList.Clear();
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var result = await _tool.RunProgramAsync("bash", "-c", script);
 
-        Assert.That(process.ExitCode, Is.Zero, stdout + stderr);
-        Assert.That(stdout.Trim(), Is.EqualTo("same-session"));
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout.Trim(), Is.EqualTo("same-session"));
         Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
     }
 

@@ -28,22 +28,9 @@ public sealed class TerminalPromptTests
 
     private async Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> RunOnTerminalAsync(string typed, string arguments)
     {
-        var script = MotoServer.FindOnPath("script");
-        if (script is null)
-        {
-            Assert.Ignore("script(1) is not installed (util-linux)");
-        }
-
         var stdout = Path.Combine(_tool.Home, "stdout");
         var stderr = Path.Combine(_tool.Home, "stderr");
-        var command = $"dotnet '{ToolProcess.ToolPath}' {arguments} > '{stdout}' 2> '{stderr}' < /dev/null";
-        var start = _tool.StartInfo([]);
-        start.FileName = script!;
-        start.ArgumentList.Clear();
-        foreach (var argument in new[] { "-qec", command, "/dev/null" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = _tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' {arguments} > '{stdout}' 2> '{stderr}' < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = process.StandardOutput.ReadToEndAsync();

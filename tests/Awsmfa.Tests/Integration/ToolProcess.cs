@@ -100,5 +100,58 @@ internal sealed class ToolProcess : IDisposable
         return start;
     }
 
+    /// <summary>
+    /// Runs <paramref name="shellCommand"/> on a pseudo-terminal of its own (script(1) makes it
+    /// the controlling terminal), with this tool's environment; what is typed goes to script's stdin.
+    /// </summary>
+    public ProcessStartInfo OnTerminal(string shellCommand)
+    {
+        var script = MotoServer.FindOnPath("script");
+        if (script is null)
+        {
+            Assert.Ignore("script(1) is not installed (util-linux)");
+        }
+
+        var start = StartInfo([]);
+        start.FileName = script!;
+        start.ArgumentList.Clear();
+        foreach (var argument in new[] { "-qec", shellCommand, "/dev/null" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
+
+    /// <summary>Runs another program (a shell, the aws CLI) with this tool's environment and no terminal.</summary>
+    public async Task<CliResult> RunProgramAsync(string program, params string[] args)
+    {
+        var start = StartInfo([]);
+        start.ArgumentList.Clear();
+        if (DetachFromTerminal && MotoServer.FindOnPath("setsid") is { } setsid)
+        {
+            start.FileName = setsid;
+            start.ArgumentList.Add("-w");
+            start.ArgumentList.Add(program);
+        }
+        else
+        {
+            start.FileName = program;
+        }
+
+        foreach (var argument in args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
     public void Dispose() => _home.Dispose();
 }

@@ -149,19 +149,7 @@ public sealed class SignalTests
     [Test]
     public async Task Ctrl_c_at_the_prompt_exits_130()
     {
-        var script = MotoServer.FindOnPath("script");
-        if (script is null)
-        {
-            Assert.Ignore("script(1) is not installed");
-        }
-
-        var start = _tool.StartInfo([]);
-        start.FileName = script!;
-        start.ArgumentList.Clear();
-        foreach (var argument in new[] { "-qec", $"dotnet '{ToolProcess.ToolPath}' session get --profile base --endpoint-url {_aws.Url} > /dev/null 2>&1 < /dev/null", "/dev/null" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = _tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' session get --profile base --endpoint-url {_aws.Url} > /dev/null 2>&1 < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = new StringBuilder();
