@@ -21,6 +21,18 @@ var signalExitCode = 0;
 void OnSignal(PosixSignalContext context, int exitCode)
 {
     context.Cancel = true;
+    if (SignalRouting.ChildProcessId is var child and > 0)
+    {
+        // awsmfa exec: Ctrl-C has reached the child through the terminal already; anything
+        // else is passed on. The child's exit code will be awsmfa's.
+        if (context.Signal != PosixSignal.SIGINT)
+        {
+            ChildProcessRunner.Signal(child, exitCode - 128);
+        }
+
+        return;
+    }
+
     if (Interlocked.CompareExchange(ref signalExitCode, exitCode, 0) != 0)
     {
         return;

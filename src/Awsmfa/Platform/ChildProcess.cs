@@ -13,8 +13,6 @@ internal interface IChildProcessRunner
 
 internal sealed partial class ChildProcessRunner : IChildProcessRunner
 {
-    private const int SigTerm = 15;
-
     public async Task<int> RunAsync(
         string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
@@ -46,31 +44,21 @@ internal sealed partial class ChildProcessRunner : IChildProcessRunner
         }
 
         using (process)
+        using (SignalRouting.RouteToChild(process.Id))
         {
-            // Ctrl-C at a terminal reaches the child directly (same process group); a signal sent
-            // to awsmfa alone (SIGTERM from a supervisor) is passed on, and awsmfa waits for the
-            // child to finish rather than leaving it orphaned.
-            using var forward = cancellationToken.Register(() => Signal(process, SigTerm));
+            // awsmfa waits for the child whatever signals arrive (see SignalRouting), rather
+            // than leaving it orphaned, and returns its exit code.
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             return process.ExitCode;
         }
     }
 
-    private static void Signal(Process process, int signal)
+    /// <summary>Passes a signal on to a child process.</summary>
+    public static void Signal(int processId, int signal)
     {
-        try
+        if (!OperatingSystem.IsWindows() && processId > 0)
         {
-            if (OperatingSystem.IsWindows())
-            {
-                process.Kill();
-            }
-            else if (!process.HasExited)
-            {
-                _ = Kill(process.Id, signal);
-            }
-        }
-        catch (InvalidOperationException)
-        {
+            _ = Kill(processId, signal);
         }
     }
 

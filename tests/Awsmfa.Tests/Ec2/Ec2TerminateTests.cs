@@ -96,7 +96,7 @@ public sealed class Ec2TerminateTests
         var result = await TerminateAsync(Web, Db);
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(_host.Terminal.Shown, Does.Contain("Terminate 2 instances? [y/N] "));
+        Assert.That(_host.Terminal.Shown, Does.Contain("Terminate 2 instance(s)? [y/N] "));
         Assert.That(string.Join("\n", _host.Terminal.Shown), Does.Contain(Web).And.Contain("web").And.Contain("running").And.Contain("t3.micro"));
         Assert.That(_fleet.StateOf(Web), Is.EqualTo("shutting-down"));
     }

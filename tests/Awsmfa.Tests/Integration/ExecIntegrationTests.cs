@@ -32,6 +32,35 @@ public sealed class ExecIntegrationTests
     }
 
     [Test]
+    public async Task Sigterm_is_passed_to_the_command_and_its_exit_code_is_awsmfas()
+    {
+        _tool.DetachFromTerminal = false;
+        var ready = Path.Combine(_tool.Home, "ready");
+        var start = _tool.StartInfo(["exec", "--endpoint-url", _moto.Url, "-t", "123456", "--",
+            "sh", "-c", $"trap 'echo got-term; exit 3' TERM; touch '{ready}'; while true; do sleep 0.1; done"]);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(ready))
+        {
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the command did not start");
+            await Task.Delay(50);
+        }
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(process.ExitCode, Is.EqualTo(3), "the command's exit code, not 143");
+        Assert.That(await stdout, Does.Contain("got-term"));
+    }
+
+    [Test]
     public async Task A_missing_command_is_exit_127()
     {
         var result = await _tool.RunAsync(null, "exec", "--endpoint-url", _moto.Url, "-t", "123456", "--", "no-such-command-awsmfa");

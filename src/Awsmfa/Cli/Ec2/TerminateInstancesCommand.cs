@@ -251,7 +251,7 @@ internal static class TerminateInstancesCommand
                 services.Terminal.WriteLine("  " + line);
             }
 
-            var answer = await services.Terminal.PromptAsync($"Terminate {Count(rows.Count)}? [y/N] ", cancellationToken).ConfigureAwait(false);
+            var answer = await services.Terminal.PromptAsync($"Terminate {rows.Count} instance(s)? [y/N] ", cancellationToken).ConfigureAwait(false);
             if (answer?.Trim().ToUpperInvariant() is not ("Y" or "YES"))
             {
                 throw new AwsmfaException(ExitCodes.AwsError, "not confirmed; nothing was terminated");
