@@ -11,7 +11,7 @@ internal static class HelpExamples
     {
         ["awsmfa"] =
         [
-            "eval \"$(awsmfa session get)\"             # MFA session into this shell",
+            "eval \"$(awsmfa session get)\"               # MFA session into this shell",
             "awsmfa session get -o credential-process   # for credential_process in ~/.aws/config",
             "awsmfa session list                        # what is cached, and until when",
         ],

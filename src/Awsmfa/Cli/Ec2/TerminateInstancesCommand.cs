@@ -40,11 +40,10 @@ internal static class TerminateInstancesCommand
             Description = "Ask EC2 whether the termination would be allowed (DryRun), and terminate nothing.",
         };
         var wait = new Option<bool>("--wait") { Description = "Wait until every instance is terminated, with progress on stderr." };
-        var timeout = new Option<TimeSpan>("--timeout")
+        var timeout = new Option<TimeSpan?>("--timeout")
         {
-            Description = "How long --wait waits: seconds, or 90s, 10m, 1h.",
+            Description = "How long --wait waits: seconds, or 90s, 10m, 1h [default: 10m].",
             HelpName = "DURATION",
-            DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
             CustomParser = result =>
             {
                 if (DurationParser.TryParseSeconds(result.Tokens.Count > 0 ? result.Tokens[0].Value : null, out var seconds) && seconds > 0)
@@ -53,7 +52,7 @@ internal static class TerminateInstancesCommand
                 }
 
                 result.AddError("--timeout must be a positive duration such as 600, 90s, 10m or 1h");
-                return default;
+                return null;
             },
         };
         var output = CommonOptions.Output("text (one line per instance: ID OLD -> NEW) or json.", "text", "json");
@@ -86,7 +85,7 @@ internal static class TerminateInstancesCommand
                 targets,
                 confirmed,
                 isDryRun,
-                parseResult.GetValue(wait) ? parseResult.GetValue(timeout) : null,
+                parseResult.GetValue(wait) ? parseResult.GetValue(timeout) ?? TimeSpan.FromMinutes(10) : null,
                 parseResult.GetValue(output)!).ConfigureAwait(false);
         });
         return command;
