@@ -63,7 +63,7 @@ finally
     }
     catch (IOException)
     {
-        // The reader went away (awsmfa ... | head): nothing more to say to it.
+        // Nothing more can be said to a stdout that failed.
     }
 }
 

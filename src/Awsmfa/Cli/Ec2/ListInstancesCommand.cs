@@ -135,27 +135,29 @@ internal static class ListInstancesCommand
             using var ec2 = services.AwsClients.CreateEc2(session.Credentials, session.Target);
             var writer = InstanceOutput.Create(parseResult.GetValue(output)!, run.Output);
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            try
+            do
             {
-                do
+                DescribeInstancesResponse response;
+                try
                 {
-                    var response = await ec2.DescribeInstancesAsync(request, cancellationToken).ConfigureAwait(false);
-                    foreach (var instance in (response.Reservations ?? []).SelectMany(r => r.Instances ?? []))
-                    {
-                        var row = InstanceRow.From(instance);
-                        writer.Write(row);
-                        counts[row.State] = counts.GetValueOrDefault(row.State) + 1;
-                    }
-
-                    await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    request.NextToken = response.NextToken;
+                    response = await ec2.DescribeInstancesAsync(request, cancellationToken).ConfigureAwait(false);
                 }
-                while (!string.IsNullOrEmpty(request.NextToken));
+                catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
+                {
+                    throw Ec2Errors.Map(e);
+                }
+
+                foreach (var instance in (response.Reservations ?? []).SelectMany(r => r.Instances ?? []))
+                {
+                    var row = InstanceRow.From(instance);
+                    writer.Write(row);
+                    counts[row.State] = counts.GetValueOrDefault(row.State) + 1;
+                }
+
+                await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                request.NextToken = response.NextToken;
             }
-            catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-            {
-                throw Ec2Errors.Map(e);
-            }
+            while (!string.IsNullOrEmpty(request.NextToken));
 
             writer.Complete();
             run.Reporter.Info(Summary(counts));
