@@ -103,9 +103,13 @@ for round in $(seq "$rounds"); do
     -n awsmfa-cached "$awsmfa session get --profile bench -q" \
     -n aws-configure-get "aws configure get region --profile bench" \
     -n true "/bin/true" >/dev/null
+  # An empty cache before every run: --refresh alone would take the session already minted
+  # with this (spent) code, as parallel refreshes should.
   hyperfine -N --warmup 1 --runs $(( runs / 4 > 2 ? runs / 4 : 2 )) --export-json "$results/miss-$round.json" \
+    --prepare "rm -rf $AWSMFA_CACHE_DIR" \
     -n awsmfa-miss "$awsmfa session get --profile bench --refresh -t 123456 -q --endpoint-url $endpoint" \
     -n aws-sts "aws sts get-session-token --profile bench --serial-number $serial --token-code 123456 --endpoint-url $endpoint" >/dev/null
+  "$awsmfa" session get --profile bench --endpoint-url "$endpoint" -t 123456 -q >/dev/null   # cached again for the next round
 done
 
 # 3: ec2 list over all instances: wall (hyperfine), CPU and peak RSS (/usr/bin/time -v).

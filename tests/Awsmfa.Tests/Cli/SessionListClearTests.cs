@@ -53,9 +53,9 @@ public sealed class SessionListClearTests
 
         using var json = JsonDocument.Parse(result.Stdout);
         var rows = json.RootElement.EnumerateArray().ToList();
-        Assert.That(rows.Select(r => r.GetProperty("profile").GetString()), Is.EqualTo(new[] { "base", "work" }));
-        Assert.That(rows[1].GetProperty("secondsLeft").GetInt64(), Is.EqualTo(12 * 3600));
-        Assert.That(rows[0].GetProperty("expired").GetBoolean(), Is.False);
+        Assert.That(rows.Select(r => r.GetProperty("Profile").GetString()), Is.EqualTo(new[] { "base", "work" }));
+        Assert.That(rows[1].GetProperty("SecondsLeft").GetInt64(), Is.EqualTo(12 * 3600));
+        Assert.That(rows[0].GetProperty("Expired").GetBoolean(), Is.False);
         Assert.That(result.Stdout, Does.Not.Contain("session-token"));
     }
 

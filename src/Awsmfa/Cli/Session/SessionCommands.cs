@@ -129,11 +129,11 @@ internal static class SessionCommands
             foreach (var entry in entries)
             {
                 json.WriteStartObject();
-                json.WriteString("profile", entry.Profile);
-                json.WriteString("mfaSerial", entry.MfaSerial);
-                json.WriteString("expiration", SessionOutput.FormatTime(entry.Expiration));
-                json.WriteNumber("secondsLeft", Math.Max(0, (long)(entry.Expiration - now).TotalSeconds));
-                json.WriteBoolean("expired", entry.Expiration <= now);
+                json.WriteString("Profile", entry.Profile);
+                json.WriteString("MfaSerial", entry.MfaSerial);
+                json.WriteString("Expiration", SessionOutput.FormatTime(entry.Expiration));
+                json.WriteNumber("SecondsLeft", Math.Max(0, (long)(entry.Expiration - now).TotalSeconds));
+                json.WriteBoolean("Expired", entry.Expiration <= now);
                 json.WriteEndObject();
             }
 
