@@ -11,29 +11,23 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
-public sealed class CredentialProcessTests
+public sealed class CredentialProcessTests : MotoToolTest
 {
-    private MotoServer _moto = null!;
-    private ToolProcess _tool = null!;
-
     [SetUp]
-    public void SetUp()
+    public void AddAProfileThatRunsAwsmfa()
     {
-        _moto = MotoFixture.Server;
-        _moto.Reset();
-        _tool = new ToolProcess();
-        var cache = Path.Combine(_tool.Home, "cache");
-        _tool.Environment["AWSMFA_CACHE_DIR"] = cache;
+        var cache = Path.Combine(Tool.Home, "cache");
+        Tool.Environment["AWSMFA_CACHE_DIR"] = cache;
 
         // The consumer starts awsmfa with its own environment; env(1) pins where awsmfa looks.
         var awsmfa = string.Join(' ',
             "env",
             $"AWSMFA_CACHE_DIR={cache}",
-            $"AWS_SHARED_CREDENTIALS_FILE={Path.Combine(_tool.AwsFolder, "credentials")}",
-            $"AWS_CONFIG_FILE={Path.Combine(_tool.AwsFolder, "config")}",
+            $"AWS_SHARED_CREDENTIALS_FILE={Path.Combine(Tool.AwsFolder, "credentials")}",
+            $"AWS_CONFIG_FILE={Path.Combine(Tool.AwsFolder, "config")}",
             "dotnet", ToolProcess.ToolPath,
-            "session get --profile base --output credential-process --endpoint-url", _moto.Url);
-        File.AppendAllText(Path.Combine(_tool.AwsFolder, "config"), $"""
+            "session get --profile base --output credential-process --endpoint-url", Moto.Url);
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), $"""
 
             [profile mfa]
             region = us-east-1
@@ -41,11 +35,8 @@ public sealed class CredentialProcessTests
             """);
     }
 
-    [TearDown]
-    public void TearDown() => _tool.Dispose();
-
     private Task<CliResult> SeedCacheAsync() =>
-        _tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _moto.Url, "-t", "123456", "-o", "json");
+        Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Moto.Url, "-t", "123456", "-o", "json");
 
     private Task<CliResult> AwsCliAsync(params string[] args)
     {
@@ -55,7 +46,7 @@ public sealed class CredentialProcessTests
             Assert.Ignore("the aws CLI is not installed");
         }
 
-        return _tool.RunProgramAsync(aws!, args);
+        return Tool.RunProgramAsync(aws!, args);
     }
 
     [Test]
@@ -64,13 +55,13 @@ public sealed class CredentialProcessTests
         var seeded = await SeedCacheAsync();
         using var session = JsonDocument.Parse(seeded.Stdout);
 
-        var result = await AwsCliAsync("ec2", "describe-instances", "--profile", "mfa", "--endpoint-url", _moto.Url, "--output", "json");
+        var result = await AwsCliAsync("ec2", "describe-instances", "--profile", "mfa", "--endpoint-url", Moto.Url, "--output", "json");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        var request = _moto.HeadersOf("DescribeInstances").Single();
+        var request = Moto.HeadersOf("DescribeInstances").Single();
         Assert.That(request["X-Amz-Security-Token"], Is.EqualTo(session.RootElement.GetProperty("SessionToken").GetString()));
         Assert.That(request["Authorization"], Does.Contain("Credential=" + session.RootElement.GetProperty("AccessKeyId").GetString() + "/"));
-        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1), "only the seeding call; the CLI was served from the cache");
+        Assert.That(Moto.CountCalls("GetSessionToken"), Is.EqualTo(1), "only the seeding call; the CLI was served from the cache");
     }
 
     [Test]
@@ -78,12 +69,12 @@ public sealed class CredentialProcessTests
     {
         var clock = Stopwatch.StartNew();
 
-        var result = await AwsCliAsync("ec2", "describe-instances", "--profile", "mfa", "--endpoint-url", _moto.Url);
+        var result = await AwsCliAsync("ec2", "describe-instances", "--profile", "mfa", "--endpoint-url", Moto.Url);
 
         Assert.That(result.ExitCode, Is.Not.Zero);
         Assert.That(result.Stderr, Does.Contain("an MFA code is needed and there is no terminal to ask"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)));
-        Assert.That(_moto.CountCalls("DescribeInstances"), Is.Zero);
+        Assert.That(Moto.CountCalls("DescribeInstances"), Is.Zero);
     }
 
     [Test]
@@ -95,8 +86,8 @@ public sealed class CredentialProcessTests
             Assert.Ignore("the aws CLI is not installed");
         }
 
-        var output = Path.Combine(_tool.Home, "aws.out");
-        var start = _tool.OnTerminal($"'{aws}' sts get-caller-identity --profile mfa --endpoint-url {_moto.Url} > '{output}' 2>&1 < /dev/null");
+        var output = Path.Combine(Tool.Home, "aws.out");
+        var start = Tool.OnTerminal($"'{aws}' sts get-caller-identity --profile mfa --endpoint-url {Moto.Url} > '{output}' 2>&1 < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = process.StandardOutput.ReadToEndAsync();
@@ -108,7 +99,7 @@ public sealed class CredentialProcessTests
         Assert.That(process.ExitCode, Is.Zero, await terminal + File.ReadAllText(output));
         Assert.That(await terminal, Does.Contain($"MFA code for {ToolProcess.Serial}: "));
         Assert.That(File.ReadAllText(output), Does.Contain("\"Account\""));
-        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+        Assert.That(Moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
     }
 
     [Test]
@@ -116,15 +107,15 @@ public sealed class CredentialProcessTests
     {
         var seeded = await SeedCacheAsync();
         using var session = JsonDocument.Parse(seeded.Stdout);
-        var profiles = new SharedCredentialsFile(Path.Combine(_tool.AwsFolder, "credentials"));
+        var profiles = new SharedCredentialsFile(Path.Combine(Tool.AwsFolder, "credentials"));
 
         Assert.That(profiles.TryGetProfile("mfa", out var profile), Is.True);
         var credentials = profile.GetAWSCredentials(profiles);
-        using var ec2 = new AmazonEC2Client(credentials, new AmazonEC2Config { ServiceURL = _moto.Url, AuthenticationRegion = "us-east-1" });
+        using var ec2 = new AmazonEC2Client(credentials, new AmazonEC2Config { ServiceURL = Moto.Url, AuthenticationRegion = "us-east-1" });
         var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
 
         Assert.That(response.HttpStatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
-        var request = _moto.HeadersOf("DescribeInstances").Single();
+        var request = Moto.HeadersOf("DescribeInstances").Single();
         Assert.That(request["X-Amz-Security-Token"], Is.EqualTo(session.RootElement.GetProperty("SessionToken").GetString()));
         Assert.That(request["Authorization"], Does.Not.Contain(ToolProcess.AccessKeyId));
     }

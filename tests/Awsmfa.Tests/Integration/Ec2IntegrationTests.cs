@@ -9,30 +9,21 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
-public sealed class Ec2IntegrationTests
+public sealed class Ec2IntegrationTests : MotoToolTest
 {
-    private MotoServer _moto = null!;
-    private ToolProcess _tool = null!;
     private AmazonEC2Client _admin = null!;
     private string? _imageId;
 
     [SetUp]
-    public void SetUp()
+    public void ConnectAnAdminClient()
     {
-        _moto = MotoFixture.Server;
-        _moto.Reset();
-        _tool = new ToolProcess();
         _admin = new AmazonEC2Client(
             new BasicAWSCredentials("AKIAADMIN0000000000", "admin-secret"),
-            new AmazonEC2Config { ServiceURL = _moto.Url, AuthenticationRegion = "us-east-1" });
+            new AmazonEC2Config { ServiceURL = Moto.Url, AuthenticationRegion = "us-east-1" });
     }
 
     [TearDown]
-    public void TearDown()
-    {
-        _tool.Dispose();
-        _admin.Dispose();
-    }
+    public void DisconnectTheAdminClient() => _admin.Dispose();
 
     private async Task<List<string>> LaunchAsync(int count, string name)
     {
@@ -56,7 +47,7 @@ public sealed class Ec2IntegrationTests
     }
 
     private Task<CliResult> RunAsync(string? stdin, params string[] args) =>
-        _tool.RunAsync(stdin, [.. args, "--profile", "base", "--endpoint-url", _moto.Url, "--region", "us-east-1", "-t", "123456"]);
+        Tool.RunAsync(stdin, [.. args, "--profile", "base", "--endpoint-url", Moto.Url, "--region", "us-east-1", "-t", "123456"]);
 
     private async Task<string> StateAsync(string id)
     {
@@ -81,10 +72,10 @@ public sealed class Ec2IntegrationTests
         var ids = json.RootElement.EnumerateArray().Select(e => e.GetProperty("InstanceId").GetString()).ToList();
         Assert.That(ids, Is.EquivalentTo(launched));
         Assert.That(json.RootElement[0].GetProperty("Tags").GetProperty("env").GetString(), Is.EqualTo("ci"));
-        Assert.That(_moto.CountCalls("DescribeInstances"), Is.EqualTo(3), "pages of 5, 5 and 1 reservations");
+        Assert.That(Moto.CountCalls("DescribeInstances"), Is.EqualTo(3), "pages of 5, 5 and 1 reservations");
         Assert.That(result.Stderr, Does.Contain("22 instances: 22 running"));
-        Assert.That(_moto.HeadersOf("DescribeInstances"), Has.All.ContainKey("X-Amz-Security-Token"), "signed with the session");
-        Assert.That(_moto.HeadersOf("DescribeInstances").Select(h => h["Authorization"]), Has.None.Contain(ToolProcess.AccessKeyId));
+        Assert.That(Moto.HeadersOf("DescribeInstances"), Has.All.ContainKey("X-Amz-Security-Token"), "signed with the session");
+        Assert.That(Moto.HeadersOf("DescribeInstances").Select(h => h["Authorization"]), Has.None.Contain(ToolProcess.AccessKeyId));
     }
 
     [Test]

@@ -3,27 +3,15 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
-public sealed class ExecIntegrationTests
+public sealed class ExecIntegrationTests : MotoToolTest
 {
-    private MotoServer _moto = null!;
-    private ToolProcess _tool = null!;
-
     [SetUp]
-    public void SetUp()
-    {
-        _moto = MotoFixture.Server;
-        _moto.Reset();
-        _tool = new ToolProcess();
-        _tool.Environment["AWS_PROFILE"] = "base";
-    }
-
-    [TearDown]
-    public void TearDown() => _tool.Dispose();
+    public void UseTheBaseProfile() => Tool.Environment["AWS_PROFILE"] = "base";
 
     [Test]
     public async Task Runs_a_real_command_with_the_session_and_passes_its_exit_code()
     {
-        var result = await _tool.RunAsync(null, "exec", "--endpoint-url", _moto.Url, "-t", "123456", "--",
+        var result = await Tool.RunAsync(null, "exec", "--endpoint-url", Moto.Url, "-t", "123456", "--",
             "sh", "-c", "echo \"key=$AWS_ACCESS_KEY_ID token=${AWS_SESSION_TOKEN:+set} region=$AWS_REGION profile=${AWS_PROFILE:-unset} marker=$AWSMFA_SESSION\"; exit 7");
 
         Assert.That(result.ExitCode, Is.EqualTo(7), result.ToString());
@@ -34,9 +22,9 @@ public sealed class ExecIntegrationTests
     [Test]
     public async Task Sigterm_is_passed_to_the_command_and_its_exit_code_is_awsmfas()
     {
-        _tool.DetachFromTerminal = false;
-        var ready = Path.Combine(_tool.Home, "ready");
-        var start = _tool.StartInfo(["exec", "--endpoint-url", _moto.Url, "-t", "123456", "--",
+        Tool.DetachFromTerminal = false;
+        var ready = Path.Combine(Tool.Home, "ready");
+        var start = Tool.StartInfo(["exec", "--endpoint-url", Moto.Url, "-t", "123456", "--",
             "sh", "-c", $"trap 'echo got-term; exit 3' TERM; touch '{ready}'; while true; do sleep 0.1; done"]);
         using var process = System.Diagnostics.Process.Start(start)!;
         process.StandardInput.Close();
@@ -63,7 +51,7 @@ public sealed class ExecIntegrationTests
     [Test]
     public async Task A_missing_command_is_exit_127()
     {
-        var result = await _tool.RunAsync(null, "exec", "--endpoint-url", _moto.Url, "-t", "123456", "--", "no-such-command-awsmfa");
+        var result = await Tool.RunAsync(null, "exec", "--endpoint-url", Moto.Url, "-t", "123456", "--", "no-such-command-awsmfa");
 
         Assert.That(result.ExitCode, Is.EqualTo(127), result.ToString());
         Assert.That(result.Stderr, Does.Contain("no-such-command-awsmfa: command not found"));

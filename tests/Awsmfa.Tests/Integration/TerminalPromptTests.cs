@@ -10,27 +10,13 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
-public sealed class TerminalPromptTests
+public sealed class TerminalPromptTests : MotoToolTest
 {
-    private MotoServer _moto = null!;
-    private ToolProcess _tool = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _moto = MotoFixture.Server;
-        _moto.Reset();
-        _tool = new ToolProcess();
-    }
-
-    [TearDown]
-    public void TearDown() => _tool.Dispose();
-
     private async Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> RunOnTerminalAsync(string typed, string arguments)
     {
-        var stdout = Path.Combine(_tool.Home, "stdout");
-        var stderr = Path.Combine(_tool.Home, "stderr");
-        var start = _tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' {arguments} > '{stdout}' 2> '{stderr}' < /dev/null");
+        var stdout = Path.Combine(Tool.Home, "stdout");
+        var stderr = Path.Combine(Tool.Home, "stderr");
+        var start = Tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' {arguments} > '{stdout}' 2> '{stderr}' < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = process.StandardOutput.ReadToEndAsync();
@@ -44,22 +30,22 @@ public sealed class TerminalPromptTests
     [Test]
     public async Task Asks_on_the_terminal_when_every_standard_stream_is_redirected()
     {
-        var run = await RunOnTerminalAsync("123456\n", $"session get --profile base --endpoint-url {_moto.Url} -o credential-process");
+        var run = await RunOnTerminalAsync("123456\n", $"session get --profile base --endpoint-url {Moto.Url} -o credential-process");
 
         Assert.That(run.ExitCode, Is.Zero, run.Terminal + run.Stderr);
         Assert.That(run.Terminal, Does.Contain($"MFA code for {ToolProcess.Serial}: "));
         Assert.That(run.Stdout, Does.StartWith("{\"Version\":1,"), "stdout has only the credentials");
         Assert.That(run.Stderr, Does.Not.Contain("MFA code for"));
-        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+        Assert.That(Moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
     }
 
     [Test]
     public async Task Asks_again_after_a_malformed_code()
     {
-        var run = await RunOnTerminalAsync("12x\n654321\n", $"session get --profile base --endpoint-url {_moto.Url}");
+        var run = await RunOnTerminalAsync("12x\n654321\n", $"session get --profile base --endpoint-url {Moto.Url}");
 
         Assert.That(run.ExitCode, Is.Zero, run.Terminal + run.Stderr);
         Assert.That(run.Terminal, Does.Contain("That is not a valid code"));
-        Assert.That(_moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+        Assert.That(Moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
     }
 }

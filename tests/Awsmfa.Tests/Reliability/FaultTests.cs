@@ -8,50 +8,33 @@ namespace Awsmfa.Tests.Reliability;
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
-public sealed class FaultTests
+public sealed class FaultTests : FakeAwsToolTest
 {
-    private FakeAwsServer _aws = null!;
-    private ToolProcess _tool = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _aws = new FakeAwsServer();
-        _tool = new ToolProcess();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _aws.Dispose();
-        _tool.Dispose();
-    }
-
     private Task<CliResult> GetAsync(params string[] extra) =>
-        _tool.RunAsync(null, ["session", "get", "--profile", "base", "--endpoint-url", _aws.Url, .. extra]);
+        Tool.RunAsync(null, ["session", "get", "--profile", "base", "--endpoint-url", Aws.Url, .. extra]);
 
-    private string EntryFile() => Directory.GetFiles(_tool.CacheFolder, "*.json").Single();
+    private string EntryFile() => Directory.GetFiles(Tool.CacheFolder, "*.json").Single();
 
     [TestCase(ServerBehaviour.InternalError, "STS failed with HTTP 500 (InternalFailure); try again later")]
     [TestCase(ServerBehaviour.Throttle, "STS is throttling requests (Throttling) and retries did not get through; try again in a moment")]
     public async Task Sts_failures_are_retried_then_one_line_and_exit_1(ServerBehaviour mode, string message)
     {
-        _aws.Mode = mode;
+        Aws.Mode = mode;
         var clock = Stopwatch.StartNew();
 
         var result = await GetAsync("-t", "123456");
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Is.EqualTo($"awsmfa: {message}\n"));
-        Assert.That(_aws.RequestsFor("GetSessionToken"), Is.InRange(2, 5), "the SDK's retry mode retried");
+        Assert.That(Aws.RequestsFor("GetSessionToken"), Is.InRange(2, 5), "the SDK's retry mode retried");
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
-        TestContext.Out.WriteLine($"measured: STS {mode}: {_aws.RequestsFor("GetSessionToken")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
+        TestContext.Out.WriteLine($"measured: STS {mode}: {Aws.RequestsFor("GetSessionToken")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Test]
     public async Task A_silent_endpoint_times_out_within_the_request_timeout_times_the_attempts()
     {
-        _aws.Mode = ServerBehaviour.Hang;
+        Aws.Mode = ServerBehaviour.Hang;
         var clock = Stopwatch.StartNew();
 
         var result = await GetAsync("-t", "123456", "--request-timeout", "1s");
@@ -59,13 +42,13 @@ public sealed class FaultTests
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Is.EqualTo("awsmfa: could not reach STS: no answer within the request timeout, after retries (--request-timeout)\n"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)), "3 attempts of 1 s, backoff and start-up");
-        TestContext.Out.WriteLine($"measured: STS silent, --request-timeout 1s: {_aws.RequestsFor("GetSessionToken")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
+        TestContext.Out.WriteLine($"measured: STS silent, --request-timeout 1s: {Aws.RequestsFor("GetSessionToken")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Test]
     public async Task A_closed_port_is_exit_1()
     {
-        var result = await _tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", "http://127.0.0.1:9", "-t", "123456");
+        var result = await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", "http://127.0.0.1:9", "-t", "123456");
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Does.StartWith("awsmfa: could not reach STS: Connection refused"));
@@ -78,16 +61,16 @@ public sealed class FaultTests
     {
         Assert.That((await GetAsync("-t", "111111")).ExitCode, Is.Zero);
         var before = File.ReadAllBytes(EntryFile());
-        _aws.Mode = mode;
+        Aws.Mode = mode;
 
         var failed = await GetAsync("-t", "222222", "--refresh", "--request-timeout", "1s");
-        _aws.Mode = ServerBehaviour.Answer;
+        Aws.Mode = ServerBehaviour.Answer;
         var after = await GetAsync();
 
         Assert.That(failed.ExitCode, Is.EqualTo(1), failed.ToString());
         Assert.That(File.ReadAllBytes(EntryFile()), Is.EqualTo(before));
         Assert.That(after.Stderr, Does.Contain("from the cache"));
-        Assert.That(Directory.GetFiles(_tool.CacheFolder, "*.tmp"), Is.Empty);
+        Assert.That(Directory.GetFiles(Tool.CacheFolder, "*.tmp"), Is.Empty);
     }
 
     [TestCase(ServerBehaviour.InternalError, "EC2 failed with HTTP 500")]
@@ -96,23 +79,23 @@ public sealed class FaultTests
     public async Task Ec2_failures_are_one_line_and_exit_1(ServerBehaviour mode, string message)
     {
         Assert.That((await GetAsync("-t", "111111")).ExitCode, Is.Zero);
-        _aws.Mode = mode;
+        Aws.Mode = mode;
         var clock = Stopwatch.StartNew();
 
-        var result = await _tool.RunAsync(null, "ec2", "list", "--profile", "base", "--endpoint-url", _aws.Url, "--request-timeout", "1s");
+        var result = await Tool.RunAsync(null, "ec2", "list", "--profile", "base", "--endpoint-url", Aws.Url, "--request-timeout", "1s");
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Does.StartWith("awsmfa: " + message));
         Assert.That(result.Stderr.TrimEnd('\n'), Does.Not.Contain('\n'));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
-        TestContext.Out.WriteLine($"measured: EC2 {mode}: {_aws.RequestsFor("DescribeInstances")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
+        TestContext.Out.WriteLine($"measured: EC2 {mode}: {Aws.RequestsFor("DescribeInstances")} attempts, exit {result.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Test]
     public async Task An_unwritable_cache_on_a_read_only_file_system_still_prints_the_session()
     {
         using var mount = TmpfsMount.CreateOrIgnore("ro");
-        _tool.Environment["AWSMFA_CACHE_DIR"] = Path.Combine(mount.Path, "cache");
+        Tool.Environment["AWSMFA_CACHE_DIR"] = Path.Combine(mount.Path, "cache");
 
         var result = await GetAsync("-t", "123456");
 
@@ -128,7 +111,7 @@ public sealed class FaultTests
         var cache = Path.Combine(mount.Path, "cache");
         Directory.CreateDirectory(cache, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         mount.Fill();
-        _tool.Environment["AWSMFA_CACHE_DIR"] = cache;
+        Tool.Environment["AWSMFA_CACHE_DIR"] = cache;
 
         var result = await GetAsync("-t", "123456");
 
@@ -141,10 +124,10 @@ public sealed class FaultTests
     [Test]
     public async Task A_cache_folder_that_is_a_symlink_is_not_followed()
     {
-        var elsewhere = Path.Combine(_tool.Home, "elsewhere");
+        var elsewhere = Path.Combine(Tool.Home, "elsewhere");
         Directory.CreateDirectory(elsewhere, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Directory.CreateDirectory(Path.GetDirectoryName(_tool.CacheFolder)!);
-        Directory.CreateSymbolicLink(_tool.CacheFolder, elsewhere);
+        Directory.CreateDirectory(Path.GetDirectoryName(Tool.CacheFolder)!);
+        Directory.CreateSymbolicLink(Tool.CacheFolder, elsewhere);
 
         var result = await GetAsync("-t", "123456");
 
@@ -161,14 +144,14 @@ public sealed class FaultTests
             Assert.Ignore("giving a folder to another user needs root");
         }
 
-        Directory.CreateDirectory(_tool.CacheFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Chown(_tool.CacheFolder, 65534);
+        Directory.CreateDirectory(Tool.CacheFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Chown(Tool.CacheFolder, 65534);
 
         var result = await GetAsync("-t", "123456");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain("belongs to another user"));
-        Assert.That(Directory.GetFiles(_tool.CacheFolder), Is.Empty);
+        Assert.That(Directory.GetFiles(Tool.CacheFolder), Is.Empty);
     }
 
     [Test]

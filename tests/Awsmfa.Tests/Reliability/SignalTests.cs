@@ -10,24 +10,10 @@ namespace Awsmfa.Tests.Reliability;
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
-public sealed class SignalTests
+public sealed class SignalTests : FakeAwsToolTest
 {
-    private FakeAwsServer _aws = null!;
-    private ToolProcess _tool = null!;
-
     [SetUp]
-    public void SetUp()
-    {
-        _aws = new FakeAwsServer();
-        _tool = new ToolProcess { DetachFromTerminal = false };
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _aws.Dispose();
-        _tool.Dispose();
-    }
+    public void KeepTheToolsOwnPid() => Tool.DetachFromTerminal = false;
 
     private sealed class Running(Process process, StringBuilder stderr) : IDisposable
     {
@@ -57,7 +43,7 @@ public sealed class SignalTests
 
     private Running Start(params string[] args)
     {
-        var start = _tool.StartInfo(["session", "get", "--profile", "base", "--endpoint-url", _aws.Url, .. args]);
+        var start = Tool.StartInfo(["session", "get", "--profile", "base", "--endpoint-url", Aws.Url, .. args]);
         var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stderr = new StringBuilder();
@@ -99,10 +85,10 @@ public sealed class SignalTests
 
     private async Task AssertNextRunIsNotBlockedAsync()
     {
-        Assert.That(Directory.Exists(_tool.CacheFolder) ? Directory.GetFiles(_tool.CacheFolder, "*.tmp") : [], Is.Empty, "no partial file");
-        _aws.Mode = ServerBehaviour.Answer;
+        Assert.That(Directory.Exists(Tool.CacheFolder) ? Directory.GetFiles(Tool.CacheFolder, "*.tmp") : [], Is.Empty, "no partial file");
+        Aws.Mode = ServerBehaviour.Answer;
         var clock = Stopwatch.StartNew();
-        var next = await _tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _aws.Url, "-t", "999999");
+        var next = await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "999999");
         Assert.That(next.ExitCode, Is.Zero, next.ToString());
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "no stale lock");
     }
@@ -111,9 +97,9 @@ public sealed class SignalTests
     [TestCase("TERM", 143)]
     public async Task A_signal_while_waiting_for_sts_exits_at_once_and_leaves_nothing_behind(string signal, int exitCode)
     {
-        _aws.Mode = ServerBehaviour.Hang;
+        Aws.Mode = ServerBehaviour.Hang;
         using var run = Start("-t", "123456", "--request-timeout", "60s");
-        await WaitUntilAsync(() => _aws.RequestsFor("GetSessionToken") > 0, "STS is called");
+        await WaitUntilAsync(() => Aws.RequestsFor("GetSessionToken") > 0, "STS is called");
 
         Signal(run.Process.Id, signal);
         var (code, after) = await ExitAsync(run.Process);
@@ -127,9 +113,9 @@ public sealed class SignalTests
     [Test]
     public async Task Ctrl_c_while_waiting_for_the_lock_exits_130()
     {
-        Directory.CreateDirectory(_tool.CacheFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(Tool.CacheFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var key = SessionCache.KeyFor("base", ToolProcess.AccessKeyId, ToolProcess.Serial);
-        using (new FileStream(Path.Combine(_tool.CacheFolder, key + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        using (new FileStream(Path.Combine(Tool.CacheFolder, key + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
             using var run = Start("-t", "123456");
             await WaitUntilAsync(() => run.Stderr.Contains("waiting for another awsmfa process", StringComparison.Ordinal), "it waits for the lock");
@@ -142,14 +128,14 @@ public sealed class SignalTests
             TestContext.Out.WriteLine($"measured: SIGINT while waiting for the lock: exit {code} after {after.TotalMilliseconds:F0} ms");
         }
 
-        Assert.That(_aws.RequestsFor("GetSessionToken"), Is.Zero);
+        Assert.That(Aws.RequestsFor("GetSessionToken"), Is.Zero);
         await AssertNextRunIsNotBlockedAsync();
     }
 
     [Test]
     public async Task Ctrl_c_at_the_prompt_exits_130()
     {
-        var start = _tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' session get --profile base --endpoint-url {_aws.Url} > /dev/null 2>&1 < /dev/null");
+        var start = Tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' session get --profile base --endpoint-url {Aws.Url} > /dev/null 2>&1 < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = new StringBuilder();
@@ -173,7 +159,7 @@ public sealed class SignalTests
 
         Assert.That(code, Is.EqualTo(130), terminal.ToString());
         TestContext.Out.WriteLine($"measured: Ctrl-C at the prompt: exit {code} after {after.TotalMilliseconds:F0} ms");
-        Assert.That(_aws.RequestsFor("GetSessionToken"), Is.Zero);
+        Assert.That(Aws.RequestsFor("GetSessionToken"), Is.Zero);
         await AssertNextRunIsNotBlockedAsync();
     }
 }
