@@ -18,9 +18,9 @@ internal sealed class CachedSessionSource(
     {
         if (request.Cache == CacheMode.Off)
         {
-            sts.ResolveDuration(request);
+            var seconds = sts.ResolveDuration(request);
             var code = await codes.GetCodeAsync(request.TokenCode, request.MfaSerial, cancellationToken).ConfigureAwait(false);
-            return await sts.GetSessionAsync(request, code, cancellationToken).ConfigureAwait(false);
+            return await sts.GetSessionAsync(request, seconds, code, cancellationToken).ConfigureAwait(false);
         }
 
         var key = SessionCache.KeyFor(request.Profile, request.LongTerm.AccessKeyId, request.MfaSerial);
@@ -29,7 +29,7 @@ internal sealed class CachedSessionSource(
             return FromCache(cached, request);
         }
 
-        sts.ResolveDuration(request);
+        var duration = sts.ResolveDuration(request);
         using var held = await cache.LockAsync(key, lockTimeout, cancellationToken).ConfigureAwait(false);
 
         // Another process may have fetched the session while this one waited for the lock.
@@ -51,7 +51,7 @@ internal sealed class CachedSessionSource(
             return FromCache(current, request);
         }
 
-        var session = await sts.GetSessionAsync(request, codeToUse, cancellationToken).ConfigureAwait(false);
+        var session = await sts.GetSessionAsync(request, duration, codeToUse, cancellationToken).ConfigureAwait(false);
         cache.TryWrite(new CacheEntry
         {
             Version = CacheEntry.CurrentVersion,

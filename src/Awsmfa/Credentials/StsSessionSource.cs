@@ -10,7 +10,7 @@ internal sealed class StsSessionSource(
     IProfileStore profiles,
     Reporter reporter)
 {
-    /// <summary>Checks what can be checked before a code is asked for (the duration).</summary>
+    /// <summary>The session length: --duration, else the profile's duration_seconds, else 1 h; checked before a code is asked for.</summary>
     public int ResolveDuration(SessionRequest request)
     {
         if (request.DurationSeconds is { } requested)
@@ -29,9 +29,9 @@ internal sealed class StsSessionSource(
                 $"duration_seconds in profile '{request.SettingsProfile}' must be {DurationParser.SessionRangeHint}");
     }
 
-    public async Task<MfaSession> GetSessionAsync(SessionRequest request, string code, CancellationToken cancellationToken)
+    /// <param name="duration">From <see cref="ResolveDuration"/>, checked before the code was asked for.</param>
+    public async Task<MfaSession> GetSessionAsync(SessionRequest request, int duration, string code, CancellationToken cancellationToken)
     {
-        var duration = ResolveDuration(request);
 
         using var sts = clients.CreateSts(request.LongTerm, request.Target);
         reporter.Detail($"calling STS GetSessionToken for {request.MfaSerial}, {duration} s, with access key {request.LongTerm.AccessKeyId}");
