@@ -26,8 +26,6 @@ internal sealed class AwsmfaCli
         HelpExamples.Attach(_root);
     }
 
-    public RootCommand Root => _root;
-
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var parseResult = _root.Parse(args);
