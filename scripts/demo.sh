@@ -74,22 +74,23 @@ PY
 )
 first=$(head -n 1 <<<"$ids")
 
-awsmfa() { "${tool[@]}" "$@" --profile demo --endpoint-url "$endpoint"; }
+# A function of another name: one called awsmfa would call itself when tool=(awsmfa).
+demo_awsmfa() { "${tool[@]}" "$@" --profile demo --endpoint-url "$endpoint"; }
 
 step "awsmfa session get --token-code 123456 -o json   # the code an operator types"
-awsmfa session get --token-code 123456 -o json | sed -E 's/("(SecretAccessKey|SessionToken)": ")[^"]*/\1***/'
+demo_awsmfa session get --token-code 123456 -o json | sed -E 's/("(SecretAccessKey|SessionToken)": ")[^"]*/\1***/'
 
 step "awsmfa ec2 list                                   # served from the cache: no code"
-awsmfa ec2 list
+demo_awsmfa ec2 list
 
 step "awsmfa ec2 terminate $first --dry-run"
-awsmfa ec2 terminate "$first" --dry-run
+demo_awsmfa ec2 terminate "$first" --dry-run
 
 step "awsmfa ec2 terminate $first --yes --wait"
-awsmfa ec2 terminate "$first" --yes --wait
+demo_awsmfa ec2 terminate "$first" --yes --wait
 
 step "awsmfa ec2 list --state running -o text"
-awsmfa ec2 list --state running -o text
+demo_awsmfa ec2 list --state running -o text
 
 step "awsmfa session list"
 "${tool[@]}" session list

@@ -9,7 +9,7 @@ internal sealed class AppServices(
     IEnvironment environment,
     IProfileStore profiles,
     ITerminal terminal,
-    Func<TextReader> standardInput,
+    IStandardInput standardInput,
     TimeProvider clock,
     IAwsClientFactory awsClients)
 {
@@ -24,17 +24,15 @@ internal sealed class AppServices(
 
     public ITerminal Terminal { get; } = terminal;
 
-    private readonly Lazy<TextReader> _standardInput = new(standardInput);
-
-    /// <summary>Opened on first use: a cached run never reads stdin, and setting it up costs time.</summary>
-    public TextReader StandardInput => _standardInput.Value;
+    /// <summary>Opened on first use: a cached run never reads stdin.</summary>
+    public IStandardInput StandardInput { get; } = standardInput;
 
     public TimeProvider Clock { get; } = clock;
 
     public IAwsClientFactory AwsClients { get; } = awsClients;
 
     /// <summary>Starts the program of <c>awsmfa exec</c>.</summary>
-    public IChildProcessRunner Processes { get; init; } = new ChildProcessRunner();
+    public IChildProcessRunner Processes { get; init; } = new ChildProcessRunner(new SignalRouter());
 
     /// <summary>How often <c>ec2 terminate --wait</c> asks EC2 for the instances' states.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -44,10 +42,18 @@ internal sealed class AppServices(
 
     public CredentialPipeline CreatePipeline(Reporter reporter)
     {
-        var sts = new StsSessionSource(AwsClients, Profiles, reporter);
-        var codes = new MfaCodePrompt(Environment, _standardInput, Terminal);
-        var cached = new CachedSessionSource(sts, codes, CreateCache(reporter), Clock, ExpiryMargin(), LockTimeout, reporter);
-        return new CredentialPipeline(new SessionRequestResolver(Environment, Profiles, reporter), cached);
+        var codes = new MfaCodeSource(Environment, StandardInput, Terminal);
+        var margin = ExpiryMargin();
+        return new CredentialPipeline(
+            new SessionRequestResolver(Environment, Profiles, reporter),
+            request => new CachedStep(
+                new SessionTokenStep(request, AwsClients, Profiles, codes, Clock, reporter),
+                CreateCache(reporter),
+                request.Cache,
+                Clock,
+                margin,
+                LockTimeout,
+                reporter));
     }
 
     private TimeSpan ExpiryMargin()

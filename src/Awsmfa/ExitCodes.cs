@@ -5,7 +5,7 @@ internal static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>AWS answered with an error, or could not be reached.</summary>
+    /// <summary>AWS answered with an error, could not be reached, or answered something that is not credentials.</summary>
     public const int AwsError = 1;
 
     /// <summary>Bad usage or input, caught before any network call where possible.</summary>
@@ -16,6 +16,15 @@ internal static class ExitCodes
 
     /// <summary>Some instances were terminated and others were not.</summary>
     public const int PartialFailure = 4;
+
+    /// <summary>A bug in awsmfa (BSD's EX_SOFTWARE): an error nobody planned for.</summary>
+    public const int InternalError = 70;
+
+    /// <summary><c>exec</c>: the command exists but cannot be run (as a shell says it).</summary>
+    public const int CommandCannotRun = 126;
+
+    /// <summary><c>exec</c>: no such command (as a shell says it).</summary>
+    public const int CommandNotFound = 127;
 
     /// <summary>Interrupted by SIGINT (Ctrl-C).</summary>
     public const int Interrupted = 130;

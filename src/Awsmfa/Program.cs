@@ -1,35 +1,36 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Awsmfa;
 using Awsmfa.Aws;
 using Awsmfa.Cli;
 using Awsmfa.Credentials;
 using Awsmfa.Platform;
+using Microsoft.Win32.SafeHandles;
 
 // The composition root: real implementations of every seam, then the command line.
+ProcessHardening.DisableCoreDumps();
 using var terminal = new ControllingTerminal();
 var environment = new SystemEnvironment();
+var signals = new SignalRouter();
 var services = new AppServices(
     environment,
-    new SharedConfigProfileStore(environment),
+    new SharedConfigProfileStore(),
     terminal,
-    () => Console.In,
+    new StandardInput(),
     TimeProvider.System,
-    new AwsClientFactory());
+    new AwsClientFactory())
+{
+    Processes = new ChildProcessRunner(signals),
+};
 
 using var interruption = new CancellationTokenSource();
 var signalExitCode = 0;
 void OnSignal(PosixSignalContext context, int exitCode)
 {
     context.Cancel = true;
-    if (SignalRouting.ChildProcessId is var child and > 0)
+    if (signals.TryRoute(exitCode - 128))
     {
-        // awsmfa exec: Ctrl-C has reached the child through the terminal already; anything
-        // else is passed on. The child's exit code will be awsmfa's.
-        if (context.Signal != PosixSignal.SIGINT)
-        {
-            ChildProcessRunner.Signal(child, exitCode - 128);
-        }
-
+        // awsmfa exec: the child's exit code will be awsmfa's.
         return;
     }
 
@@ -47,13 +48,15 @@ void OnSignal(PosixSignalContext context, int exitCode)
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
 
-// stdout is buffered (Console.Out flushes on every write, which costs a system call per line of
-// a long listing); commands flush where streaming matters, and everything is flushed at exit.
-var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
+// stdout is buffered (a flush per line costs a system call per line of a long listing);
+// commands flush where streaming matters, and everything is flushed at exit. Both streams are
+// the file descriptors themselves: .NET's Console streams switch a terminal into keypad mode.
+var stdout = new StreamWriter(StandardStream(1), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
+var stderr = new StreamWriter(StandardStream(2), new UTF8Encoding(false), 1024) { AutoFlush = true };
 int exit;
 try
 {
-    exit = await new AwsmfaCli(services).InvokeAsync(args, stdout, Console.Error, interruption.Token);
+    exit = await new AwsmfaCli(services).InvokeAsync(args, stdout, stderr, interruption.Token);
 }
 finally
 {
@@ -68,3 +71,7 @@ finally
 }
 
 return signalExitCode != 0 ? signalExitCode : exit;
+
+static Stream StandardStream(int fd) => OperatingSystem.IsWindows()
+    ? (fd == 1 ? Console.OpenStandardOutput() : Console.OpenStandardError())
+    : new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);

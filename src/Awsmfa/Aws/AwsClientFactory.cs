@@ -3,14 +3,17 @@ using Amazon.EC2;
 using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
-using Awsmfa.Credentials;
 
 namespace Awsmfa.Aws;
 
 /// <summary>Builds AWS clients; tests swap it for one that returns mocks.</summary>
 internal interface IAwsClientFactory
 {
+    /// <summary>STS signed with long-term keys (GetSessionToken, or AssumeRole with an MFA code).</summary>
     IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target);
+
+    /// <summary>STS signed with temporary credentials (AssumeRole hop by hop).</summary>
+    IAmazonSecurityTokenService CreateSts(SessionCredentials credentials, AwsTarget target);
 
     IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target);
 }
@@ -26,14 +29,19 @@ internal sealed class AwsClientFactory : IAwsClientFactory
     private const string StsFallbackRegion = "us-east-1";
 
     public IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target) =>
-        Options(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey), target with { Region = target.Region ?? StsFallbackRegion })
-            .CreateServiceClient<IAmazonSecurityTokenService>();
+        Create<IAmazonSecurityTokenService>(new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey), target with { Region = target.Region ?? StsFallbackRegion });
+
+    public IAmazonSecurityTokenService CreateSts(SessionCredentials credentials, AwsTarget target) =>
+        Create<IAmazonSecurityTokenService>(Session(credentials), target with { Region = target.Region ?? StsFallbackRegion });
 
     public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target) =>
-        Options(new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), target)
-            .CreateServiceClient<IAmazonEC2>();
+        Create<IAmazonEC2>(Session(credentials), target);
 
-    private static AWSOptions Options(AWSCredentials credentials, AwsTarget target)
+    private static SessionAWSCredentials Session(SessionCredentials credentials) =>
+        new(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
+
+    private static T Create<T>(AWSCredentials credentials, AwsTarget target)
+        where T : class, IAmazonService
     {
         var options = new AWSOptions
         {
@@ -45,12 +53,24 @@ internal sealed class AwsClientFactory : IAwsClientFactory
         // Never read ServiceURL otherwise: reading it resolves and pins the endpoint before the
         // SDK has applied AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> and endpoint_url.
         options.DefaultClientConfig.Timeout = target.RequestTimeout;
+        options.DefaultClientConfig.AllowAutoRedirect = false;
         if (target.EndpointUrl is not null)
         {
             options.DefaultClientConfig.ServiceURL = target.EndpointUrl.AbsoluteUri;
+        }
+
+        // With a custom endpoint (--endpoint-url, AWS_ENDPOINT_URL*, a profile's endpoint_url) the
+        // SDK signs for the region it guesses from the host name, not the chosen one; the region
+        // is what the endpoint serves, so it must be the one signed for.
+        if (target.Region is not null)
+        {
             options.DefaultClientConfig.AuthenticationRegion = target.Region;
         }
 
-        return options;
+        var client = options.CreateServiceClient<T>();
+        // AWSOptions has no setting for the HTTP client factory; the client's own config does, and
+        // is read only when the first request creates the HTTP client.
+        ((ClientConfig)client.Config).HttpClientFactory = BoundedHttpClientFactory.Instance;
+        return client;
     }
 }

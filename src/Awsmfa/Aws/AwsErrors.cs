@@ -7,8 +7,11 @@ namespace Awsmfa.Aws;
 /// <summary>Turns what the SDK throws into one line a person can act on, with the right exit code.</summary>
 internal static class AwsErrors
 {
+    // FormatException and XmlException: a body that is not the XML AWS sends (an HTML error
+    // page, a hostile endpoint) is an answer AWS did not give, not a bug in awsmfa.
     public static bool IsAwsFailure(Exception e) =>
         e is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException or IOException or TimeoutException
+            or FormatException or System.Xml.XmlException or InvalidDataException
         || (e is TaskCanceledException && e.InnerException is TimeoutException);
 
     /// <summary>Failures common to every service: throttling, outages, the network.</summary>
@@ -28,12 +31,19 @@ internal static class AwsErrors
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} is throttling requests ({ErrorCode(e)}) and retries did not get through; try again in a moment", e);
             case AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } service5xx:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} failed with HTTP {(int)service5xx.StatusCode} ({ErrorCode(e)}); try again later", e);
+            case AmazonServiceException { StatusCode: >= HttpStatusCode.MultipleChoices and < HttpStatusCode.BadRequest } redirect:
+                // A redirect could send the MFA code or a signed request elsewhere: never followed.
+                return new AwsmfaException(ExitCodes.AwsError, $"{service} answered with a redirect (HTTP {(int)redirect.StatusCode}), which awsmfa does not follow; check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, endpoint_url)", e);
             case AmazonServiceException other:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} error {ErrorCode(other)}: {OneLine(other.Message)}", e);
             case TimeoutException or TaskCanceledException:
                 return new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: no answer within the request timeout, after retries (--request-timeout)", e);
+            case FormatException or System.Xml.XmlException or InvalidDataException:
+                return new AwsmfaException(ExitCodes.AwsError, $"{service} answered something that is not an AWS response ({e.GetType().Name}); is the endpoint right?", e);
             default:
-                return new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: {OneLine(Innermost(e).Message)}", e);
+                return Innermost(e) is System.Xml.XmlException or FormatException
+                    ? new AwsmfaException(ExitCodes.AwsError, $"{service} answered something that is not an AWS response; is the endpoint right?", e)
+                    : new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: {OneLine(Innermost(e).Message)}", e);
         }
     }
 
@@ -43,10 +53,10 @@ internal static class AwsErrors
         || (e.Message ?? string.Empty).Contains("Signature expired", StringComparison.OrdinalIgnoreCase)
         || (e.Message ?? string.Empty).Contains("Signature not yet current", StringComparison.OrdinalIgnoreCase);
 
-    public static string ErrorCode(Exception e) => e is AmazonServiceException { ErrorCode: { Length: > 0 } code } ? code : e.GetType().Name;
+    public static string ErrorCode(Exception e) => e is AmazonServiceException { ErrorCode: { Length: > 0 } code } ? OneLine(code) : e.GetType().Name;
 
-    public static string OneLine(string? message) =>
-        string.Join(' ', (message ?? string.Empty).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>What the endpoint said, safe for a terminal: one line, no control characters or escape sequences.</summary>
+    public static string OneLine(string? message) => Output.Printable.OneLine(message);
 
     private static Exception Innermost(Exception e)
     {

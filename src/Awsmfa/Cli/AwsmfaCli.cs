@@ -4,6 +4,8 @@ using System.CommandLine.Invocation;
 using Awsmfa.Aws;
 using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Session;
+using Awsmfa.Output;
+using System.CommandLine.Parsing;
 
 namespace Awsmfa.Cli;
 
@@ -26,16 +28,73 @@ internal sealed class AwsmfaCli
         HelpExamples.Attach(_root);
     }
 
+    /// <summary>
+    /// <c>awsmfa exec ls -d /tmp</c> would read -d as awsmfa's --duration, and <c>exec ls --help</c>
+    /// would show awsmfa's help: a command given without <c>--</c> is refused instead.
+    /// </summary>
+    private static bool ExecWithoutDoubleDash(ParseResult parseResult)
+    {
+        var command = parseResult.CommandResult;
+        if (command.Command.Name != ExecCommand.Name || command.Parent is not CommandResult { Command: RootCommand }
+            || parseResult.Tokens.Any(t => t.Type == TokenType.DoubleDash))
+        {
+            return false;
+        }
+
+        var helpOnly = parseResult.Action is not ParseErrorAction && command.Tokens.Count == 0 && parseResult.UnmatchedTokens.Count == 0;
+        return !helpOnly;
+    }
+
+    /// <summary>One line for what the parser found; for a mistyped command, the closest one.</summary>
+    private static string ParseErrorLine(ParseResult parseResult)
+    {
+        var command = parseResult.CommandResult.Command;
+        var unknown = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
+        if (unknown is not null && !unknown.StartsWith('-') && command.Subcommands.Count > 0)
+        {
+            var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+            var closest = names.OrderBy(name => EditDistance(unknown, name)).ThenBy(name => name, StringComparer.Ordinal).First();
+            var hint = EditDistance(unknown, closest) <= Math.Max(2, closest.Length / 3)
+                ? $"did you mean '{closest}'?"
+                : $"commands are: {string.Join(", ", names)}";
+            return $"unknown command '{Printable.OneLine(unknown)}' for '{HelpExamples.CommandPath(parseResult)}'; {hint}";
+        }
+
+        var messages = parseResult.Errors.Select(e => Printable.OneLine(e.Message)).Distinct().ToList();
+        return messages.Count == 1 ? messages[0] : string.Join("; ", messages);
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitution = previous[j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var parseResult = _root.Parse(args);
+        if (ExecWithoutDoubleDash(parseResult))
+        {
+            await error.WriteLineAsync("awsmfa: " + ExecCommand.PutCommandAfterDoubleDash).ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
         if (parseResult.Action is ParseErrorAction)
         {
-            foreach (var parseError in parseResult.Errors)
-            {
-                await error.WriteLineAsync("awsmfa: " + parseError.Message).ConfigureAwait(false);
-            }
-
+            await error.WriteLineAsync("awsmfa: " + ParseErrorLine(parseResult)).ConfigureAwait(false);
             await error.WriteLineAsync($"Run '{HelpExamples.CommandPath(parseResult)} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
@@ -57,7 +116,7 @@ internal sealed class AwsmfaCli
             await error.WriteLineAsync("awsmfa: " + e.Message).ConfigureAwait(false);
             if (e.InnerException is { } cause && parseResult.GetValue(CommonOptions.Verbose))
             {
-                await error.WriteLineAsync($"awsmfa: [verbose] caused by {cause.GetType().Name} ({AwsErrors.ErrorCode(cause)}): {AwsErrors.OneLine(cause.Message)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"awsmfa: [verbose] caused by {cause.GetType().Name} ({Printable.OneLine(AwsErrors.ErrorCode(cause))}): {Printable.OneLine(cause.Message)}").ConfigureAwait(false);
             }
 
             return e.ExitCode;
@@ -71,13 +130,13 @@ internal sealed class AwsmfaCli
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            await error.WriteLineAsync($"awsmfa: unexpected error ({e.GetType().Name}): {AwsErrors.OneLine(e.Message)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"awsmfa: this is a bug in awsmfa ({e.GetType().Name}: {Printable.OneLine(e.Message)}); please report it, with the output of --verbose").ConfigureAwait(false);
             if (parseResult.GetValue(CommonOptions.Verbose))
             {
                 await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
             }
 
-            return ExitCodes.AwsError;
+            return ExitCodes.InternalError;
         }
     }
 }

@@ -16,16 +16,37 @@ internal static class CommonOptions
         Description = "Drop the status line on stderr; errors and warnings still show.",
     };
 
-    /// <summary>An --output option whose values are listed in help and offered by completion.</summary>
-    public static Option<string> Output(string description, params string[] formats)
+    /// <summary>
+    /// An --output option typed by <typeparamref name="TFormat"/>: names are matched without
+    /// regard to case, listed in help and offered by completion; the first is the default.
+    /// </summary>
+    public static Option<TFormat> Output<TFormat>(string description, params (string Name, TFormat Format)[] formats)
+        where TFormat : struct, Enum
     {
-        var option = new Option<string>("--output", "-o")
+        var names = formats.Select(f => f.Name).ToArray();
+        var option = new Option<TFormat>("--output", "-o")
         {
             Description = description,
             HelpName = "FORMAT",
-            DefaultValueFactory = _ => formats[0],
+            DefaultValueFactory = _ => formats[0].Format,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+                foreach (var (name, format) in formats)
+                {
+                    if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return format;
+                    }
+                }
+
+                result.AddError($"--output '{Awsmfa.Output.Printable.OneLine(text)}' is not one of: {string.Join(", ", names)}");
+                return formats[0].Format;
+            },
         };
-        option.AcceptOnlyFromAmong(formats);
+        // Instead of the enum's own member names, which System.CommandLine offers by default.
+        option.CompletionSources.Clear();
+        option.CompletionSources.Add(names);
         return option;
     }
 }

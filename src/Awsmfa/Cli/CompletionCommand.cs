@@ -11,13 +11,16 @@ internal static class CompletionCommand
 {
     private static readonly Dictionary<string, string> Scripts = new(StringComparer.Ordinal)
     {
+        // Candidates are data, never code: bash's compgen -W would expand $(...), backticks, globs
+        // and braces in them, so they are matched by prefix in a plain loop instead.
         ["bash"] = """
             # awsmfa completion for bash: eval "$(awsmfa completion bash)" in ~/.bashrc
             _awsmfa_complete() {
-                local IFS=$'\n'
-                local candidates
-                candidates=$(awsmfa "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null)
-                COMPREPLY=($(compgen -W "${candidates}" -- "${COMP_WORDS[COMP_CWORD]}"))
+                local word="${COMP_WORDS[COMP_CWORD]}" candidate
+                COMPREPLY=()
+                while IFS= read -r candidate; do
+                    [[ "$candidate" == "$word"* ]] && COMPREPLY+=("$candidate")
+                done < <(awsmfa "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null)
             }
             complete -o default -F _awsmfa_complete awsmfa
             """,

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Awsmfa.Aws;
 using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
+using Awsmfa.Output;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Cli;
@@ -8,18 +10,21 @@ namespace Awsmfa.Cli;
 /// <summary><c>awsmfa exec -- COMMAND [ARGS...]</c>: runs a command with the MFA session in its environment.</summary>
 internal static class ExecCommand
 {
+    public const string Name = "exec";
     public const string SessionMarker = "AWSMFA_SESSION";
+    public const string PutCommandAfterDoubleDash = "put the command after --, e.g. awsmfa exec --profile work -- aws s3 ls (awsmfa's own options go before --)";
 
-    // Anything that could make the child's SDK pick other credentials than the session's.
+    // Anything that could make the child's SDK pick other credentials than the session's, and the
+    // MFA code, which is spent and none of the child's business.
     private static readonly string[] Removed =
     [
         "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-        "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+        "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", MfaCodeSource.EnvironmentVariable,
     ];
 
     public static Command Create(AppServices services)
     {
-        var pipeline = new PipelineOptionSet(services.Profiles.ListNames);
+        var pipeline = new PipelineOptionSet(services.Profiles);
         var allowNested = new Option<bool>("--allow-nested")
         {
             Description = "Run even inside another awsmfa exec (where AWSMFA_SESSION is set).",
@@ -27,11 +32,11 @@ internal static class ExecCommand
         var quiet = CommonOptions.Quiet();
         var commandLine = new Argument<string[]>("COMMAND")
         {
-            Description = "The program and its arguments; put them after -- so their options are not read as awsmfa's.",
+            Description = "The program and its arguments, after -- so that their options are not read as awsmfa's.",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command(
-            "exec",
+            Name,
             "Run a command with the MFA session in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION); its exit code is awsmfa's.");
         pipeline.AddTo(command);
         command.Options.Add(allowNested);
@@ -47,17 +52,18 @@ internal static class ExecCommand
             }
 
             var argv = parseResult.GetValue(commandLine)!;
-            var session = await services.CreatePipeline(run.Reporter)
-                .GetSessionAsync(pipeline.Read(parseResult), cancellationToken).ConfigureAwait(false);
-            run.Reporter.Info($"running {argv[0]} with the session of profile '{session.Profile}', valid until {SessionOutput.FormatTime(session.Credentials.Expiration)}");
+            var credentials = services.CreatePipeline(run.Reporter);
+            var request = credentials.Resolve(pipeline.Read(parseResult));
+            var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
+            run.Reporter.Info($"running {argv[0]} with the session of profile '{served.Identity.Profile}', valid until {Timestamps.Format(served.Credentials.Expiration)}");
             await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return await services.Processes.RunAsync(argv[0], argv[1..], ChildEnvironment(services.Environment, session), cancellationToken)
+            return await services.Processes.RunAsync(argv[0], argv[1..], ChildEnvironment(services.Environment, served, request.Target), cancellationToken)
                 .ConfigureAwait(false);
         });
         return command;
     }
 
-    public static Dictionary<string, string> ChildEnvironment(IEnvironment environment, MfaSession session)
+    public static Dictionary<string, string> ChildEnvironment(IEnvironment environment, ServedCredentials served, AwsTarget target)
     {
         var child = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in environment.GetAll())
@@ -68,18 +74,18 @@ internal static class ExecCommand
             }
         }
 
-        foreach (var (name, value) in SessionOutput.Variables(session.Credentials))
+        foreach (var (name, value) in SessionOutput.Variables(served.Credentials))
         {
             child[name] = value;
         }
 
-        if (session.Target.Region is { } region)
+        if (target.Region is { } region)
         {
             child["AWS_REGION"] = region;
             child["AWS_DEFAULT_REGION"] = region;
         }
 
-        child[SessionMarker] = session.Profile;
+        child[SessionMarker] = served.Identity.Profile;
         return child;
     }
 }

@@ -53,6 +53,12 @@ internal static class HelpExamples
     public static void Attach(RootCommand root)
     {
         var help = root.Options.OfType<HelpOption>().Single();
+        // Windows-style spellings that completion would offer on every shell; -h and --help stay.
+        foreach (var alias in new[] { "/?", "/h", "-?" })
+        {
+            help.Aliases.Remove(alias);
+        }
+
         help.Action = new ExamplesHelpAction((HelpAction)help.Action!);
     }
 

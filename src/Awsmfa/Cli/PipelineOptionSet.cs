@@ -7,16 +7,16 @@ namespace Awsmfa.Cli;
 /// <summary>The credential-pipeline options that session get, ec2 list, ec2 terminate and exec share.</summary>
 internal sealed class PipelineOptionSet
 {
-    public PipelineOptionSet(Func<IEnumerable<string>> profileNames)
+    public PipelineOptionSet(IProfileStore profiles)
     {
         Profile.Validators.Add(result => Check(result, InputRules.IsProfileName, InputRules.ProfileHint));
-        Profile.CompletionSources.Add(_ => profileNames());
+        Profile.CompletionSources.Add(_ => UsableProfiles(profiles));
         SerialNumber.Validators.Add(result => Check(result, InputRules.IsMfaSerial, InputRules.SerialHint));
         Region.Validators.Add(result => Check(result, InputRules.IsRegion, InputRules.RegionHint));
         TokenCode.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();
-            if (value is not null && value != MfaCodePrompt.StdinMarker && !Credentials.TokenCode.TryNormalize(value, out _))
+            if (value is not null && value != MfaCodeSource.StdinMarker && !Credentials.TokenCode.TryNormalize(value, out _))
             {
                 result.AddError($"--token-code is not a valid MFA code: {Credentials.TokenCode.FormatHint}, or - to read one line from stdin");
             }
@@ -25,7 +25,7 @@ internal sealed class PipelineOptionSet
 
     public Option<string?> Profile { get; } = new("--profile")
     {
-        Description = "Profile with the IAM user's long-term keys [default: $AWS_PROFILE, else 'default'; AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when neither is set].",
+        Description = "Profile with the IAM user's long-term keys [default: $AWS_PROFILE; else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when both are set; else 'default'].",
         HelpName = "NAME",
     };
 
@@ -96,7 +96,7 @@ internal sealed class PipelineOptionSet
     }
 
     public PipelineOptions Read(ParseResult result) => new(
-        result.GetValue(Profile),
+        result.GetValue(Profile)?.Trim(),
         result.GetValue(SerialNumber)?.Trim(),
         result.GetValue(TokenCode),
         result.GetValue(Duration),
@@ -105,6 +105,28 @@ internal sealed class PipelineOptionSet
         result.GetValue(Refresh),
         result.GetValue(NoCache),
         result.GetValue(RequestTimeout));
+
+    /// <summary>Completion offers only the profiles awsmfa can serve, and only names it accepts.</summary>
+    public static IEnumerable<string> UsableProfiles(IProfileStore profiles)
+    {
+        foreach (var name in profiles.ListNames().Where(InputRules.IsProfileName))
+        {
+            AwsProfile? profile;
+            try
+            {
+                profile = profiles.Find(name);
+            }
+            catch (AwsmfaException)
+            {
+                continue;
+            }
+
+            if (profile is { HasLongTermKeys: true })
+            {
+                yield return name;
+            }
+        }
+    }
 
     private static void Check(OptionResult result, Func<string, bool> isValid, string hint)
     {

@@ -11,7 +11,11 @@ internal sealed record AwsProfile(
     string? CredentialProcess,
     string? RoleArn)
 {
-    public override string ToString() => $"AwsProfile {{ Name = {Name}, AccessKeyId = {AccessKeyId} }}";
+    /// <summary>An IAM user's access keys (not a session's): what GetSessionToken needs.</summary>
+    public bool HasLongTermKeys =>
+        AccessKeyId is not null && SecretAccessKey is not null && SessionToken is null && !AccessKeyId.StartsWith("ASIA", StringComparison.Ordinal);
+
+    public override string ToString() => $"AwsProfile {{ Name = {Name}, AccessKeyId = {(AccessKeyId is null ? "" : Aws.KeyIds.Mask(AccessKeyId))} }}";
 }
 
 /// <summary>The shared config and credentials files (<c>~/.aws/config</c>, <c>~/.aws/credentials</c>).</summary>

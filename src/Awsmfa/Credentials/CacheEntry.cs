@@ -1,11 +1,15 @@
 using System.Text.Json.Serialization;
+using Awsmfa.Aws;
 
 namespace Awsmfa.Credentials;
 
-/// <summary>One cached session, as stored on disk. It holds no long-term secret.</summary>
+/// <summary>One cached step's credentials, as stored on disk. It holds no long-term secret.</summary>
 internal sealed record CacheEntry
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
+
+    /// <summary>GetSessionToken's longest session plus clock skew: no entry may claim to live longer than its step can.</summary>
+    private static readonly TimeSpan LongestLife = TimeSpan.FromSeconds(DurationParser.MaxSessionSeconds) + StsAnswer.AllowedSkew;
 
     [JsonPropertyName("version")]
     public int Version { get; init; }
@@ -13,11 +17,18 @@ internal sealed record CacheEntry
     [JsonPropertyName("key")]
     public string Key { get; init; } = "";
 
+    /// <summary>The step that minted the credentials, e.g. <c>sts.GetSessionToken</c> or <c>sts.AssumeRole</c>.</summary>
+    [JsonPropertyName("type")]
+    public string Type { get; init; } = "";
+
     [JsonPropertyName("profile")]
     public string Profile { get; init; } = "";
 
     [JsonPropertyName("mfaSerial")]
     public string MfaSerial { get; init; } = "";
+
+    [JsonPropertyName("roleArn")]
+    public string? RoleArn { get; init; }
 
     [JsonPropertyName("accessKeyId")]
     public string AccessKeyId { get; init; } = "";
@@ -34,22 +45,39 @@ internal sealed record CacheEntry
     [JsonPropertyName("createdAt")]
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>A hash of the MFA code the session was minted with (codes are single-use and expire within a minute).</summary>
+    /// <summary>A hash of the MFA code the credentials were minted with (codes are single-use and expire within a minute).</summary>
     [JsonPropertyName("codeHash")]
     public string? CodeHash { get; init; }
 
     [JsonIgnore]
     public SessionCredentials Credentials => new(AccessKeyId, SecretAccessKey, SessionToken, Expiration);
 
-    // The JSON may say null where a string belongs; nothing on disk is trusted to be complete.
+    // The JSON may say null where a string belongs, and a file may have been planted: nothing on
+    // disk is trusted to be complete or to have the shape of what AWS issues.
     [JsonIgnore]
     public bool IsWellFormed =>
         Version == CurrentVersion
-        && !string.IsNullOrEmpty(Key) && !string.IsNullOrEmpty(Profile) && !string.IsNullOrEmpty(MfaSerial)
-        && !string.IsNullOrEmpty(AccessKeyId) && !string.IsNullOrEmpty(SecretAccessKey) && !string.IsNullOrEmpty(SessionToken)
-        && Expiration != default;
+        && !string.IsNullOrEmpty(Key) && !string.IsNullOrEmpty(Type) && !string.IsNullOrEmpty(Profile) && !string.IsNullOrEmpty(MfaSerial)
+        && StsAnswer.HasValidShape(AccessKeyId, SecretAccessKey, SessionToken)
+        && Expiration != default && CreatedAt != default && Expiration - CreatedAt <= LongestLife;
 
-    public override string ToString() => $"CacheEntry {{ Profile = {Profile}, MfaSerial = {MfaSerial}, Expiration = {Expiration:O} }}";
+    public static CacheEntry From(string key, StepIdentity identity, MintedCredentials minted, DateTimeOffset now) => new()
+    {
+        Version = CurrentVersion,
+        Key = key,
+        Type = identity.Type,
+        Profile = identity.Profile,
+        MfaSerial = identity.MfaSerial,
+        RoleArn = identity.RoleArn,
+        AccessKeyId = minted.Credentials.AccessKeyId,
+        SecretAccessKey = minted.Credentials.SecretAccessKey,
+        SessionToken = minted.Credentials.SessionToken,
+        Expiration = minted.Credentials.Expiration,
+        CreatedAt = now,
+        CodeHash = minted.CodeHash,
+    };
+
+    public override string ToString() => $"CacheEntry {{ Type = {Type}, Profile = {Profile}, MfaSerial = {MfaSerial}, Expiration = {Expiration:O} }}";
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true)]

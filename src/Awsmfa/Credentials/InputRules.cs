@@ -27,12 +27,12 @@ internal static partial class InputRules
         return endpoint is not null;
     }
 
-    [GeneratedRegex(@"^(arn:aws[a-z-]*:iam::[0-9]{12}:(mfa|u2f)/[A-Za-z0-9_+=,.@/-]+|[A-Z0-9]{9,64})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A(arn:aws[a-z-]*:iam::[0-9]{12}:(mfa|u2f)/[A-Za-z0-9_+=,.@/-]+|[A-Z0-9]{9,64})\z", RegexOptions.CultureInvariant)]
     private static partial Regex SerialPattern();
 
-    [GeneratedRegex(@"^[a-z]{2}(-[a-z0-9]+){2,4}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[a-z]{2}(-[a-z0-9]+){2,4}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RegionPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.@+-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9_.@+-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ProfilePattern();
 }

@@ -7,19 +7,20 @@ using Awsmfa.Platform;
 namespace Awsmfa.Credentials;
 
 /// <summary>
-/// Temporary credentials on disk, one file per (profile, long-term key, MFA device). The folder is
-/// the user's alone (0700), entries are 0600 and replaced by rename, so a reader sees a whole
-/// entry or none. Anything unreadable is a miss, never a crash.
+/// Temporary credentials on disk, one file per cache key. The folder is the user's alone (0700),
+/// entries are 0600 and replaced by rename, so a reader sees a whole entry or none. Anything
+/// unreadable, foreign, linked, special or oversized is a miss, never a crash or a hang.
 /// </summary>
 internal sealed class SessionCache
 {
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    private const int MaxEntryBytes = 64 * 1024;
+    /// <summary>An entry is about 3 KB; nothing larger is written or read.</summary>
+    public const int MaxEntryBytes = 64 * 1024;
+
+    private const string TempSuffix = ".tmp";
+    private static readonly TimeSpan StaleTempAge = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan LockNoticeAfter = TimeSpan.FromSeconds(1);
 
@@ -45,12 +46,14 @@ internal sealed class SessionCache
     /// that is the user's alone, and SHA-256 here means loading OpenSSL, a quarter of the time of
     /// a cached run.
     /// </remarks>
-    public static string KeyFor(string profile, string accessKeyId, string mfaSerial) =>
-        Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes($"awsmfa-cache-v1\0{profile}\0{accessKeyId}\0{mfaSerial}")));
+    public static string KeyFor(IEnumerable<string> parts) =>
+        Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes("awsmfa-cache-v2\0" + string.Join('\0', parts))));
 
     /// <summary>Identifies the code a session was minted with, so that parallel runs given the same code recognise its session.</summary>
     public static string CodeHashFor(string code, string mfaSerial) =>
         Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes($"awsmfa-code-v1\0{mfaSerial}\0{code}")));
+
+    public string PathFor(string key) => Path.Combine(Directory, key + ".json");
 
     /// <summary>The entry stored under <paramref name="key"/>, or null when there is no usable one.</summary>
     public CacheEntry? Read(string key)
@@ -65,11 +68,11 @@ internal sealed class SessionCache
         return entry;
     }
 
-    /// <summary>Stores <paramref name="entry"/>; on failure warns and returns false, since the session itself is still good.</summary>
+    /// <summary>Stores <paramref name="entry"/>; on failure warns and returns false, since the credentials themselves are still good.</summary>
     public bool TryWrite(CacheEntry entry)
     {
         var target = PathFor(entry.Key);
-        var temp = Path.Combine(Directory, $".{entry.Key}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(Directory, $".{entry.Key}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             if (!EnsureFolder(create: true))
@@ -78,6 +81,12 @@ internal sealed class SessionCache
             }
 
             var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, CacheJsonContext.Default.CacheEntry);
+            if (bytes.Length > MaxEntryBytes)
+            {
+                _reporter.Warn("not caching these credentials: they are larger than any AWS issues");
+                return false;
+            }
+
             using (var stream = new FileStream(temp, CreateOptions(FileMode.CreateNew, FileAccess.Write)))
             {
                 stream.Write(bytes);
@@ -85,7 +94,8 @@ internal sealed class SessionCache
             }
 
             File.Move(temp, target, overwrite: true);
-            _reporter.Detail($"cached the session in {target}");
+            _reporter.Detail($"cached the credentials in {target}");
+            RemoveTempFiles(olderThan: StaleTempAge);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -134,6 +144,37 @@ internal sealed class SessionCache
     }
 
     /// <summary>
+    /// Deletes the temp files of writes that never finished (a crash between write and rename
+    /// leaves one, holding a live secret); <paramref name="olderThan"/> spares writes in progress.
+    /// </summary>
+    public int RemoveTempFiles(TimeSpan olderThan)
+    {
+        if (!EnsureFolder(create: false))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        var now = _clock.GetUtcNow();
+        try
+        {
+            foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "." + "*" + TempSuffix))
+            {
+                if (now - File.GetLastWriteTimeUtc(path) >= olderThan && FileStatus.Of(path) is { Kind: FileKind.Regular, IsSomeoneElses: false } && TryDelete(path))
+                {
+                    removed++;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _reporter.Detail($"could not look for left-over temp files: {e.Message}");
+        }
+
+        return removed;
+    }
+
+    /// <summary>
     /// Holds an exclusive lock on the entry's lock file. The operating system releases it when the
     /// process ends, however it ends, so a crash never leaves a lock that blocks the next run.
     /// </summary>
@@ -150,6 +191,12 @@ internal sealed class SessionCache
         var noticed = false;
         while (true)
         {
+            if (FileStatus.Of(path) is { Kind: not FileKind.Regular })
+            {
+                _reporter.Warn($"not locking the session cache: {path} is not a regular file");
+                return null;
+            }
+
             try
             {
                 // FileShare.None takes an flock(2) exclusive lock on Unix.
@@ -181,8 +228,6 @@ internal sealed class SessionCache
         }
     }
 
-    private string PathFor(string key) => Path.Combine(Directory, key + ".json");
-
     private string[] EntryFiles()
     {
         if (!EnsureFolder(create: false))
@@ -205,45 +250,28 @@ internal sealed class SessionCache
     {
         try
         {
-            if (!EnsureFolder(create: false))
+            if (!EnsureFolder(create: false) || FileStatus.Of(path) is not { } status)
             {
                 return null;
             }
 
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            if (Unusable(status, "cache entry " + path) is { } reason)
             {
+                WarnUnless(quiet, $"ignoring {reason}");
                 return null;
             }
 
-            if (info.LinkTarget is not null)
+            var bytes = ReadCapped(path, status);
+            if (bytes is null)
             {
-                WarnUnless(quiet, $"ignoring cache entry {path}: it is a symbolic link");
+                _reporter.Detail($"ignoring cache entry {path}: it changed while being read, or is too large");
                 return null;
             }
 
-            if (FileOwner.IsSomeoneElses(path))
-            {
-                WarnUnless(quiet, $"ignoring cache entry {path}: it belongs to another user");
-                return null;
-            }
-
-            if (!OperatingSystem.IsWindows() && (info.UnixFileMode & GroupOrOther) != 0)
-            {
-                WarnUnless(quiet, $"ignoring cache entry {path}: other users can access it (expected mode 600)");
-                return null;
-            }
-
-            if (info.Length > MaxEntryBytes)
-            {
-                _reporter.Detail($"ignoring cache entry {path}: too large");
-                return null;
-            }
-
-            var entry = JsonSerializer.Deserialize(File.ReadAllBytes(path), CacheJsonContext.Default.CacheEntry);
+            var entry = JsonSerializer.Deserialize(bytes, CacheJsonContext.Default.CacheEntry);
             if (entry is null || !entry.IsWellFormed)
             {
-                _reporter.Detail($"ignoring cache entry {path}: incomplete");
+                _reporter.Detail($"ignoring cache entry {path}: incomplete, from another version, or not what AWS issues");
                 return null;
             }
 
@@ -256,6 +284,43 @@ internal sealed class SessionCache
         }
     }
 
+    /// <summary>Why a file or folder must not be used, or null when it is the owner's alone.</summary>
+    private static string? Unusable(FileStatus status, string what) => status switch
+    {
+        { Kind: FileKind.Link } => $"{what}: it is a symbolic link",
+        { Kind: FileKind.Other } => $"{what}: it is not a regular file",
+        { IsSomeoneElses: true } => $"{what}: it belongs to another user",
+        { OthersCanAccess: true } => $"{what}: other users can access it (expected mode {(status.Kind == FileKind.Directory ? "700" : "600")})",
+        { Kind: FileKind.Regular, Size: > MaxEntryBytes } => $"{what}: it is too large",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Reads the file that was checked, not whatever the path names by the time it is opened:
+    /// opened without blocking, then the open file must be the same inode, still regular, still
+    /// small. At most <see cref="MaxEntryBytes"/> are read.
+    /// </summary>
+    private static byte[]? ReadCapped(string path, FileStatus checkedStatus)
+    {
+        using var handle = NativeFiles.OpenForReading(path) ?? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (FileStatus.Of(handle) is { } opened
+            && (opened.Kind != FileKind.Regular || opened.Inode != checkedStatus.Inode || opened.IsSomeoneElses || opened.Size > MaxEntryBytes))
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        var buffer = new byte[MaxEntryBytes + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        return total > MaxEntryBytes ? null : buffer[..total];
+    }
+
     /// <summary>True when the folder exists (or was created) and only its owner can reach it.</summary>
     private bool EnsureFolder(bool create)
     {
@@ -264,8 +329,8 @@ internal sealed class SessionCache
             return known;
         }
 
-        var info = new DirectoryInfo(Directory);
-        if (!info.Exists)
+        var status = FileStatus.Of(Directory);
+        if (status is null)
         {
             if (!create)
             {
@@ -274,14 +339,7 @@ internal sealed class SessionCache
 
             try
             {
-                if (OperatingSystem.IsWindows())
-                {
-                    info.Create();
-                }
-                else
-                {
-                    System.IO.Directory.CreateDirectory(Directory, OwnerOnlyFolder);
-                }
+                CreateOwnerOnly(Directory);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -289,28 +347,54 @@ internal sealed class SessionCache
                 return (_folderUsable = false).Value;
             }
 
-            return (_folderUsable = true).Value;
+            // Checked again after creating: another process may have created it first.
+            status = FileStatus.Of(Directory);
         }
 
-        if (info.LinkTarget is not null)
+        var reason = status switch
         {
-            _reporter.Warn($"not using the session cache: {Directory} is a symbolic link");
-            return (_folderUsable = false).Value;
-        }
-
-        if (FileOwner.IsSomeoneElses(Directory))
+            null => $"{Directory} disappeared",
+            { Kind: FileKind.Link } => $"{Directory} is a symbolic link",
+            { Kind: not FileKind.Directory } => $"{Directory} is not a folder",
+            { IsSomeoneElses: true } => $"{Directory} belongs to another user",
+            { OthersCanAccess: true } => $"other users can access {Directory} (run: chmod 700 '{Directory}')",
+            _ => null,
+        };
+        if (reason is not null)
         {
-            _reporter.Warn($"not using the session cache: {Directory} belongs to another user");
-            return (_folderUsable = false).Value;
-        }
-
-        if (!OperatingSystem.IsWindows() && (info.UnixFileMode & GroupOrOther) != 0)
-        {
-            _reporter.Warn($"not using the session cache: other users can access {Directory} (run: chmod 700 '{Directory}')");
+            _reporter.Warn("not using the session cache: " + reason);
             return (_folderUsable = false).Value;
         }
 
         return (_folderUsable = true).Value;
+    }
+
+    /// <summary>
+    /// Creates the folder and every missing parent as 0700, whatever the umask: under umask 000 a
+    /// parent such as ~/.aws made world-writable would let another user plant a config file.
+    /// </summary>
+    private static void CreateOwnerOnly(string folder)
+    {
+        var missing = new Stack<string>();
+        for (var path = Path.GetFullPath(folder); !string.IsNullOrEmpty(path) && FileStatus.Of(path) is null; path = Path.GetDirectoryName(path))
+        {
+            missing.Push(path);
+        }
+
+        foreach (var path in missing)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                System.IO.Directory.CreateDirectory(path);
+                continue;
+            }
+
+            System.IO.Directory.CreateDirectory(path, OwnerOnlyFolder);
+            if (FileStatus.Of(path) is { Kind: FileKind.Directory, IsSomeoneElses: false })
+            {
+                File.SetUnixFileMode(path, OwnerOnlyFolder);
+            }
+        }
     }
 
     private static FileStreamOptions CreateOptions(FileMode mode, FileAccess access)

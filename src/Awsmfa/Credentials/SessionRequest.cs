@@ -1,3 +1,5 @@
+using Awsmfa.Aws;
+
 namespace Awsmfa.Credentials;
 
 /// <summary>Everything the pipeline needs to serve one session, resolved from options, environment and profile.</summary>

@@ -1,3 +1,4 @@
+using Awsmfa.Aws;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Credentials;
@@ -27,7 +28,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
     private (string Name, LongTermCredentials LongTerm, AwsProfile? Profile) ResolveLongTerm(string? option)
     {
-        var named = option ?? environment.Get("AWS_PROFILE");
+        var named = option ?? environment.Get("AWS_PROFILE")?.Trim();
         if (named is null
             && environment.Get("AWS_ACCESS_KEY_ID") is { } accessKeyId
             && environment.Get("AWS_SECRET_ACCESS_KEY") is { } secret)
@@ -54,7 +55,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         var name = named ?? DefaultProfile;
         if (!InputRules.IsProfileName(name))
         {
-            throw AwsmfaException.Usage($"AWS_PROFILE is not a valid profile name: {InputRules.ProfileHint}");
+            throw AwsmfaException.Usage($"{(option is not null ? "--profile" : "AWS_PROFILE")} is not a valid profile name: {InputRules.ProfileHint}");
         }
 
         var profile = profiles.Find(name) ?? throw AwsmfaException.Usage(named is null

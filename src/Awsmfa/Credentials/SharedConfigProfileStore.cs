@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Awsmfa.Aws;
-using Awsmfa.Platform;
 
 namespace Awsmfa.Credentials;
 
@@ -13,12 +12,11 @@ namespace Awsmfa.Credentials;
 /// </summary>
 internal sealed partial class SharedConfigProfileStore : IProfileStore
 {
-    private readonly IEnvironment _environment;
     private readonly Lazy<SharedCredentialsFile> _file;
 
-    public SharedConfigProfileStore(IEnvironment environment, string? credentialsFilePath = null)
+    /// <param name="credentialsFilePath">Tests name their own file; the config file is then read beside it unless AWS_CONFIG_FILE says otherwise.</param>
+    public SharedConfigProfileStore(string? credentialsFilePath = null)
     {
-        _environment = environment;
         _file = new Lazy<SharedCredentialsFile>(() => credentialsFilePath is null
             ? new SharedCredentialsFile()
             : new SharedCredentialsFile(credentialsFilePath));
@@ -100,11 +98,11 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         yield return (CredentialsPath(), name);
     }
 
-    private string CredentialsPath() =>
-        _environment.Get("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(_environment.HomeDirectory, ".aws", "credentials");
+    // The paths the SDK itself reads (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, ~/.aws), so
+    // the keys awsmfa reads by hand come from the very files the SDK's profiles came from.
+    private string CredentialsPath() => _file.Value.FilePath;
 
-    private string ConfigPath() =>
-        _environment.Get("AWS_CONFIG_FILE") ?? Path.Combine(_environment.HomeDirectory, ".aws", "config");
+    private string ConfigPath() => _file.Value.ConfigFilePath;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

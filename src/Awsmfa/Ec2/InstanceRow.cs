@@ -14,16 +14,22 @@ internal sealed record InstanceRow(
     DateTimeOffset? LaunchTime,
     IReadOnlyList<KeyValuePair<string, string>> Tags)
 {
+    /// <summary>The row, or an exit-1 error when EC2 answered an instance id that is not one (it would print as two rows or two ids).</summary>
     public static InstanceRow From(Instance instance)
     {
+        if (instance.InstanceId is not { } id || !Ec2Rules.IsInstanceId(id))
+        {
+            throw new AwsmfaException(ExitCodes.AwsError, "EC2 answered with an instance id that is not one; is the endpoint right?");
+        }
+
         var tags = (instance.Tags ?? [])
             .Where(t => t.Key is not null)
             .Select(t => new KeyValuePair<string, string>(t.Key, t.Value ?? string.Empty))
             .ToList();
         return new InstanceRow(
-            instance.InstanceId ?? "?",
+            id,
             tags.FirstOrDefault(t => t.Key == "Name").Value,
-            instance.State?.Name?.Value ?? "unknown",
+            Output.Printable.Clean(instance.State?.Name?.Value) is { Length: > 0 } state ? state : "unknown",
             instance.InstanceType?.Value,
             instance.Placement?.AvailabilityZone,
             instance.PrivateIpAddress,

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Awsmfa.Platform;
 
@@ -11,7 +10,7 @@ internal interface IChildProcessRunner
     Task<int> RunAsync(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken);
 }
 
-internal sealed partial class ChildProcessRunner : IChildProcessRunner
+internal sealed class ChildProcessRunner(SignalRouter signals) : IChildProcessRunner
 {
     public async Task<int> RunAsync(
         string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
@@ -28,40 +27,30 @@ internal sealed partial class ChildProcessRunner : IChildProcessRunner
             start.Environment[name] = value;
         }
 
+        // Routed before the child starts: a signal in between must neither end awsmfa (and orphan
+        // the child) nor be lost; it is passed on once the child has a pid.
+        using var route = signals.BeginChild();
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new AwsmfaException(126, $"could not start {program}");
+            process = Process.Start(start) ?? throw new AwsmfaException(ExitCodes.CommandCannotRun, $"could not start {program}");
         }
         catch (Win32Exception e) when (e.NativeErrorCode == 2)
         {
-            // As a shell says it: 127 for a command that is not there, 126 for one that cannot run.
-            throw new AwsmfaException(127, $"{program}: command not found");
+            throw new AwsmfaException(ExitCodes.CommandNotFound, $"{program}: command not found");
         }
         catch (Win32Exception e)
         {
-            throw new AwsmfaException(126, $"{program}: {e.Message}");
+            throw new AwsmfaException(ExitCodes.CommandCannotRun, $"{program}: {e.Message}");
         }
 
         using (process)
-        using (SignalRouting.RouteToChild(process.Id))
         {
-            // awsmfa waits for the child whatever signals arrive (see SignalRouting), rather
-            // than leaving it orphaned, and returns its exit code.
+            route.Attach(process.Id);
+            // awsmfa waits for the child whatever signals arrive, rather than leaving it
+            // orphaned, and returns its exit code.
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             return process.ExitCode;
         }
     }
-
-    /// <summary>Passes a signal on to a child process.</summary>
-    public static void Signal(int processId, int signal)
-    {
-        if (!OperatingSystem.IsWindows() && processId > 0)
-        {
-            _ = Kill(processId, signal);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

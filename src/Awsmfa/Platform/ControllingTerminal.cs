@@ -8,6 +8,8 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     public bool IsAvailable => OperatingSystem.IsWindows() ? !Console.IsInputRedirected : _device.Value is not null;
 
+    public bool StdoutIsTerminal => !Console.IsOutputRedirected;
+
     public async Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows())

@@ -10,6 +10,9 @@ internal interface ITerminal
     /// <summary>True when there is a terminal to ask.</summary>
     bool IsAvailable { get; }
 
+    /// <summary>True when stdout goes to a terminal (a person reads it) rather than a pipe or file.</summary>
+    bool StdoutIsTerminal { get; }
+
     /// <summary>Shows <paramref name="prompt"/> and reads one line; null at end of input.</summary>
     Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken);
 

@@ -54,9 +54,16 @@ public sealed class CompletionTests
     }
 
     [Test]
-    public async Task Completes_profile_names_from_both_files()
+    public async Task Completes_only_profile_names_awsmfa_can_serve()
     {
-        Assert.That(await SuggestAsync("awsmfa session get --profile "), Is.EquivalentTo(new[] { "base", "default", "staging", "work" }));
+        _host.WriteConfig(string.Join("\n",
+            "[default]", "region = eu-west-1",
+            "[profile staging]", "region = eu-west-1",
+            "[profile viaprocess]", "credential_process = awsmfa session get -o credential-process",
+            "[profile $(touch pwned)]", "region = eu-west-1"));
+        File.AppendAllText(_host.CredentialsFile, "\n[sess]\naws_access_key_id = ASIASESSION00000001\naws_secret_access_key = s\naws_session_token = t\n");
+
+        Assert.That(await SuggestAsync("awsmfa session get --profile "), Is.EquivalentTo(new[] { "base", "work" }));
         Assert.That(await SuggestAsync("awsmfa ec2 terminate --profile w"), Is.EquivalentTo(new[] { "work" }));
     }
 
@@ -105,5 +112,88 @@ public sealed class CompletionTests
         await process.WaitForExitAsync();
 
         Assert.That(output.Trim(), Is.EqualTo("credential-process"));
+    }
+
+    private const string Hostile = "$(touch pwned-dollar)\n`touch pwned-backtick`\n*\n{a,b}\n~root\nbase\nbasement";
+
+    /// <summary>
+    /// Runs a shell's completion script with an awsmfa that answers hostile candidates (as names
+    /// from a planted config could be): they must come back as text, and nothing may run.
+    /// </summary>
+    private async Task<(string Output, string[] Created)> CompleteWithHostileCandidatesAsync(string shell, string line, string driver)
+    {
+        var program = MotoServer.FindOnPath(shell);
+        if (program is null)
+        {
+            Assert.Ignore($"{shell} is not installed (.ci/run installs it)");
+        }
+
+        var script = (await _host.RunAsync("completion", shell)).Stdout;
+        using var work = new TempDirectory();
+        var fake = Path.Combine(work.Path, "awsmfa");
+        File.WriteAllText(fake, $"#!/bin/sh\nprintf '%s\\n' '{Hostile.Replace("\n", "' '", StringComparison.Ordinal)}'\n");
+        File.SetUnixFileMode(fake, (UnixFileMode)Convert.ToInt32("700", 8));
+        var scriptFile = Path.Combine(work.Path, "completion");
+        File.WriteAllText(scriptFile, script + "\n" + driver.Replace("LINE", line, StringComparison.Ordinal));
+        var start = new ProcessStartInfo(program!, shell == "fish" ? ["--no-config", scriptFile] : shell == "zsh" ? ["-f", scriptFile] : [scriptFile])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work.Path,
+        };
+        start.Environment["PATH"] = work.Path + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["HOME"] = work.Path;
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var created = Directory.GetFiles(work.Path, "pwned*").Select(Path.GetFileName).ToArray();
+        return (output, created!);
+    }
+
+    [Test]
+    public async Task Bash_completion_treats_candidates_as_text()
+    {
+        var (output, created) = await CompleteWithHostileCandidatesAsync(
+            "bash",
+            "awsmfa session get --profile ",
+            "COMP_LINE='LINE'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(awsmfa session get --profile ''); COMP_CWORD=4\n_awsmfa_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n");
+
+        Assert.That(created, Is.Empty, "a candidate ran as a command");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(Hostile.Split('\n')));
+    }
+
+    [Test]
+    public async Task Bash_completion_matches_by_prefix_only()
+    {
+        var (output, created) = await CompleteWithHostileCandidatesAsync(
+            "bash",
+            "awsmfa session get --profile bas",
+            "COMP_LINE='LINE'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(awsmfa session get --profile bas); COMP_CWORD=4\n_awsmfa_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n");
+
+        Assert.That(created, Is.Empty);
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "base", "basement" }));
+    }
+
+    [Test]
+    public async Task Fish_completion_treats_candidates_as_text()
+    {
+        var (output, created) = await CompleteWithHostileCandidatesAsync(
+            "fish", "awsmfa session get --profile ", "complete -C 'LINE'\n");
+
+        Assert.That(created, Is.Empty, "a candidate ran as a command");
+        Assert.That(output, Does.Contain("$(touch pwned-dollar)").And.Contain("`touch pwned-backtick`"));
+    }
+
+    [Test]
+    public async Task Zsh_completion_treats_candidates_as_text()
+    {
+        // compadd needs the completion system; the driver stubs it to print what would be offered.
+        var (output, created) = await CompleteWithHostileCandidatesAsync(
+            "zsh",
+            "awsmfa session get --profile ",
+            "compadd() { shift; print -rl -- \"$@\"; }\nBUFFER='LINE'; CURSOR=${#BUFFER}\n_awsmfa\n");
+
+        Assert.That(created, Is.Empty, "a candidate ran as a command");
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(Hostile.Split('\n')));
     }
 }

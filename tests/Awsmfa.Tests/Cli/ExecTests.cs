@@ -38,8 +38,8 @@ public sealed class ExecTests
         Assert.Multiple(() =>
         {
             Assert.That(env["AWS_ACCESS_KEY_ID"], Is.EqualTo("ASIASESSION000000001"));
-            Assert.That(env["AWS_SECRET_ACCESS_KEY"], Is.EqualTo("session-secret-1"));
-            Assert.That(env["AWS_SESSION_TOKEN"], Is.EqualTo("session-token-1"));
+            Assert.That(env["AWS_SECRET_ACCESS_KEY"], Is.EqualTo("SessionSecretPart1"));
+            Assert.That(env["AWS_SESSION_TOKEN"], Is.EqualTo("SessionTokenPart1"));
             Assert.That(env["AWS_CREDENTIAL_EXPIRATION"], Is.EqualTo("2026-11-28T13:00:00Z"));
             Assert.That(env["AWS_REGION"], Is.EqualTo("eu-west-1"));
             Assert.That(env["AWS_DEFAULT_REGION"], Is.EqualTo("eu-west-1"));

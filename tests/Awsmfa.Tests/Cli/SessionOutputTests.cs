@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Awsmfa.Aws;
 using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
 using Awsmfa.Tests.Support;
@@ -14,7 +15,7 @@ public sealed class SessionOutputTests
     private static string Render(string format, SessionCredentials? credentials = null)
     {
         using var output = new StringWriter();
-        SessionOutput.Write(format, credentials ?? Session, output);
+        SessionOutput.Write(SessionOutput.Formats.Single(f => f.Name == format).Format, credentials ?? Session, output);
         return output.ToString();
     }
 
@@ -104,7 +105,9 @@ public sealed class SessionOutputTests
         Assert.That(error!.Message, Does.Contain("cannot be written as dotenv"));
     }
 
-    [TestCaseSource(typeof(SessionOutput), nameof(SessionOutput.Formats))]
+    private static IEnumerable<string> FormatNames() => SessionOutput.Formats.Select(f => f.Name);
+
+    [TestCaseSource(nameof(FormatNames))]
     public async Task Every_format_is_reachable_from_the_command_line(string format)
     {
         using var host = new TestHost().WithBaseProfile();
@@ -112,7 +115,7 @@ public sealed class SessionOutputTests
         var result = await host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--output", format);
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stdout, Does.Contain("session-token-1"));
+        Assert.That(result.Stdout, Does.Contain("SessionTokenPart1"));
         Assert.That(result.Stdout, Does.Not.Contain("awsmfa:"), "stdout carries only the requested output");
     }
 

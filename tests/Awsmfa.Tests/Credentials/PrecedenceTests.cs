@@ -226,7 +226,7 @@ public sealed class PrecedenceTests
     {
         await GetAsync("--profile", "base");
 
-        Assert.That(_host.Aws.StsClients.Single().Target, Is.EqualTo(new Awsmfa.Credentials.AwsTarget("eu-central-1", null, "base")));
+        Assert.That(_host.Aws.StsClients.Single().Target, Is.EqualTo(new Awsmfa.Aws.AwsTarget("eu-central-1", null, "base")));
     }
 
     [Test]
@@ -244,7 +244,7 @@ public sealed class PrecedenceTests
         var other = await _host.RunAsync("session", "get", "-t", "654321");
         var baseAgain = await _host.RunAsync("session", "get", "--profile", "base");
 
-        Assert.That(other.Stdout, Does.Contain("session-token-2"));
-        Assert.That(baseAgain.Stdout, Does.Contain("session-token-1"));
+        Assert.That(other.Stdout, Does.Contain("SessionTokenPart2"));
+        Assert.That(baseAgain.Stdout, Does.Contain("SessionTokenPart1"));
     }
 }

@@ -18,7 +18,7 @@ public sealed class SessionCacheTests
     public void TearDown() => _host.Dispose();
 
     private string EntryPath => Path.Combine(
-        _host.CacheFolder, SessionCache.KeyFor("base", TestHost.AccessKeyId, TestHost.Serial) + ".json");
+        _host.CacheFolder, StepIdentity.ForSessionToken("base", TestHost.AccessKeyId, TestHost.Serial).CacheKey + ".json");
 
     private Task<CliResult> GetAsync(string code = "123456") =>
         _host.RunAsync("session", "get", "--profile", "base", "-t", code);
@@ -42,7 +42,7 @@ public sealed class SessionCacheTests
 
         var text = File.ReadAllText(EntryPath);
         using var json = JsonDocument.Parse(text);
-        Assert.That(json.RootElement.GetProperty("sessionToken").GetString(), Is.EqualTo("session-token-1"));
+        Assert.That(json.RootElement.GetProperty("sessionToken").GetString(), Is.EqualTo("SessionTokenPart1"));
         Assert.That(text, Does.Not.Contain(TestHost.SecretAccessKey).And.Not.Contain(TestHost.AccessKeyId));
         Assert.That(_host.CacheFiles().Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)), Is.Empty);
     }
@@ -63,20 +63,20 @@ public sealed class SessionCacheTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain("new from STS"));
-        Assert.That(File.ReadAllText(EntryPath), Does.Contain("session-token-1"));
+        Assert.That(File.ReadAllText(EntryPath), Does.Contain("SessionTokenPart1"));
     }
 
     [Test]
     public async Task Foreign_entry_copied_under_another_name_is_a_miss()
     {
         await GetAsync();
-        var foreignKey = SessionCache.KeyFor("base", TestHost.AccessKeyId, "arn:aws:iam::123456789012:mfa/bob");
+        var foreignKey = StepIdentity.ForSessionToken("base", TestHost.AccessKeyId, "arn:aws:iam::123456789012:mfa/bob").CacheKey;
         var foreign = Path.Combine(_host.CacheFolder, foreignKey + ".json");
         File.Copy(EntryPath, foreign);
 
         var result = await _host.RunAsync("session", "get", "--profile", "base", "--serial-number", "arn:aws:iam::123456789012:mfa/bob", "-t", "654321");
 
-        Assert.That(result.Stdout, Does.Contain("session-token-2"));
+        Assert.That(result.Stdout, Does.Contain("SessionTokenPart2"));
     }
 
     [Test]
@@ -89,7 +89,7 @@ public sealed class SessionCacheTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain("awsmfa: warning: ignoring cache entry").And.Contain("other users can access it"));
-        Assert.That(result.Stdout, Does.Contain("session-token-2"));
+        Assert.That(result.Stdout, Does.Contain("SessionTokenPart2"));
         Assert.That(File.GetUnixFileMode(EntryPath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 
@@ -104,8 +104,8 @@ public sealed class SessionCacheTests
         var result = await GetAsync("654321");
 
         Assert.That(result.Stderr, Does.Contain("it is a symbolic link"));
-        Assert.That(result.Stdout, Does.Contain("session-token-2"));
-        Assert.That(File.ReadAllText(elsewhere), Does.Contain("session-token-1"), "the link target is untouched");
+        Assert.That(result.Stdout, Does.Contain("SessionTokenPart2"));
+        Assert.That(File.ReadAllText(elsewhere), Does.Contain("SessionTokenPart1"), "the link target is untouched");
     }
 
     [Test]
@@ -117,7 +117,7 @@ public sealed class SessionCacheTests
         var result = await GetAsync();
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stdout, Does.Contain("session-token-1"));
+        Assert.That(result.Stdout, Does.Contain("SessionTokenPart1"));
         Assert.That(result.Stderr, Does.Contain("not using the session cache: other users can access"));
         Assert.That(_host.CacheFiles(), Is.Empty);
     }
@@ -131,7 +131,7 @@ public sealed class SessionCacheTests
         var result = await GetAsync();
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stdout, Does.Contain("session-token-1"));
+        Assert.That(result.Stdout, Does.Contain("SessionTokenPart1"));
         Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache: could not create"));
     }
 
@@ -170,6 +170,6 @@ public sealed class SessionCacheTests
 
         Assert.That(runs.Select(r => r.ExitCode), Is.All.Zero, string.Join("\n", runs.Select(r => r.ToString())));
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(2));
-        Assert.That(runs.Select(r => r.Stdout), Is.All.Contain("session-token-2"));
+        Assert.That(runs.Select(r => r.Stdout), Is.All.Contain("SessionTokenPart2"));
     }
 }

@@ -21,8 +21,8 @@ public sealed class SessionGetTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Is.EqualTo(
             "export AWS_ACCESS_KEY_ID='ASIASESSION000000001'\n" +
-            "export AWS_SECRET_ACCESS_KEY='session-secret-1'\n" +
-            "export AWS_SESSION_TOKEN='session-token-1'\n" +
+            "export AWS_SECRET_ACCESS_KEY='SessionSecretPart1'\n" +
+            "export AWS_SESSION_TOKEN='SessionTokenPart1'\n" +
             "export AWS_CREDENTIAL_EXPIRATION='2026-11-28T13:00:00Z'\n"));
         var request = _host.Aws.StsRequests.Single();
         Assert.Multiple(() =>
@@ -43,7 +43,7 @@ public sealed class SessionGetTests
         var second = await _host.RunAsync("session", "get", "--profile", "base");
 
         Assert.That(second.ExitCode, Is.Zero, second.ToString());
-        Assert.That(second.Stdout, Does.Contain("export AWS_SESSION_TOKEN='session-token-1'"));
+        Assert.That(second.Stdout, Does.Contain("export AWS_SESSION_TOKEN='SessionTokenPart1'"));
         Assert.That(second.Stderr, Does.Contain("from the cache"));
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
         Assert.That(_host.Terminal.Shown, Is.Empty, "no prompt when the cache serves");
@@ -86,8 +86,8 @@ public sealed class SessionGetTests
         var refreshed = await _host.RunAsync("session", "get", "--profile", "base", "-t", "654321", "--refresh");
         var after = await _host.RunAsync("session", "get", "--profile", "base");
 
-        Assert.That(refreshed.Stdout, Does.Contain("session-token-2"));
-        Assert.That(after.Stdout, Does.Contain("session-token-2"));
+        Assert.That(refreshed.Stdout, Does.Contain("SessionTokenPart2"));
+        Assert.That(after.Stdout, Does.Contain("SessionTokenPart2"));
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(2));
     }
 
@@ -99,7 +99,7 @@ public sealed class SessionGetTests
 
         var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "654321", "--no-cache");
 
-        Assert.That(result.Stdout, Does.Contain("session-token-2"));
+        Assert.That(result.Stdout, Does.Contain("SessionTokenPart2"));
         Assert.That(_host.CacheFiles().Select(File.ReadAllText).ToList(), Is.EqualTo(before));
     }
 
@@ -270,7 +270,7 @@ public sealed class SessionGetTests
         foreach (var run in runs)
         {
             Assert.That(run.Stdout + run.Stderr, Does.Not.Contain(TestHost.SecretAccessKey));
-            Assert.That(run.Stderr, Does.Not.Contain("session-secret-1").And.Not.Contain("session-token-1"));
+            Assert.That(run.Stderr, Does.Not.Contain("SessionSecretPart1").And.Not.Contain("SessionTokenPart1"));
         }
 
         foreach (var file in _host.CacheFiles())

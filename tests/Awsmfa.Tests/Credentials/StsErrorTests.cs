@@ -58,6 +58,6 @@ public sealed class StsErrorTests
 
         Assert.That(failed.ExitCode, Is.EqualTo(3));
         Assert.That(after.ExitCode, Is.Zero);
-        Assert.That(after.Stdout, Does.Contain("session-token-1"));
+        Assert.That(after.Stdout, Does.Contain("SessionTokenPart1"));
     }
 }

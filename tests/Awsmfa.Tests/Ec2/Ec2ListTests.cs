@@ -49,7 +49,7 @@ public sealed class Ec2ListTests
 
         var (credentials, target) = _host.Aws.Ec2Clients.Single();
         Assert.That(credentials.AccessKeyId, Is.EqualTo("ASIASESSION000000001"));
-        Assert.That(credentials.SessionToken, Is.EqualTo("session-token-1"));
+        Assert.That(credentials.SessionToken, Is.EqualTo("SessionTokenPart1"));
         Assert.That(target.Region, Is.EqualTo("us-east-1"));
     }
 
@@ -62,7 +62,7 @@ public sealed class Ec2ListTests
 
         Assert.That(second.ExitCode, Is.Zero, second.ToString());
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
-        Assert.That(_host.Aws.Ec2Clients.Select(c => c.Credentials.SessionToken), Is.All.EqualTo("session-token-1"));
+        Assert.That(_host.Aws.Ec2Clients.Select(c => c.Credentials.SessionToken), Is.All.EqualTo("SessionTokenPart1"));
     }
 
     [Test]

@@ -173,12 +173,12 @@ public sealed class Ec2TerminateTests
     }
 
     [Test]
-    public async Task Already_terminated_instances_are_reported_not_an_error()
+    public async Task Already_terminated_instances_are_left_out_and_said_on_stderr()
     {
         var result = await TerminateAsync(Old, Web, "--yes");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stdout, Is.EqualTo($"{Old} terminated -> terminated\n{Web} running -> shutting-down\n"));
+        Assert.That(result.Stdout, Is.EqualTo($"{Web} running -> shutting-down\n"));
         Assert.That(result.Stderr, Does.Contain($"{Old} is already terminated"));
         Assert.That(_fleet.TerminateRequests.Single().InstanceIds, Is.EqualTo(new[] { Web }));
     }
@@ -198,26 +198,32 @@ public sealed class Ec2TerminateTests
     }
 
     [Test]
-    public async Task Wait_polls_until_terminated_with_progress()
+    public async Task Wait_checks_at_once_then_polls_until_terminated_with_progress()
     {
         _fleet.ShutdownLooks = 3;
+        var started = _host.Clock.GetUtcNow();
 
-        var result = await TerminateAsync(Web, "--yes", "--wait");
+        var result = await _host.RunWithClockRunningAsync(TimeSpan.FromSeconds(1), ["ec2", "terminate", "--profile", "base", "-t", "123456", Web, "--yes", "--wait"]);
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(_fleet.StateOf(Web), Is.EqualTo("terminated"));
-        Assert.That(result.Stderr, Does.Contain("waiting: 0/1 terminated").And.Contain("waiting: 1/1 terminated"));
+        Assert.That(result.Stderr, Does.Contain("waiting: 0/1 terminated (0s)").And.Contain("waiting: 1/1 terminated"));
+        // Looked at three times (at once, then two polls 5 s apart): about 10 s, not 15.
+        Assert.That(_host.Clock.GetUtcNow() - started, Is.LessThan(TimeSpan.FromSeconds(14)));
     }
 
     [Test]
-    public async Task Wait_gives_up_after_the_timeout()
+    public async Task Wait_never_waits_past_the_timeout()
     {
         _fleet.ShutdownLooks = int.MaxValue;
+        var started = _host.Clock.GetUtcNow();
 
-        var result = await TerminateAsync(Web, "--yes", "--wait", "--timeout", "1s");
+        var result = await _host.RunWithClockRunningAsync(TimeSpan.FromMilliseconds(250), ["ec2", "terminate", "--profile", "base", "-t", "123456", Web, "--yes", "--wait", "--timeout", "2s"]);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
-        Assert.That(result.Stderr, Does.Contain($"gave up waiting after 1s: not yet terminated: {Web}"));
+        Assert.That(result.Stderr, Does.Contain($"gave up waiting after 2s: not yet terminated: {Web}"));
+        // The poll interval is 5 s; a 2 s timeout ends the wait at 2 s (plus one clock step).
+        Assert.That(_host.Clock.GetUtcNow() - started, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(2.5)));
     }
 
     [Test]
@@ -225,6 +231,6 @@ public sealed class Ec2TerminateTests
     {
         await TerminateAsync(Web, "--yes");
 
-        Assert.That(_host.Aws.Ec2Clients.Single().Credentials.SessionToken, Is.EqualTo("session-token-1"));
+        Assert.That(_host.Aws.Ec2Clients.Single().Credentials.SessionToken, Is.EqualTo("SessionTokenPart1"));
     }
 }

@@ -25,8 +25,18 @@ public sealed class Ec2IntegrationTests : MotoToolTest
     [TearDown]
     public void DisconnectTheAdminClient() => _admin.Dispose();
 
-    private async Task<List<string>> LaunchAsync(int count, string name)
+    private async Task<List<string>> LaunchAsync(int count, string name, string region = "us-east-1")
     {
+        if (region != "us-east-1")
+        {
+            using var regional = new AmazonEC2Client(
+                new BasicAWSCredentials("AKIAADMIN0000000000", "admin-secret"),
+                new AmazonEC2Config { ServiceURL = Moto.Url, AuthenticationRegion = region });
+            var image = (await regional.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] })).Images[0].ImageId;
+            var launched = await regional.RunInstancesAsync(new RunInstancesRequest { ImageId = image, MinCount = count, MaxCount = count, InstanceType = InstanceType.T3Micro });
+            return launched.Reservation.Instances.Select(i => i.InstanceId).ToList();
+        }
+
         _imageId ??= (await _admin.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] })).Images[0].ImageId;
         var response = await _admin.RunInstancesAsync(new RunInstancesRequest
         {
@@ -53,6 +63,42 @@ public sealed class Ec2IntegrationTests : MotoToolTest
     {
         var response = await _admin.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [id] });
         return response.Reservations.Single().Instances.Single().State.Name.Value;
+    }
+
+    private static readonly string[] EndpointSources = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "endpoint_url", "--endpoint-url"];
+
+    /// <summary>Points awsmfa at moto one way (an option, a variable or the profile) and returns the extra arguments.</summary>
+    private string[] UseEndpoint(string source)
+    {
+        switch (source)
+        {
+            case "--endpoint-url":
+                return ["--endpoint-url", Moto.Url];
+            case "endpoint_url":
+                File.WriteAllText(Path.Combine(Tool.AwsFolder, "config"), $"[profile base]\nregion = us-east-1\nendpoint_url = {Moto.Url}\n");
+                return [];
+            default:
+                Tool.Environment[source] = Moto.Url;
+                // STS must reach moto too when only EC2's endpoint is moved.
+                Tool.Environment["AWS_ENDPOINT_URL_STS"] = Moto.Url;
+                return [];
+        }
+    }
+
+    [TestCaseSource(nameof(EndpointSources))]
+    public async Task Region_option_holds_whichever_way_the_endpoint_is_set(string source)
+    {
+        var here = (await LaunchAsync(1, "dublin", "eu-west-1")).Single();
+        var elsewhere = (await LaunchAsync(1, "virginia")).Single();
+        var endpoint = UseEndpoint(source);
+
+        var list = await Tool.RunAsync(null, ["ec2", "list", "-o", "ids", "--region", "eu-west-1", "--profile", "base", "-t", "123456", .. endpoint]);
+        var dryRun = await Tool.RunAsync(null, ["ec2", "terminate", elsewhere, "--dry-run", "--region", "eu-west-1", "--profile", "base", .. endpoint]);
+
+        Assert.That(list.ExitCode, Is.Zero, list.ToString());
+        Assert.That(list.Stdout.Trim(), Is.EqualTo(here), "only the instance of the region asked for");
+        Assert.That(dryRun.ExitCode, Is.EqualTo(1), dryRun.ToString());
+        Assert.That(dryRun.Stderr, Does.Contain($"no such instance: {elsewhere}"));
     }
 
     [Test]

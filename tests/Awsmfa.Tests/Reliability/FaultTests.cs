@@ -100,7 +100,7 @@ public sealed class FaultTests : FakeAwsToolTest
         var result = await GetAsync("-t", "123456");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stdout, Does.Contain("fake-session-token-1"));
+        Assert.That(result.Stdout, Does.Contain("FakeSessionTokenPart1"));
         Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache: could not create"));
     }
 
@@ -116,7 +116,7 @@ public sealed class FaultTests : FakeAwsToolTest
         var result = await GetAsync("-t", "123456");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stdout, Does.Contain("fake-session-token-1"));
+        Assert.That(result.Stdout, Does.Contain("FakeSessionTokenPart1"));
         Assert.That(result.Stderr, Does.Contain("awsmfa: warning: could not write the session cache"));
         Assert.That(Directory.GetFiles(cache), Has.None.EndWith(".tmp").And.None.EndWith(".json"));
     }
@@ -168,7 +168,7 @@ public sealed class FaultTests : FakeAwsToolTest
         var result = await GetAsync("-t", "222222");
 
         Assert.That(result.Stderr, Does.Contain("belongs to another user"));
-        Assert.That(result.Stdout, Does.Contain("fake-session-token-2"));
+        Assert.That(result.Stdout, Does.Contain("FakeSessionTokenPart2"));
     }
 
     private static void Chown(string path, int uid)

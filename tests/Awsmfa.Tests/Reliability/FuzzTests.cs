@@ -88,7 +88,7 @@ public sealed class FuzzTests
     {
         using var host = new TestHost().WithBaseProfile();
         host.Aws.AllowCodeReuse = true;
-        var key = SessionCache.KeyFor("base", TestHost.AccessKeyId, TestHost.Serial);
+        var key = StepIdentity.ForSessionToken("base", TestHost.AccessKeyId, TestHost.Serial).CacheKey;
         var path = Path.Combine(host.CacheFolder, key + ".json");
         var valid = Encoding.UTF8.GetBytes(ValidEntry.Replace("KEY", key, StringComparison.Ordinal));
         var random = new Random(Seed);

@@ -20,8 +20,8 @@ public sealed class SecretsTests
         var endpoint = new[] { "--endpoint-url", aws.Url, "--verbose" };
         var seeded = await tool.RunAsync(null, ["session", "get", "--profile", "base", "-t", "111111", "-o", "json", .. endpoint]);
         Assert.That(seeded.ExitCode, Is.Zero, seeded.ToString());
-        const string sessionSecret = "fake-session-secret-1";
-        const string sessionToken = "fake-session-token-1";
+        const string sessionSecret = "FakeSessionSecretPart1";
+        const string sessionToken = "FakeSessionTokenPart1";
         Assert.That(seeded.Stdout, Does.Contain(sessionSecret), "asked for: printed");
 
         var paths = new List<(string Name, Func<Task<CliResult>> Run)>

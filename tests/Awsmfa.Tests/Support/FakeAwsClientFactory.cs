@@ -36,6 +36,9 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
     /// <summary>Accept a code more than once (for tests that run many times with one code).</summary>
     public bool AllowCodeReuse { get; set; }
 
+    /// <summary>The test's clock, so that sessions end when STS would end them.</summary>
+    public Func<DateTime>? Now { get; set; }
+
     public DateTime NextExpiration { get; set; } = new(2026, 11, 28, 13, 0, 0, DateTimeKind.Utc);
 
     public IAmazonSecurityTokenService CreateSts(LongTermCredentials credentials, AwsTarget target)
@@ -43,6 +46,18 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
         lock (StsClients)
         {
             StsClients.Add((credentials, target));
+        }
+
+        return Sts.Object;
+    }
+
+    public List<(SessionCredentials Credentials, AwsTarget Target)> RoleStsClients { get; } = [];
+
+    public IAmazonSecurityTokenService CreateSts(SessionCredentials credentials, AwsTarget target)
+    {
+        lock (RoleStsClients)
+        {
+            RoleStsClients.Add((credentials, target));
         }
 
         return Sts.Object;
@@ -85,9 +100,12 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
                     Credentials = new Amazon.SecurityToken.Model.Credentials
                     {
                         AccessKeyId = $"ASIASESSION{n:D9}",
-                        SecretAccessKey = $"session-secret-{n}",
-                        SessionToken = $"session-token-{n}",
-                        Expiration = NextExpiration,
+                        SecretAccessKey = $"SessionSecretPart{n}",
+                        SessionToken = $"SessionTokenPart{n}",
+                        // What STS does: the session lasts as long as asked, at most until NextExpiration here.
+                        Expiration = request.DurationSeconds is { } seconds && Now is { } now && now().AddSeconds(seconds) < NextExpiration
+                            ? now().AddSeconds(seconds)
+                            : NextExpiration,
                     },
                 };
             });

@@ -142,8 +142,8 @@ internal sealed class FakeAwsServer : IDisposable
                   <GetSessionTokenResult>
                     <Credentials>
                       <AccessKeyId>ASIAFAKESESSION{n:D5}</AccessKeyId>
-                      <SecretAccessKey>fake-session-secret-{n}</SecretAccessKey>
-                      <SessionToken>fake-session-token-{n}</SessionToken>
+                      <SecretAccessKey>FakeSessionSecretPart{n}</SecretAccessKey>
+                      <SessionToken>FakeSessionTokenPart{n}</SessionToken>
                       <Expiration>{expiration}</Expiration>
                     </Credentials>
                   </GetSessionTokenResult>

@@ -7,6 +7,8 @@ internal sealed class FakeTerminal : ITerminal
 {
     public bool IsAvailable { get; set; }
 
+    public bool StdoutIsTerminal { get; set; }
+
     public Queue<string?> Answers { get; } = new();
 
     public List<string> Shown { get; } = [];

@@ -29,6 +29,7 @@ internal sealed class TestHost : IDisposable
         Environment["AWS_CONFIG_FILE"] = ConfigFile;
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
         Aws.NextExpiration = Clock.GetUtcNow().UtcDateTime.AddHours(1);
+        Aws.Now = () => Clock.GetUtcNow().UtcDateTime;
     }
 
     public FakeEnvironment Environment { get; }
@@ -41,7 +42,7 @@ internal sealed class TestHost : IDisposable
 
     public string Stdin { get; set; } = string.Empty;
 
-    public Awsmfa.Platform.IChildProcessRunner Processes { get; set; } = new Awsmfa.Platform.ChildProcessRunner();
+    public Awsmfa.Platform.IChildProcessRunner Processes { get; set; } = new Awsmfa.Platform.ChildProcessRunner(new Awsmfa.Platform.SignalRouter());
 
     public string Home => _home.Path;
 
@@ -74,13 +75,12 @@ internal sealed class TestHost : IDisposable
 
     public AppServices Services() => new(
         Environment,
-        new SharedConfigProfileStore(Environment, CredentialsFile),
+        new SharedConfigProfileStore(CredentialsFile),
         Terminal,
-        () => new StringReader(Stdin),
+        new FakeStandardInput(() => Stdin),
         Clock,
         Aws)
     {
-        PollInterval = TimeSpan.FromMilliseconds(5),
         Processes = Processes,
     };
 
@@ -90,6 +90,19 @@ internal sealed class TestHost : IDisposable
         using var stderr = new StringWriter();
         var exit = await new AwsmfaCli(Services()).InvokeAsync(args, stdout, stderr);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Runs a command while the fake clock moves on by <paramref name="step"/> every real millisecond or so, for commands that wait.</summary>
+    public async Task<CliResult> RunWithClockRunningAsync(TimeSpan step, params string[] args)
+    {
+        var run = RunAsync(args);
+        while (!run.IsCompleted)
+        {
+            await Task.Delay(1);
+            Clock.Advance(step);
+        }
+
+        return await run;
     }
 
     public IEnumerable<string> CacheFiles() =>

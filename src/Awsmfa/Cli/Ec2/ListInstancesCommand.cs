@@ -13,7 +13,7 @@ internal static class ListInstancesCommand
 
     public static Command Create(AppServices services)
     {
-        var pipeline = new PipelineOptionSet(services.Profiles.ListNames);
+        var pipeline = new PipelineOptionSet(services.Profiles);
         var state = new Option<string[]>("--state")
         {
             Description = "Only instances in this state (repeatable): " + string.Join(", ", Ec2Rules.States) + ".",
@@ -130,17 +130,19 @@ internal static class ListInstancesCommand
                 request.MaxResults = parseResult.GetValue(pageSize);
             }
 
-            var session = await services.CreatePipeline(run.Reporter)
-                .GetSessionAsync(pipeline.Read(parseResult), cancellationToken, requireRegion: true).ConfigureAwait(false);
-            using var ec2 = services.AwsClients.CreateEc2(session.Credentials, session.Target);
-            var writer = InstanceOutput.Create(parseResult.GetValue(output)!, run.Output);
+            var credentials = services.CreatePipeline(run.Reporter);
+            var session = credentials.Resolve(pipeline.Read(parseResult), requireRegion: true);
+            var target = session.Target;
+            var served = await credentials.GetAsync(session, cancellationToken).ConfigureAwait(false);
+            using var ec2 = services.AwsClients.CreateEc2(served.Credentials, target);
+            var writer = InstanceOutput.Create(parseResult.GetValue(output), run.Output);
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             do
             {
                 DescribeInstancesResponse response;
                 try
                 {
-                    response = await ec2.DescribeInstancesAsync(request, cancellationToken).ConfigureAwait(false);
+                    response = await AwsCall.RunAsync(target, token => ec2.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
                 {

@@ -1,13 +1,12 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Awsmfa.Aws;
 using Awsmfa.Credentials;
 using Awsmfa.Ec2;
+using Awsmfa.Output;
+using Awsmfa.Platform;
 
 namespace Awsmfa.Cli.Ec2;
 
@@ -28,7 +27,7 @@ internal static class TerminateInstancesCommand
 
     public static Command Create(AppServices services)
     {
-        var pipeline = new PipelineOptionSet(services.Profiles.ListNames);
+        var pipeline = new PipelineOptionSet(services.Profiles);
         var ids = new Argument<string[]>("ID")
         {
             Description = "Instances to terminate, or - to read ids (whitespace-separated) from stdin.",
@@ -55,7 +54,7 @@ internal static class TerminateInstancesCommand
                 return null;
             },
         };
-        var output = CommonOptions.Output("text (one line per instance: ID OLD -> NEW) or json.", "text", "json");
+        var output = CommonOptions.Output("text (one line per instance: ID OLD -> NEW) or json.", ("text", TerminateFormat.Text), ("json", TerminateFormat.Json));
         var quiet = CommonOptions.Quiet();
 
         var command = new Command("terminate", "Terminate EC2 instances after showing them and asking for confirmation.");
@@ -78,21 +77,23 @@ internal static class TerminateInstancesCommand
                 throw AwsmfaException.Usage("refusing to terminate without confirmation: there is no terminal to ask; pass --yes to confirm");
             }
 
-            var session = await services.CreatePipeline(run.Reporter).GetSessionAsync(options, cancellationToken, requireRegion: true).ConfigureAwait(false);
-            using var ec2 = services.AwsClients.CreateEc2(session.Credentials, session.Target);
-            var termination = new Termination(ec2, run, services, cancellationToken);
+            var credentials = services.CreatePipeline(run.Reporter);
+            var request = credentials.Resolve(options, requireRegion: true);
+            var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
+            using var ec2 = services.AwsClients.CreateEc2(served.Credentials, request.Target);
+            var termination = new Termination(ec2, request.Target, run, services, cancellationToken);
             return await termination.RunAsync(
                 targets,
                 confirmed,
                 isDryRun,
                 parseResult.GetValue(wait) ? parseResult.GetValue(timeout) ?? TimeSpan.FromMinutes(10) : null,
-                parseResult.GetValue(output)!).ConfigureAwait(false);
+                parseResult.GetValue(output)).ConfigureAwait(false);
         });
         return command;
     }
 
     private static async Task<List<string>> ReadIdsAsync(
-        string[] arguments, PipelineOptions options, TextReader standardInput, CancellationToken cancellationToken)
+        string[] arguments, PipelineOptions options, IStandardInput standardInput, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
         foreach (var argument in arguments)
@@ -103,7 +104,7 @@ internal static class TerminateInstancesCommand
                 continue;
             }
 
-            if (options.TokenCode == MfaCodePrompt.StdinMarker)
+            if (options.TokenCode == MfaCodeSource.StdinMarker)
             {
                 throw AwsmfaException.Usage("stdin cannot carry both the instance ids (-) and the MFA code (--token-code -)");
             }
@@ -128,9 +129,9 @@ internal static class TerminateInstancesCommand
 
     private sealed record Outcome(string InstanceId, string? PreviousState, string? CurrentState, string? Error, string? ErrorCode);
 
-    private sealed class Termination(IAmazonEC2 ec2, CommandRun run, AppServices services, CancellationToken cancellationToken)
+    private sealed class Termination(IAmazonEC2 ec2, AwsTarget target, CommandRun run, AppServices services, CancellationToken cancellationToken)
     {
-        public async Task<int> RunAsync(List<string> ids, bool confirmed, bool dryRun, TimeSpan? waitTimeout, string format)
+        public async Task<int> RunAsync(List<string> ids, bool confirmed, bool dryRun, TimeSpan? waitTimeout, TerminateFormat format)
         {
             var described = await DescribeAsync(ids).ConfigureAwait(false);
             var missing = ids.Where(id => !described.ContainsKey(id)).ToList();
@@ -139,23 +140,24 @@ internal static class TerminateInstancesCommand
                 throw new AwsmfaException(ExitCodes.AwsError, $"no such instance: {string.Join(", ", missing)}; nothing was terminated");
             }
 
-            var outcomes = ids.Where(id => described[id].State == Terminated)
-                .Select(id => new Outcome(id, Terminated, Terminated, null, null))
-                .ToList();
-            foreach (var outcome in outcomes)
+            // Already terminated: nothing to do, and left out of the output (said on stderr).
+            foreach (var id in ids.Where(id => described[id].State == Terminated))
             {
-                run.Reporter.Info($"{outcome.InstanceId} is already terminated");
+                run.Reporter.Info($"{id} is already terminated");
             }
 
+            var outcomes = new List<Outcome>();
             var targets = ids.Where(id => described[id].State != Terminated).ToList();
             if (targets.Count > 0)
             {
+                var rows = targets.Select(id => described[id]).ToList();
                 if (dryRun)
                 {
+                    ShowOnStderr(rows);
                     return await DryRunAsync(targets).ConfigureAwait(false);
                 }
 
-                await ConfirmAsync(targets.Select(id => described[id]).ToList(), confirmed).ConfigureAwait(false);
+                await ConfirmAsync(rows, confirmed).ConfigureAwait(false);
                 outcomes.AddRange(await TerminateAsync(targets).ConfigureAwait(false));
             }
 
@@ -195,7 +197,7 @@ internal static class TerminateInstancesCommand
                 var request = new DescribeInstancesRequest { Filters = [new Filter { Name = "instance-id", Values = [.. chunk] }] };
                 do
                 {
-                    var response = await Call(() => ec2.DescribeInstancesAsync(request, cancellationToken)).ConfigureAwait(false);
+                    var response = await Call(token => ec2.DescribeInstancesAsync(request, token)).ConfigureAwait(false);
                     foreach (var instance in (response.Reservations ?? []).SelectMany(r => r.Instances ?? []))
                     {
                         var row = InstanceRow.From(instance);
@@ -214,7 +216,7 @@ internal static class TerminateInstancesCommand
         {
             try
             {
-                await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = targets, DryRun = true }, cancellationToken).ConfigureAwait(false);
+                await AwsCall.RunAsync(target, token => ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = targets, DryRun = true }, token), cancellationToken).ConfigureAwait(false);
             }
             catch (AmazonEC2Exception e) when (e.ErrorCode == "DryRunOperation")
             {
@@ -230,22 +232,30 @@ internal static class TerminateInstancesCommand
             return ExitCodes.Success;
         }
 
+        /// <summary>The instances as a small table; names are tag values, anyone's text, so they are cleaned.</summary>
+        private static string[] Table(List<InstanceRow> rows) =>
+            TextTable.Render(
+                [["INSTANCE ID", "NAME", "STATE", "TYPE"], .. rows.Select(r => (IReadOnlyList<string>)[r.InstanceId, Printable.Cell(r.Name), r.State, Printable.Cell(r.InstanceType)])])
+            .TrimEnd('\n').Split('\n');
+
+        private void ShowOnStderr(List<InstanceRow> rows)
+        {
+            foreach (var line in Table(rows))
+            {
+                run.Reporter.Info("  " + line);
+            }
+        }
+
         private async Task ConfirmAsync(List<InstanceRow> rows, bool confirmed)
         {
-            var table = TextTable.Render(
-                [["INSTANCE ID", "NAME", "STATE", "TYPE"], .. rows.Select(r => (IReadOnlyList<string>)[r.InstanceId, r.Name ?? "-", r.State, r.InstanceType ?? "-"])]);
             if (confirmed)
             {
                 run.Reporter.Info($"terminating {Count(rows.Count)}:");
-                foreach (var line in table.TrimEnd('\n').Split('\n'))
-                {
-                    run.Reporter.Info("  " + line);
-                }
-
+                ShowOnStderr(rows);
                 return;
             }
 
-            foreach (var line in table.TrimEnd('\n').Split('\n'))
+            foreach (var line in Table(rows))
             {
                 services.Terminal.WriteLine("  " + line);
             }
@@ -289,7 +299,7 @@ internal static class TerminateInstancesCommand
             TerminateInstancesResponse response;
             try
             {
-                response = await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = targets }, cancellationToken).ConfigureAwait(false);
+                response = await AwsCall.RunAsync(target, token => ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = targets }, token), cancellationToken).ConfigureAwait(false);
             }
             catch (AmazonEC2Exception e) when (PerInstanceErrors.Contains(e.ErrorCode))
             {
@@ -312,70 +322,60 @@ internal static class TerminateInstancesCommand
                 .ToList();
         }
 
+        /// <summary>Checks right away, then every poll interval, and never waits past the timeout.</summary>
         private async Task WaitAsync(List<string> pending, TimeSpan timeout)
         {
+            var clock = services.Clock;
+            var started = clock.GetUtcNow();
             var total = pending.Count;
-            var clock = Stopwatch.StartNew();
-            while (pending.Count > 0)
+            while (true)
             {
-                if (clock.Elapsed >= timeout)
+                var states = await DescribeAsync(pending).ConfigureAwait(false);
+                pending = pending.Where(id => states.TryGetValue(id, out var row) && row.State != Terminated).ToList();
+                var waited = clock.GetUtcNow() - started;
+                run.Reporter.Info($"waiting: {total - pending.Count}/{total} terminated ({DurationParser.Humanize(waited)})");
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+
+                var left = timeout - waited;
+                if (left <= TimeSpan.Zero)
                 {
                     throw new AwsmfaException(
                         ExitCodes.AwsError,
                         $"gave up waiting after {DurationParser.Humanize(timeout)}: not yet terminated: {string.Join(", ", pending)}");
                 }
 
-                await Task.Delay(services.PollInterval, cancellationToken).ConfigureAwait(false);
-                var states = await DescribeAsync(pending).ConfigureAwait(false);
-                pending = pending.Where(id => states.TryGetValue(id, out var row) && row.State != Terminated).ToList();
-                run.Reporter.Info($"waiting: {total - pending.Count}/{total} terminated ({DurationParser.Humanize(clock.Elapsed)})");
+                await Task.Delay(left < services.PollInterval ? left : services.PollInterval, clock, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private void Write(List<Outcome> outcomes, string format)
+        private void Write(List<Outcome> outcomes, TerminateFormat format)
         {
-            if (format == "json")
+            if (format == TerminateFormat.Json)
             {
-                WriteJson(outcomes);
+                OutputJson.Write(
+                    run.Output,
+                    outcomes.Select(o => new InstanceChangeJson(o.InstanceId, o.PreviousState, o.CurrentState, o.Error)).ToList(),
+                    OutputJson.Indented.ListInstanceChangeJson);
                 return;
             }
 
             var text = new StringBuilder();
             foreach (var outcome in outcomes.Where(o => o.Error is null))
             {
-                text.Append($"{outcome.InstanceId} {outcome.PreviousState ?? "?"} -> {outcome.CurrentState ?? "?"}\n");
+                text.Append($"{outcome.InstanceId} {Printable.Cell(outcome.PreviousState)} -> {Printable.Cell(outcome.CurrentState)}\n");
             }
 
             run.Output.Write(text.ToString());
         }
 
-        private void WriteJson(List<Outcome> outcomes)
-        {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                json.WriteStartArray();
-                foreach (var outcome in outcomes)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("InstanceId", outcome.InstanceId);
-                    json.WriteString("PreviousState", outcome.PreviousState);
-                    json.WriteString("CurrentState", outcome.CurrentState);
-                    json.WriteString("Error", outcome.Error);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-            }
-
-            run.Output.Write(Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
-        }
-
-        private async Task<T> Call<T>(Func<Task<T>> call)
+        private async Task<T> Call<T>(Func<CancellationToken, Task<T>> call)
         {
             try
             {
-                return await call().ConfigureAwait(false);
+                return await AwsCall.RunAsync(target, call, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
             {
@@ -387,9 +387,15 @@ internal static class TerminateInstancesCommand
         {
             "OperationNotPermitted" => $"termination protection is on (OperationNotPermitted); turn it off with: aws ec2 modify-instance-attribute --no-disable-api-termination --instance-id {id}",
             "UnauthorizedOperation" => $"not authorized (UnauthorizedOperation); {Ec2Errors.MfaPolicyHint}",
-            _ => $"{e.ErrorCode}: {AwsErrors.OneLine(e.Message)}",
+            _ => $"{AwsErrors.ErrorCode(e)}: {AwsErrors.OneLine(e.Message)}",
         };
 
         private static string Count(int n) => n == 1 ? "1 instance" : $"{n} instances";
     }
+}
+
+internal enum TerminateFormat
+{
+    Text,
+    Json,
 }

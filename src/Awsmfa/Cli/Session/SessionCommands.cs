@@ -1,9 +1,14 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
 using Awsmfa.Credentials;
+using Awsmfa.Output;
 
 namespace Awsmfa.Cli.Session;
+
+internal enum ListFormat
+{
+    Table,
+    Json,
+}
 
 /// <summary><c>awsmfa session get | list | clear</c>.</summary>
 internal static class SessionCommands
@@ -21,7 +26,7 @@ internal static class SessionCommands
 
     private static Command CreateGet(AppServices services)
     {
-        var pipeline = new PipelineOptionSet(services.Profiles.ListNames);
+        var pipeline = new PipelineOptionSet(services.Profiles);
         var output = CommonOptions.Output(
             "env (sh/bash/zsh exports), dotenv (NAME=value), fish, powershell, json, or credential-process (for ~/.aws/config).",
             SessionOutput.Formats);
@@ -35,10 +40,21 @@ internal static class SessionCommands
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var run = new CommandRun(parseResult, quiet);
-            var session = await services.CreatePipeline(run.Reporter)
-                .GetSessionAsync(pipeline.Read(parseResult), cancellationToken).ConfigureAwait(false);
-            SessionOutput.Write(parseResult.GetValue(output)!, session.Credentials, run.Output);
-            run.Reporter.Info(Describe(session, services.Clock.GetUtcNow()));
+            var credentials = services.CreatePipeline(run.Reporter);
+            var served = await credentials.GetAsync(credentials.Resolve(pipeline.Read(parseResult)), cancellationToken).ConfigureAwait(false);
+            var format = parseResult.GetValue(output);
+            SessionOutput.Write(format, served.Credentials, run.Output);
+            run.Reporter.Info(Describe(served, services.Clock.GetUtcNow()));
+            if (services.Terminal.StdoutIsTerminal && format is SessionFormat.Env or SessionFormat.Fish or SessionFormat.PowerShell)
+            {
+                run.Reporter.Info(format switch
+                {
+                    SessionFormat.Fish => "to load these into your shell: awsmfa session get -o fish | source",
+                    SessionFormat.PowerShell => "to load these into your shell: awsmfa session get -o powershell | Out-String | Invoke-Expression",
+                    _ => "to load these into your shell: eval \"$(awsmfa session get)\"",
+                });
+            }
+
             return ExitCodes.Success;
         });
         return command;
@@ -46,7 +62,7 @@ internal static class SessionCommands
 
     private static Command CreateList(AppServices services)
     {
-        var output = CommonOptions.Output("table or json.", "table", "json");
+        var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
         var command = new Command("list", "List cached sessions of every profile: profile, MFA device, expiry, time left. Shows no secrets.");
         command.Options.Add(output);
         command.SetAction(parseResult =>
@@ -62,9 +78,13 @@ internal static class SessionCommands
                 run.Reporter.Warn($"skipped {unreadable} unreadable cache {(unreadable == 1 ? "entry" : "entries")} (run with --verbose for why)");
             }
 
-            if (parseResult.GetValue(output) == "json")
+            if (parseResult.GetValue(output) == ListFormat.Json)
             {
-                WriteListJson(entries, now, run.Output);
+                OutputJson.Write(
+                    run.Output,
+                    entries.Select(e => new CachedSessionJson(
+                        e.Profile, e.Type, e.MfaSerial, e.RoleArn, Timestamps.Format(e.Expiration), Math.Max(0, (long)(e.Expiration - now).TotalSeconds), e.Expiration <= now)).ToList(),
+                    OutputJson.Indented.ListCachedSessionJson);
             }
             else if (entries.Count == 0)
             {
@@ -72,7 +92,9 @@ internal static class SessionCommands
             }
             else
             {
-                WriteListTable(entries, now, run.Output);
+                var rows = new List<IReadOnlyList<string>> { ListHeader };
+                rows.AddRange(entries.Select(e => new[] { e.Profile, e.MfaSerial, Timestamps.Format(e.Expiration), TimeLeft(e, now) }));
+                run.Output.Write(TextTable.Render(rows));
             }
 
             return ExitCodes.Success;
@@ -88,59 +110,34 @@ internal static class SessionCommands
             HelpName = "NAME",
         };
         profile.CompletionSources.Add(_ => services.Profiles.ListNames());
-        var command = new Command("clear", "Remove cached sessions: all of them, or one profile's.");
+        var command = new Command("clear", "Remove cached sessions: all of them, or one profile's; and what interrupted writes left behind.");
         command.Options.Add(profile);
         command.SetAction(parseResult =>
         {
             var run = new CommandRun(parseResult);
-            var only = parseResult.GetValue(profile);
-            var removed = services.CreateCache(run.Reporter)
-                .Remove(entry => only is null || (entry is not null && entry.Profile == only));
+            var only = parseResult.GetValue(profile)?.Trim();
+            var cache = services.CreateCache(run.Reporter);
+            var removed = cache.Remove(entry => only is null || (entry is not null && entry.Profile == only));
+            var leftovers = cache.RemoveTempFiles(olderThan: TimeSpan.Zero);
             var what = removed == 1 ? "1 cached session" : $"{removed} cached sessions";
             run.Reporter.Info(only is null ? $"removed {what}" : $"removed {what} of profile '{only}'");
+            if (leftovers > 0)
+            {
+                run.Reporter.Info($"removed {leftovers} temp {(leftovers == 1 ? "file" : "files")} left by an interrupted write");
+            }
+
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string Describe(MfaSession session, DateTimeOffset now)
+    private static string Describe(ServedCredentials served, DateTimeOffset now)
     {
-        var left = DurationParser.Humanize(session.Credentials.Expiration - now);
-        var source = session.FromCache ? "from the cache" : "new from STS";
-        return $"session for profile '{session.Profile}' ({session.MfaSerial}) valid until {SessionOutput.FormatTime(session.Credentials.Expiration)} ({left} left), {source}";
+        var left = DurationParser.Humanize(served.Credentials.Expiration - now);
+        var source = served.FromCache ? "from the cache" : "new from STS";
+        return $"session for profile '{served.Identity.Profile}' ({served.Identity.MfaSerial}) valid until {Timestamps.Format(served.Credentials.Expiration)} ({left} left), {source}";
     }
 
     private static string TimeLeft(CacheEntry entry, DateTimeOffset now) =>
         entry.Expiration <= now ? "expired" : DurationParser.Humanize(entry.Expiration - now);
-
-    private static void WriteListTable(List<CacheEntry> entries, DateTimeOffset now, TextWriter output)
-    {
-        var rows = new List<string[]> { ListHeader };
-        rows.AddRange(entries.Select(e => new[] { e.Profile, e.MfaSerial, SessionOutput.FormatTime(e.Expiration), TimeLeft(e, now) }));
-        output.Write(TextTable.Render(rows));
-    }
-
-    private static void WriteListJson(List<CacheEntry> entries, DateTimeOffset now, TextWriter output)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartArray();
-            foreach (var entry in entries)
-            {
-                json.WriteStartObject();
-                json.WriteString("Profile", entry.Profile);
-                json.WriteString("MfaSerial", entry.MfaSerial);
-                json.WriteString("Expiration", SessionOutput.FormatTime(entry.Expiration));
-                json.WriteNumber("SecondsLeft", Math.Max(0, (long)(entry.Expiration - now).TotalSeconds));
-                json.WriteBoolean("Expired", entry.Expiration <= now);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }
-
-        output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
-        output.Write('\n');
-    }
 }

@@ -1,55 +1,67 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using Awsmfa.Credentials;
+using Awsmfa.Aws;
+using Awsmfa.Output;
 
 namespace Awsmfa.Cli.Session;
+
+internal enum SessionFormat
+{
+    Env,
+    Dotenv,
+    Fish,
+    PowerShell,
+    Json,
+    CredentialProcess,
+}
 
 /// <summary>Writes a session in the shapes shells, env files and SDKs read.</summary>
 internal static class SessionOutput
 {
-    public const string Env = "env";
-    public const string Dotenv = "dotenv";
-    public const string Fish = "fish";
-    public const string PowerShell = "powershell";
-    public const string Json = "json";
-    public const string CredentialProcess = "credential-process";
-
-    public static readonly string[] Formats = [Env, Dotenv, Fish, PowerShell, Json, CredentialProcess];
-
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static readonly (string Name, SessionFormat Format)[] Formats =
+    [
+        ("env", SessionFormat.Env),
+        ("dotenv", SessionFormat.Dotenv),
+        ("fish", SessionFormat.Fish),
+        ("powershell", SessionFormat.PowerShell),
+        ("json", SessionFormat.Json),
+        ("credential-process", SessionFormat.CredentialProcess),
+    ];
 
     public static IReadOnlyList<KeyValuePair<string, string>> Variables(SessionCredentials credentials) =>
     [
         new("AWS_ACCESS_KEY_ID", credentials.AccessKeyId),
         new("AWS_SECRET_ACCESS_KEY", credentials.SecretAccessKey),
         new("AWS_SESSION_TOKEN", credentials.SessionToken),
-        new("AWS_CREDENTIAL_EXPIRATION", FormatTime(credentials.Expiration)),
+        new("AWS_CREDENTIAL_EXPIRATION", Timestamps.Format(credentials.Expiration)),
     ];
 
-    public static void Write(string format, SessionCredentials credentials, TextWriter output)
+    public static void Write(SessionFormat format, SessionCredentials credentials, TextWriter output)
     {
         switch (format)
         {
-            case Env:
+            case SessionFormat.Env:
                 WriteLines(credentials, output, (name, value) => $"export {name}={PosixQuote(value)}");
                 break;
-            case Dotenv:
+            case SessionFormat.Dotenv:
                 WriteLines(credentials, output, (name, value) => $"{name}={DotenvValue(value)}");
                 break;
-            case Fish:
+            case SessionFormat.Fish:
                 WriteLines(credentials, output, (name, value) => $"set -gx {name} {FishQuote(value)};");
                 break;
-            case PowerShell:
+            case SessionFormat.PowerShell:
                 WriteLines(credentials, output, (name, value) => $"$Env:{name} = {PowerShellQuote(value)}");
                 break;
-            case Json:
-                WriteJson(credentials, output, credentialProcess: false);
+            case SessionFormat.Json:
+                OutputJson.Write(
+                    output,
+                    new CredentialsJson(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, Timestamps.Format(credentials.Expiration)),
+                    OutputJson.Indented.CredentialsJson);
                 break;
-            case CredentialProcess:
-                WriteJson(credentials, output, credentialProcess: true);
+            case SessionFormat.CredentialProcess:
+                OutputJson.Write(
+                    output,
+                    new CredentialProcessJson(1, credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, Timestamps.Format(credentials.Expiration)),
+                    OutputJson.Compact.CredentialProcessJson);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format.");
@@ -62,7 +74,25 @@ internal static class SessionOutput
     private static string FishQuote(string value) =>
         "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 
-    private static string PowerShellQuote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary>
+    /// PowerShell ends a single-quoted string at the typographic quotes U+2018 to U+201B as well
+    /// as at ASCII ', and reads any of them doubled as one literal quote.
+    /// </summary>
+    public static string PowerShellQuote(string value)
+    {
+        var text = new StringBuilder(value.Length + 2).Append('\'');
+        foreach (var c in value)
+        {
+            if (c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B')
+            {
+                text.Append(c);
+            }
+
+            text.Append(c);
+        }
+
+        return text.Append('\'').ToString();
+    }
 
     // Env files (docker --env-file, GitHub's $GITHUB_ENV) take the rest of the line literally and
     // have no quoting, so a value that would break the line is refused rather than mangled.
@@ -80,27 +110,5 @@ internal static class SessionOutput
         }
 
         output.Write(text.ToString());
-    }
-
-    private static void WriteJson(SessionCredentials credentials, TextWriter output, bool credentialProcess)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = !credentialProcess, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            if (credentialProcess)
-            {
-                json.WriteNumber("Version", 1);
-            }
-
-            json.WriteString("AccessKeyId", credentials.AccessKeyId);
-            json.WriteString("SecretAccessKey", credentials.SecretAccessKey);
-            json.WriteString("SessionToken", credentials.SessionToken);
-            json.WriteString("Expiration", FormatTime(credentials.Expiration));
-            json.WriteEndObject();
-        }
-
-        output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
-        output.Write('\n');
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Awsmfa.Cli;
+namespace Awsmfa.Output;
 
 /// <summary>Left-aligned columns sized to their content, two spaces apart.</summary>
 internal static class TextTable

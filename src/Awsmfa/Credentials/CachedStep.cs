@@ -1,0 +1,78 @@
+using Awsmfa.Aws;
+using Awsmfa.Output;
+
+namespace Awsmfa.Credentials;
+
+/// <summary>
+/// Serves a step's credentials from <see cref="SessionCache"/> while they have more than the
+/// margin left, and otherwise runs the step under the entry's lock, so that parallel runs make
+/// one AWS call between them and spend a code once (AWS rejects a code that was used already).
+/// </summary>
+internal sealed class CachedStep(
+    ICredentialStep step,
+    SessionCache cache,
+    CacheMode mode,
+    TimeProvider clock,
+    TimeSpan expiryMargin,
+    TimeSpan lockTimeout,
+    Reporter reporter)
+{
+    public async Task<ServedCredentials> GetAsync(CancellationToken cancellationToken)
+    {
+        var identity = step.Identity;
+        if (mode == CacheMode.Off)
+        {
+            step.Validate();
+            var fresh = await step.MintAsync(null, cancellationToken).ConfigureAwait(false);
+            return new ServedCredentials(identity, fresh!.Credentials, FromCache: false);
+        }
+
+        var key = identity.CacheKey;
+        if (mode == CacheMode.Normal && Usable(cache.Read(key)) is { } cached)
+        {
+            reporter.Detail($"served from the cache ({cache.PathFor(key)}, minted {Timestamps.Format(cached.CreatedAt)})");
+            return FromCache(cached, identity);
+        }
+
+        step.Validate();
+        using var held = await cache.LockAsync(key, lockTimeout, cancellationToken).ConfigureAwait(false);
+
+        // Another process may have fetched the credentials while this one waited for the lock.
+        var current = Usable(cache.Read(key));
+        if (mode == CacheMode.Normal && current is not null)
+        {
+            reporter.Detail("another awsmfa process got these credentials while this one waited for the lock");
+            return FromCache(current, identity);
+        }
+
+        var minted = await step.MintAsync(current?.CodeHash, cancellationToken).ConfigureAwait(false);
+        if (minted is null)
+        {
+            reporter.Detail("the cache already holds credentials minted with this MFA code (an earlier or parallel run); a code works once, so they are served");
+            return FromCache(current!, identity);
+        }
+
+        cache.TryWrite(CacheEntry.From(key, identity, minted, clock.GetUtcNow()));
+        return new ServedCredentials(identity, minted.Credentials, FromCache: false);
+    }
+
+    private CacheEntry? Usable(CacheEntry? entry)
+    {
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var left = entry.Expiration - clock.GetUtcNow();
+        if (left > expiryMargin)
+        {
+            return entry;
+        }
+
+        reporter.Detail($"cached credentials have {DurationParser.Humanize(left)} left, not more than the {DurationParser.Humanize(expiryMargin)} margin");
+        return null;
+    }
+
+    private static ServedCredentials FromCache(CacheEntry entry, StepIdentity identity) =>
+        new(identity, entry.Credentials, FromCache: true);
+}

@@ -1,0 +1,55 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Awsmfa.Output;
+
+/// <summary>Credentials as <c>-o json</c> prints them.</summary>
+internal sealed record CredentialsJson(string AccessKeyId, string SecretAccessKey, string SessionToken, string Expiration);
+
+/// <summary>The credential_process contract: Version 1 and the four fields.</summary>
+internal sealed record CredentialProcessJson(int Version, string AccessKeyId, string SecretAccessKey, string SessionToken, string Expiration);
+
+/// <summary>One cached entry as <c>session list -o json</c> prints it: no secrets.</summary>
+internal sealed record CachedSessionJson(string Profile, string Type, string MfaSerial, string? RoleArn, string Expiration, long SecondsLeft, bool Expired);
+
+/// <summary>One instance as <c>ec2 list -o json</c> prints it.</summary>
+internal sealed record InstanceJson(
+    string InstanceId,
+    string? Name,
+    string State,
+    string? InstanceType,
+    string? AvailabilityZone,
+    string? PrivateIpAddress,
+    string? PublicIpAddress,
+    string? LaunchTime,
+    Dictionary<string, string> Tags);
+
+/// <summary>What an instance action did to one instance.</summary>
+internal sealed record InstanceChangeJson(string InstanceId, string? PreviousState, string? CurrentState, string? Error);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified)]
+[JsonSerializable(typeof(CredentialsJson))]
+[JsonSerializable(typeof(CredentialProcessJson))]
+[JsonSerializable(typeof(List<CachedSessionJson>))]
+[JsonSerializable(typeof(List<InstanceJson>))]
+[JsonSerializable(typeof(List<InstanceChangeJson>))]
+internal sealed partial class OutputJsonContext : JsonSerializerContext;
+
+/// <summary>Every JSON document awsmfa prints: source-generated, one encoder, PascalCase as AWS writes it.</summary>
+internal static class OutputJson
+{
+    // Relaxed: '+' and non-ASCII text stay as they are; quotes, backslashes and control
+    // characters are still escaped, so the document is valid JSON whatever the values hold.
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    public static readonly OutputJsonContext Indented = new(new JsonSerializerOptions { WriteIndented = true, Encoder = Encoder });
+
+    public static readonly OutputJsonContext Compact = new(new JsonSerializerOptions { WriteIndented = false, Encoder = Encoder });
+
+    public static void Write<T>(TextWriter output, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        output.Write(JsonSerializer.Serialize(value, type));
+        output.Write('\n');
+    }
+}

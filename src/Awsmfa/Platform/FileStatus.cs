@@ -1,0 +1,136 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Awsmfa.Platform;
+
+/// <summary>What a file is, whose it is and who may use it, from statx(2), which .NET does not expose.</summary>
+/// <remarks>
+/// Linux only (statx has one layout on every architecture). Elsewhere <see cref="Of(string)"/>
+/// answers from .NET's own file information, without the owner.
+/// </remarks>
+internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFileMode Mode, long Size, ulong Inode)
+{
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    public bool IsSomeoneElses => OwnerId is { } owner && owner != NativeFiles.EffectiveUserId;
+
+    public bool OthersCanAccess => !OperatingSystem.IsWindows() && (Mode & GroupOrOther) != 0;
+
+    /// <summary>The path itself, not where a link leads; null when it does not exist.</summary>
+    public static FileStatus? Of(string path)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            return NativeFiles.Statx(NativeFiles.AtFdCwd, path, NativeFiles.AtSymlinkNoFollow, out var status) ? status : null;
+        }
+
+        FileSystemInfo info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            info = new DirectoryInfo(path);
+            if (!info.Exists)
+            {
+                return null;
+            }
+        }
+
+        var kind = info.LinkTarget is not null ? FileKind.Link
+            : info is DirectoryInfo ? FileKind.Directory
+            : FileKind.Regular;
+        return new FileStatus(kind, null, OperatingSystem.IsWindows() ? 0 : info.UnixFileMode, info is FileInfo file ? file.Length : 0, 0);
+    }
+
+    /// <summary>The open file itself (Linux), so a check cannot be raced by swapping the path.</summary>
+    public static FileStatus? Of(SafeFileHandle handle) =>
+        OperatingSystem.IsLinux() && NativeFiles.Statx((int)handle.DangerousGetHandle(), string.Empty, NativeFiles.AtEmptyPath, out var status)
+            ? status
+            : null;
+}
+
+internal enum FileKind
+{
+    Regular,
+    Directory,
+    Link,
+    Other,
+}
+
+internal static partial class NativeFiles
+{
+    public const int AtFdCwd = -100;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int AtEmptyPath = 0x1000;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int OpenReadOnlyNonBlockingCloseOnExec = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
+
+    public static uint EffectiveUserId => OperatingSystem.IsWindows() ? 0 : GetEffectiveUserId();
+
+    public static bool Statx(int directory, string path, int flags, out FileStatus status)
+    {
+        status = default;
+        try
+        {
+            if (StatxNative(directory, path, flags, StatxBasicStats, out var buffer) != 0)
+            {
+                return false;
+            }
+
+            var kind = (buffer.Mode & 0xF000) switch
+            {
+                0x8000 => FileKind.Regular,
+                0x4000 => FileKind.Directory,
+                0xA000 => FileKind.Link,
+                _ => FileKind.Other,
+            };
+            status = new FileStatus(kind, buffer.Uid, (UnixFileMode)(buffer.Mode & 0x1FF), (long)buffer.Size, buffer.Inode);
+            return true;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Opens for reading without blocking (a FIFO planted under an entry's name must not hang
+    /// awsmfa); Linux only, null elsewhere or on failure.
+    /// </summary>
+    public static SafeFileHandle? OpenForReading(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var fd = Open(path, OpenReadOnlyNonBlockingCloseOnExec);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxNative(int directory, string path, int flags, uint mask, out StatxBuffer buffer);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    // struct statx: 256 bytes; only the leading fields are read.
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct StatxBuffer
+    {
+        [FieldOffset(20)]
+        public uint Uid;
+
+        [FieldOffset(28)]
+        public ushort Mode;
+
+        [FieldOffset(32)]
+        public ulong Inode;
+
+        [FieldOffset(40)]
+        public ulong Size;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+
+namespace Awsmfa.Platform;
+
+/// <summary>
+/// Keeps secrets in memory out of core files: a crash of a process that holds the long-term
+/// secret and a session secret must not leave both in a file (or hand them to a crash reporter).
+/// </summary>
+internal static partial class ProcessHardening
+{
+    private const int RlimitCore = 4;
+    private const int PrSetDumpable = 4;
+
+    public static void DisableCoreDumps()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            // Soft limit 0: no core file. The hard limit stays, so a child of exec may raise its own.
+            if (GetResourceLimit(RlimitCore, out var limit) == 0)
+            {
+                limit.Current = 0;
+                _ = SetResourceLimit(RlimitCore, in limit);
+            }
+
+            if (OperatingSystem.IsLinux())
+            {
+                // Not dumpable: no core file whatever the limit, and no ptrace or /proc/PID/mem by
+                // other processes of the same user that are not its parent.
+                _ = Prctl(PrSetDumpable, 0, 0, 0, 0);
+            }
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // A libc without these calls: nothing more can be done.
+        }
+    }
+
+    /// <summary>The soft core-file limit, for tests.</summary>
+    public static ulong? CoreLimit() =>
+        !OperatingSystem.IsWindows() && GetResourceLimit(RlimitCore, out var limit) == 0 ? limit.Current : null;
+
+    [LibraryImport("libc", EntryPoint = "getrlimit")]
+    private static partial int GetResourceLimit(int resource, out ResourceLimit limit);
+
+    [LibraryImport("libc", EntryPoint = "setrlimit")]
+    private static partial int SetResourceLimit(int resource, in ResourceLimit limit);
+
+    [LibraryImport("libc", EntryPoint = "prctl")]
+    private static partial int Prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ResourceLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+}
