@@ -134,7 +134,7 @@ public sealed class CompletionTests
         File.WriteAllText(fake, $"#!/bin/sh\nprintf '%s\\n' '{Hostile.Replace("\n", "' '", StringComparison.Ordinal)}'\n");
         File.SetUnixFileMode(fake, (UnixFileMode)Convert.ToInt32("700", 8));
         var scriptFile = Path.Combine(work.Path, "completion");
-        File.WriteAllText(scriptFile, script + "\n" + driver.Replace("LINE", line, StringComparison.Ordinal));
+        File.WriteAllText(scriptFile, script + "\n" + driver.Replace("@LINE@", line, StringComparison.Ordinal));
         var start = new ProcessStartInfo(program!, shell == "fish" ? ["--no-config", scriptFile] : shell == "zsh" ? ["-f", scriptFile] : [scriptFile])
         {
             RedirectStandardOutput = true,
@@ -146,8 +146,8 @@ public sealed class CompletionTests
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        var created = Directory.GetFiles(work.Path, "pwned*").Select(Path.GetFileName).ToArray();
-        return (output, created!);
+        var created = Directory.GetFiles(work.Path, "pwned*").Select(f => Path.GetFileName(f)).ToArray();
+        return (output, created);
     }
 
     [Test]
@@ -156,7 +156,7 @@ public sealed class CompletionTests
         var (output, created) = await CompleteWithHostileCandidatesAsync(
             "bash",
             "awsmfa session get --profile ",
-            "COMP_LINE='LINE'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(awsmfa session get --profile ''); COMP_CWORD=4\n_awsmfa_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n");
+            "COMP_LINE='@LINE@'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(awsmfa session get --profile ''); COMP_CWORD=4\n_awsmfa_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n");
 
         Assert.That(created, Is.Empty, "a candidate ran as a command");
         Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(Hostile.Split('\n')));
@@ -168,7 +168,7 @@ public sealed class CompletionTests
         var (output, created) = await CompleteWithHostileCandidatesAsync(
             "bash",
             "awsmfa session get --profile bas",
-            "COMP_LINE='LINE'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(awsmfa session get --profile bas); COMP_CWORD=4\n_awsmfa_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n");
+            "COMP_LINE='@LINE@'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(awsmfa session get --profile bas); COMP_CWORD=4\n_awsmfa_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n");
 
         Assert.That(created, Is.Empty);
         Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "base", "basement" }));
@@ -178,7 +178,7 @@ public sealed class CompletionTests
     public async Task Fish_completion_treats_candidates_as_text()
     {
         var (output, created) = await CompleteWithHostileCandidatesAsync(
-            "fish", "awsmfa session get --profile ", "complete -C 'LINE'\n");
+            "fish", "awsmfa session get --profile ", "complete -C '@LINE@'\n");
 
         Assert.That(created, Is.Empty, "a candidate ran as a command");
         Assert.That(output, Does.Contain("$(touch pwned-dollar)").And.Contain("`touch pwned-backtick`"));
@@ -191,7 +191,7 @@ public sealed class CompletionTests
         var (output, created) = await CompleteWithHostileCandidatesAsync(
             "zsh",
             "awsmfa session get --profile ",
-            "compadd() { shift; print -rl -- \"$@\"; }\nBUFFER='LINE'; CURSOR=${#BUFFER}\n_awsmfa\n");
+            "compadd() { shift; print -rl -- \"$@\"; }\nBUFFER='@LINE@'; CURSOR=${#BUFFER}\n_awsmfa\n");
 
         Assert.That(created, Is.Empty, "a candidate ran as a command");
         Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(Hostile.Split('\n')));
