@@ -19,13 +19,16 @@ public sealed class ExecIntegrationTests : MotoToolTest
         Assert.That(result.Stdout, Does.Not.Contain(ToolProcess.AccessKeyId));
     }
 
-    [Test]
-    public async Task Sigterm_is_passed_to_the_command_and_its_exit_code_is_awsmfas()
+    [TestCase("TERM", false)]
+    [TestCase("INT", true)]
+    public async Task A_signal_not_from_a_terminal_is_passed_to_the_command_and_its_exit_code_is_awsmfas(string signal, bool detached)
     {
-        Tool.DetachFromTerminal = false;
+        // With a terminal, Ctrl-C reaches the command by itself; a SIGINT sent to awsmfa's pid
+        // by another program (here, with no terminal at all) must be passed on, not swallowed.
+        Tool.DetachFromTerminal = detached;
         var ready = Path.Combine(Tool.Home, "ready");
         var start = Tool.StartInfo(["exec", "--endpoint-url", Moto.Url, "-t", "123456", "--",
-            "sh", "-c", $"trap 'echo got-term; exit 3' TERM; touch '{ready}'; while true; do sleep 0.1; done"]);
+            "sh", "-c", $"trap 'echo got-{signal}; exit 3' {signal}; touch '{ready}'; while true; do sleep 0.1; done"]);
         using var process = System.Diagnostics.Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -36,16 +39,36 @@ public sealed class ExecIntegrationTests : MotoToolTest
             await Task.Delay(50);
         }
 
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
         {
             await kill.WaitForExitAsync();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await process.WaitForExitAsync(timeout.Token);
 
-        Assert.That(process.ExitCode, Is.EqualTo(3), "the command's exit code, not 143");
-        Assert.That(await stdout, Does.Contain("got-term"));
+        Assert.That(process.ExitCode, Is.EqualTo(3), "the command's exit code, not 130/143");
+        Assert.That(await stdout, Does.Contain("got-" + signal));
+    }
+
+    [Test]
+    public async Task Token_code_from_stdin_takes_one_line_and_leaves_the_rest_to_the_command()
+    {
+        var result = await Tool.RunAsync("123456\nrest of the input\nand more", "exec", "--endpoint-url", Moto.Url, "-t", "-", "--", "cat");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo("rest of the input\nand more"));
+    }
+
+    [Test]
+    public async Task The_mfa_code_variable_does_not_reach_the_command()
+    {
+        Tool.Environment["AWSMFA_TOKEN_CODE"] = "123456";
+
+        var result = await Tool.RunAsync(null, "exec", "--endpoint-url", Moto.Url, "--", "sh", "-c", "echo \"code=${AWSMFA_TOKEN_CODE:-unset}\"");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo("code=unset\n"));
     }
 
     [Test]

@@ -45,8 +45,19 @@ internal sealed class FakeFleet
 
     public string StateOf(string id) => _instances.Single(i => i.Id == id).State;
 
+    /// <summary>When set, describes after this many fail with HTTP 500 (a later page of a listing).</summary>
+    public int? FailAfterDescribes { get; set; }
+
+    /// <summary>Overrides what EC2 says an instance's id or state is, as a hostile endpoint would.</summary>
+    public Func<Instance, Instance>? Tamper { get; set; }
+
     private DescribeInstancesResponse Describe(DescribeInstancesRequest request)
     {
+        if (DescribeRequests.Count >= FailAfterDescribes)
+        {
+            throw Error("InternalError", "An internal error has occurred", HttpStatusCode.InternalServerError);
+        }
+
         DescribeRequests.Add(request);
         DescribeTokens.Add(request.NextToken);
         var selected = _instances.Where(i => Matches(i, request)).ToList();
@@ -66,7 +77,7 @@ internal sealed class FakeFleet
         // EC2 groups instances in reservations; two per reservation exercises the nesting.
         return new DescribeInstancesResponse
         {
-            Reservations = page.Chunk(2).Select(chunk => new Reservation { Instances = chunk.Select(ToInstance).ToList() }).ToList(),
+            Reservations = page.Chunk(2).Select(chunk => new Reservation { Instances = chunk.Select(ToInstance).Select(i => Tamper?.Invoke(i) ?? i).ToList() }).ToList(),
             NextToken = next,
         };
     }
