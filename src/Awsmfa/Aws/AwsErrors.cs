@@ -17,6 +17,12 @@ internal static class AwsErrors
     /// <summary>Failures common to every service: throttling, outages, the network.</summary>
     public static AwsmfaException Map(string service, Exception e)
     {
+        if (Innermost(e) is RedirectRefusedException redirect)
+        {
+            // A redirect could send the MFA code or a signed request elsewhere: never followed.
+            return new AwsmfaException(ExitCodes.AwsError, $"{service} answered with a redirect (HTTP {redirect.Status}), which awsmfa does not follow; check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, endpoint_url)", e);
+        }
+
         switch (e)
         {
             case AmazonServiceException clock when IsClockSkew(clock):
@@ -31,9 +37,6 @@ internal static class AwsErrors
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} is throttling requests ({ErrorCode(e)}) and retries did not get through; try again in a moment", e);
             case AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } service5xx:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} failed with HTTP {(int)service5xx.StatusCode} ({ErrorCode(e)}); try again later", e);
-            case AmazonServiceException { StatusCode: >= HttpStatusCode.MultipleChoices and < HttpStatusCode.BadRequest } redirect:
-                // A redirect could send the MFA code or a signed request elsewhere: never followed.
-                return new AwsmfaException(ExitCodes.AwsError, $"{service} answered with a redirect (HTTP {(int)redirect.StatusCode}), which awsmfa does not follow; check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, endpoint_url)", e);
             case AmazonServiceException other:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} error {ErrorCode(other)}: {OneLine(other.Message)}", e);
             case TimeoutException or TaskCanceledException:

@@ -50,6 +50,11 @@ internal sealed class BoundedHttpClientFactory : HttpClientFactory
             try
             {
                 response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+                if ((int)response.StatusCode is >= 300 and < 400)
+                {
+                    throw new RedirectRefusedException((int)response.StatusCode);
+                }
+
                 await response.Content.LoadIntoBufferAsync(MaxResponseBytes, attempt.Token).ConfigureAwait(false);
                 return response;
             }
@@ -66,4 +71,11 @@ internal sealed class BoundedHttpClientFactory : HttpClientFactory
             }
         }
     }
+}
+
+/// <summary>An endpoint answered with a redirect, which awsmfa never follows.</summary>
+internal sealed class RedirectRefusedException(int status)
+    : HttpRequestException($"the endpoint answered with a redirect (HTTP {status})")
+{
+    public int Status { get; } = status;
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Security;
 using System.Web;
 
 namespace Awsmfa.Tests.Support;
@@ -14,6 +15,21 @@ public enum ServerBehaviour
     InternalError,
     Throttle,
     Hang,
+
+    /// <summary>307 to another path on this server: a client that follows re-sends the form (and the code).</summary>
+    Redirect307,
+
+    /// <summary>302 to a path that answers a GET with credentials.</summary>
+    Redirect302,
+
+    /// <summary>Headers and half a body, then nothing.</summary>
+    StallBody,
+
+    /// <summary>An error status with a body that is not XML and is full of terminal escapes.</summary>
+    EscapeGarbage,
+
+    /// <summary>200 with a body that is not XML.</summary>
+    NotXml,
 }
 
 /// <summary>
@@ -62,6 +78,15 @@ internal sealed class FakeAwsServer : IDisposable
 
     public int RequestsFor(string action) => Requests.GetValueOrDefault(action);
 
+    /// <summary>Requests that arrived at the redirect target (a client that follows redirects).</summary>
+    public int RedirectsFollowed => Requests.GetValueOrDefault("redirected");
+
+    /// <summary>When set, GetSessionToken answers these credentials instead of fresh ones (a hostile endpoint).</summary>
+    public (string AccessKeyId, string Secret, string Token, string Expiration)? Credentials { get; set; }
+
+    /// <summary>When set, DescribeInstances answers this reservation XML (a hostile endpoint).</summary>
+    public string? ReservationSetXml { get; set; }
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -101,6 +126,13 @@ internal sealed class FakeAwsServer : IDisposable
                 body = await reader.ReadToEndAsync();
             }
 
+            if (context.Request.Url?.AbsolutePath == "/redirected")
+            {
+                Requests.AddOrUpdate("redirected", 1, (_, n) => n + 1);
+                await RespondAsync(context, 200, SessionXml("ASIAREDIRECTED000001", "RedirectedSecretValue1", "RedirectedToken", DateTime.UtcNow.AddHours(1)));
+                return;
+            }
+
             var form = HttpUtility.ParseQueryString(body);
             var action = form["Action"] ?? "?";
             Requests.AddOrUpdate(action, 1, (_, n) => n + 1);
@@ -119,11 +151,34 @@ internal sealed class FakeAwsServer : IDisposable
                 case ServerBehaviour.Throttle:
                     await RespondAsync(context, 400, Error(isSts, isSts ? "Throttling" : "RequestLimitExceeded", "Rate exceeded"));
                     return;
+                case ServerBehaviour.Redirect307 or ServerBehaviour.Redirect302:
+                    context.Response.StatusCode = Mode == ServerBehaviour.Redirect307 ? 307 : 302;
+                    context.Response.RedirectLocation = Url + "/redirected";
+                    context.Response.ContentLength64 = 0;
+                    context.Response.Close();
+                    return;
+                case ServerBehaviour.StallBody:
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "text/xml";
+                    context.Response.ContentLength64 = 4096;
+                    await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes("<GetSessionTokenResponse>"));
+                    await context.Response.OutputStream.FlushAsync();
+                    var stalled = new TaskCompletionSource();
+                    _held.Add(stalled);
+                    await stalled.Task;
+                    context.Response.Abort();
+                    return;
+                case ServerBehaviour.EscapeGarbage:
+                    await RespondAsync(context, 403, "\u001b]0;pwned\u0007\u001b[2J\u009b31mAccess denied\r\nby \u001b[5mproxy", "text/plain");
+                    return;
+                case ServerBehaviour.NotXml:
+                    await RespondAsync(context, 200, "{\"not\": \"xml\"}", "application/json");
+                    return;
             }
 
             if (!isSts)
             {
-                await RespondAsync(context, 200, """<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet/></DescribeInstancesResponse>""");
+                await RespondAsync(context, 200, $"""<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet>{ReservationSetXml}</reservationSet></DescribeInstancesResponse>""");
                 return;
             }
 
@@ -136,35 +191,45 @@ internal sealed class FakeAwsServer : IDisposable
 
             var n = Interlocked.Increment(ref _sessions);
             var seconds = int.Parse(form["DurationSeconds"] ?? "3600", CultureInfo.InvariantCulture);
-            var expiration = DateTime.UtcNow.AddSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            await RespondAsync(context, 200, $"""
-                <GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-                  <GetSessionTokenResult>
-                    <Credentials>
-                      <AccessKeyId>ASIAFAKESESSION{n:D5}</AccessKeyId>
-                      <SecretAccessKey>FakeSessionSecretPart{n}</SecretAccessKey>
-                      <SessionToken>FakeSessionTokenPart{n}</SessionToken>
-                      <Expiration>{expiration}</Expiration>
-                    </Credentials>
-                  </GetSessionTokenResult>
-                  <ResponseMetadata><RequestId>req-{n}</RequestId></ResponseMetadata>
-                </GetSessionTokenResponse>
-                """);
+            if (Credentials is { } fixedAnswer)
+            {
+                await RespondAsync(context, 200, SessionXml(fixedAnswer.AccessKeyId, fixedAnswer.Secret, fixedAnswer.Token, fixedAnswer.Expiration));
+                return;
+            }
+
+            await RespondAsync(context, 200, SessionXml($"ASIAFAKESESSION{n:D5}", $"FakeSessionSecretPart{n}", $"FakeSessionTokenPart{n}", DateTime.UtcNow.AddSeconds(seconds)));
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
         {
         }
     }
 
+    private static string SessionXml(string accessKeyId, string secret, string token, DateTime expiration) =>
+        SessionXml(accessKeyId, secret, token, expiration.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+
+    private static string SessionXml(string accessKeyId, string secret, string token, string expiration) => $"""
+        <GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+          <GetSessionTokenResult>
+            <Credentials>
+              <AccessKeyId>{SecurityElement.Escape(accessKeyId)}</AccessKeyId>
+              <SecretAccessKey>{SecurityElement.Escape(secret)}</SecretAccessKey>
+              <SessionToken>{SecurityElement.Escape(token)}</SessionToken>
+              <Expiration>{expiration}</Expiration>
+            </Credentials>
+          </GetSessionTokenResult>
+          <ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>
+        </GetSessionTokenResponse>
+        """;
+
     private static string Error(bool sts, string code, string message) => sts
         ? $"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>req-error</RequestId></ErrorResponse>"""
         : $"""<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>req-error</RequestID></Response>""";
 
-    private static async Task RespondAsync(HttpListenerContext context, int status, string xml)
+    private static async Task RespondAsync(HttpListenerContext context, int status, string xml, string contentType = "text/xml")
     {
         var bytes = Encoding.UTF8.GetBytes(xml);
         context.Response.StatusCode = status;
-        context.Response.ContentType = "text/xml";
+        context.Response.ContentType = contentType;
         context.Response.ContentLength64 = bytes.Length;
         await context.Response.OutputStream.WriteAsync(bytes);
         context.Response.Close();
