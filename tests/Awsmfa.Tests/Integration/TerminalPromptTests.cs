@@ -48,4 +48,25 @@ public sealed class TerminalPromptTests : MotoToolTest
         Assert.That(run.Terminal, Does.Contain("That is not a valid code"));
         Assert.That(Moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
     }
+
+    [TestCase("session get --profile base --endpoint-url {0} -o credential-process", "123456\n")]
+    [TestCase("\"[suggest:22]\" \"awsmfa session get --pr\"", "")]
+    [TestCase("session get --help", "")]
+    public async Task Leaves_the_terminal_as_it_was_no_keypad_mode(string arguments, string typed)
+    {
+        // stdin and stderr on the terminal, as when a person runs awsmfa (or presses Tab).
+        var stdout = Path.Combine(Tool.Home, "stdout");
+        var start = Tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' {string.Format(System.Globalization.CultureInfo.InvariantCulture, arguments, Moto.Url)} > '{stdout}'");
+        using var process = Process.Start(start)!;
+        var terminal = process.StandardOutput.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(typed);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        process.StandardInput.Close();
+
+        var seen = await terminal;
+        Assert.That(process.ExitCode, Is.Zero, seen);
+        Assert.That(seen.Contains("\u001b[?1h", StringComparison.Ordinal) || seen.Contains("\u001b=", StringComparison.Ordinal), Is.False,
+            "no keypad-transmit sequence: " + seen.Replace("\u001b", "ESC", StringComparison.Ordinal));
+    }
 }
