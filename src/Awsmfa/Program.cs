@@ -5,7 +5,6 @@ using Awsmfa.Aws;
 using Awsmfa.Cli;
 using Awsmfa.Credentials;
 using Awsmfa.Platform;
-using Microsoft.Win32.SafeHandles;
 
 // The composition root: real implementations of every seam, then the command line.
 ProcessHardening.DisableCoreDumps();
@@ -50,9 +49,9 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnS
 
 // stdout is buffered (a flush per line costs a system call per line of a long listing);
 // commands flush where streaming matters, and everything is flushed at exit. Both streams are
-// the file descriptors themselves: .NET's Console streams switch a terminal into keypad mode.
-var stdout = new StreamWriter(StandardStream(1), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
-var stderr = new StreamWriter(StandardStream(2), new UTF8Encoding(false), 1024) { AutoFlush = true };
+// the file descriptors themselves (see FileDescriptorStream).
+var stdout = new StreamWriter(FileDescriptorStream.Open(1), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
+var stderr = new StreamWriter(FileDescriptorStream.Open(2), new UTF8Encoding(false), 1024) { AutoFlush = true };
 int exit;
 try
 {
@@ -71,7 +70,3 @@ finally
 }
 
 return signalExitCode != 0 ? signalExitCode : exit;
-
-static Stream StandardStream(int fd) => OperatingSystem.IsWindows()
-    ? (fd == 1 ? Console.OpenStandardOutput() : Console.OpenStandardError())
-    : new FileStream(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace Awsmfa.Platform;
 
@@ -59,7 +58,5 @@ internal sealed class StandardInput : IStandardInput
         }
     }
 
-    private static Stream Open() => OperatingSystem.IsWindows()
-        ? Console.OpenStandardInput()
-        : new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+    private static Stream Open() => FileDescriptorStream.Open(0);
 }

@@ -61,6 +61,23 @@ public sealed class ExecIntegrationTests : MotoToolTest
     }
 
     [Test]
+    public async Task Stdin_from_a_file_gives_the_command_what_follows_the_code_and_stdout_to_a_file_keeps_what_follows()
+    {
+        // Regular files, where a stream with an offset of its own (pread/pwrite) would re-read the
+        // code line or overwrite what the shell writes next.
+        var input = Path.Combine(Tool.Home, "input");
+        var output = Path.Combine(Tool.Home, "output");
+        File.WriteAllText(input, "123456\nrest of the input\n");
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+
+        var result = await Tool.RunProgramAsync("sh", "-c",
+            $"{{ '{dotnet}' '{ToolProcess.ToolPath}' exec --endpoint-url {Moto.Url} -t - -- cat; echo after; }} < '{input}' > '{output}'");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(File.ReadAllText(output), Is.EqualTo("rest of the input\nafter\n"));
+    }
+
+    [Test]
     public async Task The_mfa_code_variable_does_not_reach_the_command()
     {
         Tool.Environment["AWSMFA_TOKEN_CODE"] = "123456";
