@@ -26,7 +26,8 @@ elif command -v awsmfa >/dev/null; then
   tool=(awsmfa)
 else
   echo "demo: awsmfa is not installed; building it from $here (about a minute)..." >&2
-  dotnet pack "$here" -c Release -o "$work/nupkg" >/dev/null
+  # Only the pack's own warning (no C toolchain: the portable build) is worth showing.
+  dotnet pack "$here" -c Release -o "$work/nupkg" | { grep -E 'warning AWSMFA' >&2 || true; }
   dotnet tool install awsmfa --tool-path "$work/tool" --add-source "$work/nupkg" >/dev/null
   tool=("$work/tool/awsmfa")
 fi

@@ -82,19 +82,63 @@ public sealed class PackagingTests
         Assert.That(list.Stdout.Trim(), Is.EqualTo("[]"));
         Assert.That(moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
         Assert.That(version.Stdout.Trim(), Does.Match(@"^\d+\.\d+\.\d+$"));
+
+        // The demo, the way the README leaves a user: the installed awsmfa on PATH; then naming it.
+        await AssertDemoRunsAsync(RepositoryRoot(), new Dictionary<string, string> { ["PATH"] = PathWith(tools) }, "installed on PATH");
+        await AssertDemoRunsAsync(RepositoryRoot(), new Dictionary<string, string> { ["AWSMFA"] = executable }, "AWSMFA=");
     }
 
-    [Test]
-    public async Task Demo_script_runs_end_to_end()
+    /// <summary>The demo as the README leaves a user: run by bash, its findings checked; FUNCNEST turns runaway recursion into an error.</summary>
+    private static async Task AssertDemoRunsAsync(string workingDirectory, IDictionary<string, string> environment, string how)
     {
-        var result = await RunAsync(
-            "bash",
-            [Path.Combine(RepositoryRoot(), "scripts", "demo.sh")],
-            RepositoryRoot(),
-            new Dictionary<string, string> { ["AWSMFA"] = $"dotnet {ToolProcess.ToolPath}" });
+        environment["FUNCNEST"] = "50";
+        var result = await RunAsync("bash", [Path.Combine(workingDirectory, "scripts", "demo.sh")], workingDirectory, environment);
 
-        Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stderr, Does.Contain("dry run: EC2 would terminate 1 instance").And.Contain("2 instances: 2 running"));
-        Assert.That(result.Stdout, Does.Contain("running -> shutting-down").And.Contain("\"SessionToken\": \"***\""));
+        Assert.That(result.ExitCode, Is.Zero, how + ": " + result);
+        Assert.That(result.Stderr, Does.Contain("dry run: EC2 would terminate 1 instance").And.Contain("2 instances: 2 running"), how);
+        Assert.That(result.Stdout, Does.Contain("running -> shutting-down").And.Contain("\"SessionToken\": \"***\""), how);
+    }
+
+    private static string PathWith(string folder) => folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+
+    [Test]
+    public async Task Pack_without_a_c_toolchain_makes_the_portable_tool_and_the_demo_builds_and_runs_it()
+    {
+        // A clean clone, and a PATH on which there is no clang (nor an installed awsmfa): the
+        // demo then builds awsmfa from the checkout with the README's pack command.
+        using var temp = new TempDirectory();
+        var clone = temp.Combine("clone");
+        var git = await RunAsync("git", ["clone", "-q", RepositoryRoot(), clone], temp.Path);
+        Assert.That(git.ExitCode, Is.Zero, git.ToString());
+        var shadow = Directory.CreateDirectory(temp.Combine("bin")).FullName;
+        var path = new List<string> { shadow };
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Distinct())
+        {
+            if (!File.Exists(Path.Combine(folder, "clang")) && !File.Exists(Path.Combine(folder, "awsmfa")))
+            {
+                path.Add(folder);
+                continue;
+            }
+
+            foreach (var program in Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).Contains("clang", StringComparison.Ordinal) && Path.GetFileName(f) != "awsmfa"))
+            {
+                var link = Path.Combine(shadow, Path.GetFileName(program));
+                if (!File.Exists(link))
+                {
+                    File.CreateSymbolicLink(link, program);
+                }
+            }
+        }
+
+        var environment = new Dictionary<string, string> { ["PATH"] = string.Join(Path.PathSeparator, path) };
+        var which = await RunAsync("sh", ["-c", "command -v clang awsmfa || echo none"], temp.Path, environment);
+        Assert.That(which.Stdout.Trim(), Is.EqualTo("none"), "the test's PATH hides clang and awsmfa");
+
+        var demo = await RunAsync("bash", [Path.Combine(clone, "scripts", "demo.sh")], clone, new Dictionary<string, string>(environment) { ["FUNCNEST"] = "50" });
+
+        Assert.That(demo.ExitCode, Is.Zero, demo.ToString());
+        Assert.That(demo.Stderr, Does.Contain("warning AWSMFA001: no C toolchain for Native AOT was found"));
+        Assert.That(demo.Stderr.Split('\n').Count(l => l.Contains("AWSMFA001", StringComparison.Ordinal)), Is.EqualTo(1), "one warning line");
+        Assert.That(demo.Stderr, Does.Contain("dry run: EC2 would terminate 1 instance").And.Contain("2 instances: 2 running"));
     }
 }
