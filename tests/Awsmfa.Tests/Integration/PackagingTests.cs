@@ -89,7 +89,7 @@ public sealed class PackagingTests
     }
 
     /// <summary>The demo as the README leaves a user: run by bash, its findings checked; FUNCNEST turns runaway recursion into an error.</summary>
-    private static async Task AssertDemoRunsAsync(string workingDirectory, IDictionary<string, string> environment, string how)
+    private static async Task AssertDemoRunsAsync(string workingDirectory, Dictionary<string, string> environment, string how)
     {
         environment["FUNCNEST"] = "50";
         var result = await RunAsync("bash", [Path.Combine(workingDirectory, "scripts", "demo.sh")], workingDirectory, environment);
