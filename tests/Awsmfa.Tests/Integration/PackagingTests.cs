@@ -104,7 +104,10 @@ public sealed class PackagingTests
     [Test]
     public async Task Pack_without_a_c_toolchain_makes_the_portable_tool_and_the_demo_builds_and_runs_it()
     {
-        // A clean clone, and a PATH on which there is no clang (nor an installed awsmfa): the
+        // What the ILCompiler would use (clang, clang-NN, gcc), and an installed awsmfa.
+        static bool IsHidden(string? name) => name is not null && (name.Contains("clang", StringComparison.Ordinal) || name.StartsWith("gcc", StringComparison.Ordinal) || name == "awsmfa");
+
+        // A clean clone, and a PATH on which there is no clang or gcc (nor an installed awsmfa): the
         // demo then builds awsmfa from the checkout with the README's pack command.
         using var temp = new TempDirectory();
         var clone = temp.Combine("clone");
@@ -114,13 +117,13 @@ public sealed class PackagingTests
         var path = new List<string> { shadow };
         foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Distinct())
         {
-            if (!File.Exists(Path.Combine(folder, "clang")) && !File.Exists(Path.Combine(folder, "awsmfa")))
+            if (!Directory.Exists(folder) || !Directory.GetFiles(folder).Select(Path.GetFileName).Any(IsHidden))
             {
                 path.Add(folder);
                 continue;
             }
 
-            foreach (var program in Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).Contains("clang", StringComparison.Ordinal) && Path.GetFileName(f) != "awsmfa"))
+            foreach (var program in Directory.GetFiles(folder).Where(f => !IsHidden(Path.GetFileName(f))))
             {
                 var link = Path.Combine(shadow, Path.GetFileName(program));
                 if (!File.Exists(link))
@@ -131,7 +134,7 @@ public sealed class PackagingTests
         }
 
         var environment = new Dictionary<string, string> { ["PATH"] = string.Join(Path.PathSeparator, path) };
-        var which = await RunAsync("sh", ["-c", "command -v clang awsmfa || echo none"], temp.Path, environment);
+        var which = await RunAsync("sh", ["-c", "command -v clang gcc awsmfa || echo none"], temp.Path, environment);
         Assert.That(which.Stdout.Trim(), Is.EqualTo("none"), "the test's PATH hides clang and awsmfa");
 
         var demo = await RunAsync("bash", [Path.Combine(clone, "scripts", "demo.sh")], clone, new Dictionary<string, string>(environment) { ["FUNCNEST"] = "50" });
