@@ -114,13 +114,20 @@ public sealed class PackagingTests
         var git = await RunAsync("git", ["clone", "-q", RepositoryRoot(), clone], temp.Path);
         Assert.That(git.ExitCode, Is.Zero, git.ToString());
         var shadow = Directory.CreateDirectory(temp.Combine("bin")).FullName;
-        var path = new List<string> { shadow };
+        // The shadow folder stands where the first folder it replaces stood, so the order of
+        // everything else (pyenv's python before the system's) stays as it was.
+        var path = new List<string>();
         foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Distinct())
         {
             if (!Directory.Exists(folder) || !Directory.GetFiles(folder).Select(Path.GetFileName).Any(IsHidden))
             {
                 path.Add(folder);
                 continue;
+            }
+
+            if (!path.Contains(shadow))
+            {
+                path.Add(shadow);
             }
 
             foreach (var program in Directory.GetFiles(folder).Where(f => !IsHidden(Path.GetFileName(f))))

@@ -103,7 +103,7 @@ public sealed class FuzzTests
             var result = await host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "-o", "json");
 
             Assert.That(result.ExitCode, Is.Zero, $"input #{i} (seed {Seed}): {Convert.ToBase64String(input)}\n{result}");
-            Assert.That(result.Stderr, Does.Not.Contain("unexpected error"));
+            Assert.That(result.Stderr, Does.Not.Contain("this is a bug"));
         }
     }
 
@@ -147,11 +147,13 @@ public sealed class FuzzTests
                 File.Delete(cached);
             }
 
-            var result = await host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+            var result = await host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--verbose");
 
             Assert.That(Documented, Does.Contain(result.ExitCode), $"input #{i} (seed {Seed})\ncredentials: {Convert.ToBase64String(newCredentials)}\nconfig: {Convert.ToBase64String(newConfig)}\n{result}");
-            Assert.That(result.Stderr, Does.Not.Contain("unexpected error"), $"input #{i}: {result}");
-            Assert.That(result.Stderr.TrimEnd('\n').Split('\n'), Has.Length.LessThanOrEqualTo(2));
+            Assert.That(result.Stderr, Does.Not.Contain("this is a bug"), $"input #{i}: {result}");
+            // Not even an error about the file that holds it may quote the long-term secret.
+            Assert.That(result.Stderr, Does.Not.Contain(TestHost.SecretAccessKey[..16]), $"input #{i}: {result}");
+            Assert.That(result.Stderr.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("awsmfa: [verbose]", StringComparison.Ordinal)).ToList(), Has.Count.LessThanOrEqualTo(2));
         }
     }
 

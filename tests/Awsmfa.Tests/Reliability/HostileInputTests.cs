@@ -46,11 +46,12 @@ public sealed class HostileInputTests
     [TestCaseSource(nameof(Cases))]
     public async Task Hostile_values_are_exit_2_before_any_network_call(string command, string option)
     {
+        // One host for every value: each is refused while parsing, before anything is read or written.
         var legitimate = LegitimateFor.GetValueOrDefault(option) ?? [];
+        using var host = new TestHost().WithBaseProfile();
+        host.WriteConfig("[profile base]\nregion = us-east-1\n");
         foreach (var value in HostileValues.Except(legitimate))
         {
-            using var host = new TestHost().WithBaseProfile();
-            host.WriteConfig("[profile base]\nregion = us-east-1\n");
             var rest = new List<string>();
             if (option != "--profile" && command != "session list")
             {
@@ -74,10 +75,9 @@ public sealed class HostileInputTests
     [Test]
     public async Task Hostile_instance_ids_are_exit_2()
     {
+        using var host = new TestHost().WithBaseProfile();
         foreach (var value in HostileValues)
         {
-            using var host = new TestHost().WithBaseProfile();
-
             var result = await host.RunAsync("ec2", "terminate", value, "--profile", "base", "-y");
 
             Assert.That(result.ExitCode, Is.EqualTo(2), $"'{Shown(value)}': {result}");

@@ -5,39 +5,32 @@ using Awsmfa.Tests.Support;
 
 namespace Awsmfa.Tests.Reliability;
 
-/// <summary>32 processes at once, 5 rounds, against an endpoint that rejects a reused code, as STS does.</summary>
+/// <summary>
+/// 16 processes at once, 3 rounds (a miss, a hit, a refresh), against an endpoint that rejects a
+/// reused code, as STS does. (It was 32 x 5; the rounds dropped repeated what these three prove.)
+/// </summary>
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
 public sealed class SoakTests
 {
-    private const int Processes = 32;
+    private const int Processes = 16;
 
     [Test]
-    public async Task Thirty_two_processes_times_five_rounds_make_one_sts_call_per_round_that_needs_one()
+    public async Task Sixteen_processes_times_three_rounds_make_one_sts_call_per_round_that_needs_one()
     {
         using var aws = new FakeAwsServer();
         using var tool = new ToolProcess();
-        var rounds = new (string Name, string? Code, bool Refresh, bool ClearCache, int Calls)[]
+        var rounds = new (string Name, string? Code, bool Refresh, int Calls)[]
         {
-            ("empty cache, code A", "100001", false, false, 1),
-            ("cache valid, no code", null, false, false, 0),
-            ("--refresh, code B", "100002", true, false, 1),
-            ("cache cleared, code C", "100003", false, true, 1),
-            ("--refresh, code D", "100004", true, false, 1),
+            ("empty cache, code A", "100001", false, 1),
+            ("cache valid, no code", null, false, 0),
+            ("--refresh, code B", "100002", true, 1),
         };
         var report = new List<string>();
 
         foreach (var round in rounds)
         {
-            if (round.ClearCache)
-            {
-                foreach (var stale in Directory.GetFiles(tool.CacheFolder, "*.json"))
-                {
-                    File.Delete(stale);
-                }
-            }
-
             var callsBefore = aws.SessionsIssued;
             var requestsBefore = aws.RequestsFor("GetSessionToken");
             var args = new List<string> { "session", "get", "--profile", "base", "--endpoint-url", aws.Url, "-o", "json", "-q" };
@@ -69,6 +62,6 @@ public sealed class SoakTests
         }
 
         TestContext.Out.WriteLine(string.Join("\n", report));
-        Assert.That(aws.SessionsIssued, Is.EqualTo(4));
+        Assert.That(aws.SessionsIssued, Is.EqualTo(2));
     }
 }
