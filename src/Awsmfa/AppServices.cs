@@ -44,16 +44,10 @@ internal sealed class AppServices(
     {
         var codes = new MfaCodeSource(Environment, StandardInput, Terminal);
         var margin = ExpiryMargin();
+        var cache = new Lazy<SessionCache>(() => CreateCache(reporter));
         return new CredentialPipeline(
             new SessionRequestResolver(Environment, Profiles, reporter),
-            request => new CachedStep(
-                new SessionTokenStep(request, AwsClients, Profiles, codes, Clock, reporter),
-                CreateCache(reporter),
-                request.Cache,
-                Clock,
-                margin,
-                LockTimeout,
-                reporter));
+            new CredentialChain(AwsClients, Profiles, codes, () => cache.Value, Clock, margin, LockTimeout, reporter));
     }
 
     private TimeSpan ExpiryMargin()

@@ -12,6 +12,9 @@ internal sealed class PipelineOptionSet
         Profile.Validators.Add(result => Check(result, InputRules.IsProfileName, InputRules.ProfileHint));
         Profile.CompletionSources.Add(_ => UsableProfiles(profiles));
         SerialNumber.Validators.Add(result => Check(result, InputRules.IsMfaSerial, InputRules.SerialHint));
+        RoleArn.Validators.Add(result => Check(result, InputRules.IsRoleArn, InputRules.RoleArnHint));
+        ExternalId.Validators.Add(result => Check(result, InputRules.IsExternalId, InputRules.ExternalIdHint));
+        RoleSessionName.Validators.Add(result => Check(result, InputRules.IsSessionName, InputRules.SessionNameHint));
         Region.Validators.Add(result => Check(result, InputRules.IsRegion, InputRules.RegionHint));
         TokenCode.Validators.Add(result =>
         {
@@ -25,7 +28,25 @@ internal sealed class PipelineOptionSet
 
     public Option<string?> Profile { get; } = new("--profile")
     {
-        Description = "Profile with the IAM user's long-term keys [default: $AWS_PROFILE; else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when both are set; else 'default'].",
+        Description = "Profile with the IAM user's long-term keys, or a role profile (role_arn + source_profile) [default: $AWS_PROFILE; else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY when both are set; else 'default'].",
+        HelpName = "NAME",
+    };
+
+    public Option<string?> RoleArn { get; } = new("--role-arn")
+    {
+        Description = "Assume this role on top of what the profile gives (the MFA session, or the profile's own role), without editing ~/.aws/config.",
+        HelpName = "ARN",
+    };
+
+    public Option<string?> ExternalId { get; } = new("--external-id")
+    {
+        Description = "The external id the --role-arn role's trust policy asks for.",
+        HelpName = "ID",
+    };
+
+    public Option<string?> RoleSessionName { get; } = new("--role-session-name")
+    {
+        Description = "The session name for --role-arn, as CloudTrail shows it [default: awsmfa-$USER].",
         HelpName = "NAME",
     };
 
@@ -43,7 +64,7 @@ internal sealed class PipelineOptionSet
 
     public Option<int?> Duration { get; } = new("--duration", "-d")
     {
-        Description = "Session length: seconds, or 15m, 1h, 36h; 900 to 129600 s [default: the profile's duration_seconds, else 1h].",
+        Description = "Session length: seconds, or 15m, 1h, 36h; 900 to 129600 s, for a role 900 to 43200 s [default: the profile's duration_seconds, else 1h].",
         HelpName = "DURATION",
         CustomParser = ParseDuration,
     };
@@ -89,7 +110,7 @@ internal sealed class PipelineOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Profile, SerialNumber, TokenCode, Duration, Region, EndpointUrl, RequestTimeout, Refresh, NoCache })
+        foreach (var option in new Option[] { Profile, RoleArn, ExternalId, RoleSessionName, SerialNumber, TokenCode, Duration, Region, EndpointUrl, RequestTimeout, Refresh, NoCache })
         {
             command.Options.Add(option);
         }
@@ -104,7 +125,10 @@ internal sealed class PipelineOptionSet
         result.GetValue(EndpointUrl),
         result.GetValue(Refresh),
         result.GetValue(NoCache),
-        result.GetValue(RequestTimeout));
+        result.GetValue(RequestTimeout),
+        result.GetValue(RoleArn)?.Trim(),
+        result.GetValue(ExternalId)?.Trim(),
+        result.GetValue(RoleSessionName)?.Trim());
 
     /// <summary>Completion offers only the profiles awsmfa can serve, and only names it accepts.</summary>
     public static IEnumerable<string> UsableProfiles(IProfileStore profiles)
@@ -121,7 +145,7 @@ internal sealed class PipelineOptionSet
                 continue;
             }
 
-            if (profile is { HasLongTermKeys: true })
+            if (profile is { HasLongTermKeys: true } or { AssumesRole: true, SourceProfile: not null })
             {
                 yield return name;
             }

@@ -9,8 +9,14 @@ internal sealed record AwsProfile(
     string? MfaSerial,
     string? Region,
     string? CredentialProcess,
-    string? RoleArn)
+    string? RoleArn,
+    string? SourceProfile = null,
+    string? ExternalId = null,
+    string? RoleSessionName = null)
 {
+    /// <summary>A role profile: <c>role_arn</c>, assumed with the credentials of <c>source_profile</c>.</summary>
+    public bool AssumesRole => RoleArn is not null;
+
     /// <summary>An IAM user's access keys (not a session's): what GetSessionToken needs.</summary>
     public bool HasLongTermKeys =>
         AccessKeyId is not null && SecretAccessKey is not null && SessionToken is null && !AccessKeyId.StartsWith("ASIA", StringComparison.Ordinal);

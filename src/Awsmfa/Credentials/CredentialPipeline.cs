@@ -5,7 +5,7 @@ namespace Awsmfa.Credentials;
 /// serve it through the cached credential steps. The AWS target travels with the request, not
 /// with the credentials.
 /// </summary>
-internal sealed class CredentialPipeline(SessionRequestResolver resolver, Func<SessionRequest, CachedStep> steps)
+internal sealed class CredentialPipeline(SessionRequestResolver resolver, CredentialChain steps)
 {
     public const string NoRegion = "no region: pass --region, set AWS_REGION, or add region = ... to the profile in ~/.aws/config";
 
@@ -17,5 +17,5 @@ internal sealed class CredentialPipeline(SessionRequestResolver resolver, Func<S
     }
 
     public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken) =>
-        steps(request).GetAsync(cancellationToken);
+        steps.GetAsync(request, cancellationToken);
 }

@@ -34,6 +34,8 @@ internal sealed record MintedCredentials(SessionCredentials Credentials, string?
 internal sealed record StepIdentity(string Type, string Profile, string MfaSerial, string? RoleArn, IReadOnlyList<string> KeyParts)
 {
     public const string SessionTokenType = "sts.GetSessionToken";
+    public const string AssumeRoleType = "sts.AssumeRole";
+    public const string AssumeRoleWithMfaType = "sts.AssumeRole+mfa";
 
     public string CacheKey => SessionCache.KeyFor([Type, .. KeyParts]);
 

@@ -17,6 +17,16 @@ internal static partial class InputRules
 
     public static bool IsProfileName(string value) => ProfilePattern().IsMatch(value);
 
+    public const string RoleArnHint = "a role ARN looks like arn:aws:iam::123456789012:role/admin";
+    public const string ExternalIdHint = "an external id is 2 to 1224 letters, digits and + = , . @ : / -";
+    public const string SessionNameHint = "a role session name is 2 to 64 letters, digits and + = , . @ -";
+
+    public static bool IsRoleArn(string value) => value.Length <= 2048 && RoleArnPattern().IsMatch(value);
+
+    public static bool IsExternalId(string value) => ExternalIdPattern().IsMatch(value);
+
+    public static bool IsSessionName(string value) => SessionNamePattern().IsMatch(value);
+
     public static bool TryParseEndpoint(string value, out Uri? endpoint)
     {
         endpoint = Uri.TryCreate(value, UriKind.Absolute, out var uri)
@@ -35,4 +45,13 @@ internal static partial class InputRules
 
     [GeneratedRegex(@"\A[A-Za-z0-9_.@+-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ProfilePattern();
+
+    [GeneratedRegex(@"\Aarn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleArnPattern();
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_+=,.@:/-]{2,1224}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ExternalIdPattern();
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_+=,.@-]{2,64}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex SessionNamePattern();
 }

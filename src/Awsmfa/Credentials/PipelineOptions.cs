@@ -10,4 +10,7 @@ internal sealed record PipelineOptions(
     Uri? EndpointUrl = null,
     bool Refresh = false,
     bool NoCache = false,
-    TimeSpan? RequestTimeout = null);
+    TimeSpan? RequestTimeout = null,
+    string? RoleArn = null,
+    string? ExternalId = null,
+    string? RoleSessionName = null);

@@ -2,9 +2,11 @@ using Awsmfa.Aws;
 
 namespace Awsmfa.Credentials;
 
-/// <summary>Everything the pipeline needs to serve one session, resolved from options, environment and profile.</summary>
-/// <param name="Profile">The profile's name, or <c>env</c> for keys from the environment; shown to the user and part of the cache key.</param>
-/// <param name="SettingsProfile">The profile whose <c>duration_seconds</c> applies, if any.</param>
+/// <summary>Everything the pipeline needs to serve one request, resolved from options, environment and profiles.</summary>
+/// <param name="Profile">The root profile's name (the one with the long-term keys), or <c>env</c> for keys from the environment; its MFA session's cache key.</param>
+/// <param name="SettingsProfile">The root profile, whose <c>duration_seconds</c> applies to the MFA session, if any.</param>
+/// <param name="DurationSeconds">--duration: the MFA session's length, or the last role's when there are roles.</param>
+/// <param name="Roles">The roles to assume on top of the MFA session, first hop first; empty for an IAM user's own profile.</param>
 internal sealed record SessionRequest(
     string Profile,
     string? SettingsProfile,
@@ -13,7 +15,18 @@ internal sealed record SessionRequest(
     int? DurationSeconds,
     TokenCodeSource TokenCode,
     AwsTarget Target,
-    CacheMode Cache);
+    CacheMode Cache)
+{
+    public IReadOnlyList<RoleHop> Roles { get; init; } = [];
+
+    /// <summary>The profile the user named: the last role's, or the root's.</summary>
+    public string RequestedProfile => Roles.Count > 0 ? Roles[^1].Profile : Profile;
+}
+
+/// <summary>One AssumeRole on the way to the credentials the user asked for.</summary>
+/// <param name="Profile">The role profile (or, for --role-arn, the profile it was added to).</param>
+/// <param name="DurationSeconds">--duration for the last hop, else the profile's <c>duration_seconds</c> as written (checked when used).</param>
+internal sealed record RoleHop(string Profile, string RoleArn, string? ExternalId, string SessionName, string? DurationSeconds);
 
 internal enum CacheMode
 {

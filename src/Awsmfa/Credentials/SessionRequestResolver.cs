@@ -12,21 +12,129 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     public SessionRequest Resolve(PipelineOptions options)
     {
         var (profileName, longTerm, profile) = ResolveLongTerm(options.Profile);
-        var serial = ResolveSerial(options.SerialNumber, profile, profileName);
-        var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(profile);
+        // From the profile the user named down to the one with the keys: a role profile's own
+        // settings win over its source's.
+        var chain = profileName == EnvironmentProfile ? [] : RoleChain(profile);
+        var root = chain.Count > 0 ? chain[^1] : profile;
+        var rootName = root is null || profileName == EnvironmentProfile ? profileName : root.Name;
+        var rootKeys = root is not null && root != profile ? CheckedRoot(root.Name, root) : longTerm!;
+        var serial = ResolveSerial(options.SerialNumber, chain.Count > 0 ? chain : profile is null ? [] : [profile], profileName);
+        var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain.Count > 0 ? chain : profile is null ? [] : [profile]);
         var cache = options.NoCache ? CacheMode.Off : options.Refresh ? CacheMode.Refresh : CacheMode.Normal;
+        var roles = RoleHops(chain, options);
         return new SessionRequest(
-            profileName,
-            profile?.Name,
-            longTerm,
+            rootName,
+            root?.Name,
+            rootKeys,
             serial,
-            options.DurationSeconds,
+            roles.Length > 0 ? null : options.DurationSeconds,
             new TokenCodeSource(options.TokenCode),
             new AwsTarget(region, options.EndpointUrl, profile?.Name, options.RequestTimeout ?? EnvironmentTimeout() ?? AwsTarget.DefaultRequestTimeout),
-            cache);
+            cache)
+        {
+            Roles = roles,
+        };
     }
 
-    private (string Name, LongTermCredentials LongTerm, AwsProfile? Profile) ResolveLongTerm(string? option)
+    /// <summary>
+    /// The named profile and, while it assumes a role, each <c>source_profile</c> down to the
+    /// first profile with long-term keys (the root); empty when the named profile is itself the root.
+    /// </summary>
+    private List<AwsProfile> RoleChain(AwsProfile? named)
+    {
+        var chain = new List<AwsProfile>();
+        if (named is not { AssumesRole: true })
+        {
+            return chain;
+        }
+
+        var seen = new List<string>();
+        for (var current = named; ; )
+        {
+            chain.Add(current);
+            seen.Add(current.Name);
+            if (!current.AssumesRole)
+            {
+                return chain;
+            }
+
+            if (current.SourceProfile is not { } source)
+            {
+                throw AwsmfaException.Usage(
+                    $"profile '{current.Name}' assumes a role but names no source_profile; awsmfa assumes roles from a source_profile with an IAM user's long-term keys");
+            }
+
+            // The AWS CLI's own shape: a profile that is its own source uses its keys for its role.
+            if (source == current.Name && current.HasLongTermKeys)
+            {
+                return chain;
+            }
+
+            if (seen.Contains(source, StringComparer.Ordinal))
+            {
+                throw AwsmfaException.Usage($"source_profile loop: {string.Join(" -> ", seen)} -> {source}");
+            }
+
+            current = profiles.Find(source) ?? throw AwsmfaException.Usage(
+                $"profile '{current.Name}' names source_profile '{source}', which was not found in {profiles.Describe()}");
+        }
+    }
+
+    private RoleHop[] RoleHops(List<AwsProfile> chain, PipelineOptions options)
+    {
+        var hops = new List<RoleHop>();
+        // The chain runs from the named profile down; roles are assumed from the root up.
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            var profile = chain[i];
+            if (!profile.AssumesRole)
+            {
+                continue;
+            }
+
+            hops.Add(new RoleHop(
+                profile.Name,
+                Checked(profile.RoleArn!, InputRules.IsRoleArn, $"role_arn in profile '{profile.Name}'", InputRules.RoleArnHint),
+                profile.ExternalId is { } id ? Checked(id, InputRules.IsExternalId, $"external_id in profile '{profile.Name}'", InputRules.ExternalIdHint) : null,
+                profile.RoleSessionName is { } name ? Checked(name, InputRules.IsSessionName, $"role_session_name in profile '{profile.Name}'", InputRules.SessionNameHint) : DefaultSessionName(),
+                profiles.FindDurationSeconds(profile.Name)));
+        }
+
+        if (options.RoleArn is { } adHoc)
+        {
+            hops.Add(new RoleHop(
+                hops.Count > 0 ? hops[^1].Profile : chain.Count > 0 ? chain[0].Name : options.Profile ?? environment.Get("AWS_PROFILE") ?? DefaultProfile,
+                adHoc,
+                options.ExternalId,
+                options.RoleSessionName ?? DefaultSessionName(),
+                null));
+        }
+        else if (options.ExternalId is not null || options.RoleSessionName is not null)
+        {
+            throw AwsmfaException.Usage("--external-id and --role-session-name go with --role-arn");
+        }
+
+        if (hops.Count > 0 && options.DurationSeconds is { } seconds)
+        {
+            hops[^1] = hops[^1] with { DurationSeconds = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
+        return [.. hops];
+    }
+
+    /// <summary>awsmfa-USER, as CloudTrail shows it: stable, so the role's sessions are recognisably the user's.</summary>
+    private string DefaultSessionName()
+    {
+        var user = new string((environment.Get("USER") ?? environment.Get("USERNAME") ?? "user")
+            .Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '=' or ',' or '.' or '@' or '-').ToArray());
+        var name = "awsmfa-" + (user.Length > 0 ? user : "user");
+        return name.Length <= 64 ? name : name[..64];
+    }
+
+    private static string Checked(string value, Func<string, bool> isValid, string what, string hint) =>
+        isValid(value) ? value : throw AwsmfaException.Usage($"{what} is not valid: {hint}");
+
+    private (string Name, LongTermCredentials? LongTerm, AwsProfile? Profile) ResolveLongTerm(string? option)
     {
         var named = option ?? environment.Get("AWS_PROFILE")?.Trim();
         if (named is null
@@ -62,6 +170,18 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             ? $"no AWS credentials: no profile 'default' in {profiles.Describe()}, and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set; use --profile NAME"
             : $"profile '{name}' was not found in {profiles.Describe()}");
 
+        // A role profile's keys are its root's, found by walking source_profile.
+        if (profile.AssumesRole && !(profile.SourceProfile == profile.Name && profile.HasLongTermKeys))
+        {
+            return (name, null, profile);
+        }
+
+        return (name, CheckedRoot(name, profile), profile);
+    }
+
+    /// <summary>The keys of a profile that must hold an IAM user's long-term keys (a named profile, or the root of a role chain).</summary>
+    private static LongTermCredentials CheckedRoot(string name, AwsProfile profile)
+    {
         if (profile.SessionToken is not null || (profile.AccessKeyId is { } id && IsTemporaryKeyId(id)))
         {
             throw AwsmfaException.Usage(
@@ -73,16 +193,16 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             // A profile that itself runs credential_process (perhaps awsmfa) is never followed:
             // that could recurse into this very command.
             var how = profile.CredentialProcess is not null ? "gets its credentials from credential_process"
-                : profile.RoleArn is not null ? "assumes a role"
                 : "has no aws_access_key_id and aws_secret_access_key";
             throw AwsmfaException.Usage(
-                $"profile '{name}' {how}; awsmfa needs a profile with an IAM user's long-term access keys (--profile NAME)");
+                $"profile '{name}' {how}; awsmfa needs a profile with an IAM user's long-term access keys (--profile NAME), or a role profile whose source_profile leads to one");
         }
 
-        return (name, new LongTermCredentials(profile.AccessKeyId, profile.SecretAccessKey), profile);
+        return new LongTermCredentials(profile.AccessKeyId, profile.SecretAccessKey);
     }
 
-    private string ResolveSerial(string? option, AwsProfile? profile, string profileName)
+    /// <summary>--serial-number, AWSMFA_SERIAL_NUMBER, else the nearest mfa_serial from the named profile down its chain.</summary>
+    private string ResolveSerial(string? option, IReadOnlyList<AwsProfile> chain, string profileName)
     {
         if (option is not null)
         {
@@ -97,7 +217,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 : throw AwsmfaException.Usage($"AWSMFA_SERIAL_NUMBER is not valid: {InputRules.SerialHint}");
         }
 
-        if (profile?.MfaSerial is { } fromProfile)
+        if (chain.FirstOrDefault(p => p.MfaSerial is not null) is { MfaSerial: { } fromProfile } profile)
         {
             return InputRules.IsMfaSerial(fromProfile)
                 ? fromProfile
@@ -109,9 +229,10 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             $"no MFA device: pass --serial-number ARN, set AWSMFA_SERIAL_NUMBER, or add mfa_serial = ARN to {where} in ~/.aws/config");
     }
 
-    private static string? ProfileRegion(AwsProfile? profile) =>
-        profile?.Region is not { } region || InputRules.IsRegion(region)
-            ? profile?.Region
+    /// <summary>The nearest region from the named profile down its chain: a role profile's own wins.</summary>
+    private static string? ProfileRegion(IReadOnlyList<AwsProfile> chain) =>
+        chain.FirstOrDefault(p => p.Region is not null) is not { Region: { } region } profile || InputRules.IsRegion(region)
+            ? chain.FirstOrDefault(p => p.Region is not null)?.Region
             : throw AwsmfaException.Usage($"region in profile '{profile.Name}' is not valid: {InputRules.RegionHint}");
 
     private TimeSpan? EnvironmentTimeout()

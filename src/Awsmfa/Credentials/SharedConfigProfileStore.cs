@@ -13,10 +13,12 @@ namespace Awsmfa.Credentials;
 internal sealed partial class SharedConfigProfileStore : IProfileStore
 {
     private readonly Lazy<SharedCredentialsFile> _file;
+    private readonly string? _credentialsFilePath;
 
     /// <param name="credentialsFilePath">Tests name their own file; the config file is then read beside it unless AWS_CONFIG_FILE says otherwise.</param>
     public SharedConfigProfileStore(string? credentialsFilePath = null)
     {
+        _credentialsFilePath = credentialsFilePath;
         _file = new Lazy<SharedCredentialsFile>(() => credentialsFilePath is null
             ? new SharedCredentialsFile()
             : new SharedCredentialsFile(credentialsFilePath));
@@ -40,7 +42,10 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
                 NullIfEmpty(options.MfaSerial),
                 profile.Region?.SystemName,
                 NullIfEmpty(options.CredentialProcess),
-                NullIfEmpty(options.RoleArn));
+                NullIfEmpty(options.RoleArn),
+                NullIfEmpty(options.SourceProfile),
+                NullIfEmpty(options.ExternalID),
+                NullIfEmpty(options.RoleSessionName));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
@@ -102,7 +107,11 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
     // the keys awsmfa reads by hand come from the very files the SDK's profiles came from.
     private string CredentialsPath() => _file.Value.FilePath;
 
-    private string ConfigPath() => _file.Value.ConfigFilePath;
+    // Given a credentials file (tests do), the SDK reads the config file beside it, though its
+    // ConfigFilePath still names ~/.aws/config.
+    private string ConfigPath() => _credentialsFilePath is null
+        ? _file.Value.ConfigFilePath
+        : Path.Combine(Path.GetDirectoryName(_credentialsFilePath) ?? ".", "config");
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -49,6 +49,10 @@ public sealed class PrecedenceTests
             [profile role]
             role_arn = arn:aws:iam::123456789012:role/admin
             source_profile = base
+
+            [profile nosource]
+            role_arn = arn:aws:iam::123456789012:role/admin
+            credential_source = Environment
             """);
     }
 
@@ -132,7 +136,7 @@ public sealed class PrecedenceTests
 
     [TestCase("temporary", "holds session credentials (aws_session_token)")]
     [TestCase("viaprocess", "gets its credentials from credential_process")]
-    [TestCase("role", "assumes a role")]
+    [TestCase("nosource", "assumes a role but names no source_profile")]
     [TestCase("missing", "profile 'missing' was not found in")]
     public async Task Profiles_without_long_term_keys_are_refused_with_exit_2(string profile, string message)
     {

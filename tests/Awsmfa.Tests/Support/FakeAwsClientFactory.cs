@@ -16,7 +16,56 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
     {
         Sts.As<IDisposable>();
         RespondWithNewSessions();
+        RespondWithNewRoles();
     }
+
+    private int _roleCalls;
+
+    /// <summary>AssumeRole calls, and which credentials signed each (the long-term key id, or a session's key id).</summary>
+    public List<(AssumeRoleRequest Request, string SignedBy)> RoleRequests { get; } = [];
+
+    public int RoleCalls => Volatile.Read(ref _roleCalls);
+
+    /// <summary>Each AssumeRole returns distinct credentials for the duration asked; an MFA code is accepted once.</summary>
+    public void RespondWithNewRoles()
+    {
+        var usedCodes = new HashSet<string>();
+        Sts.Setup(s => s.AssumeRoleAsync(It.IsAny<AssumeRoleRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((AssumeRoleRequest request, CancellationToken _) =>
+            {
+                var n = Interlocked.Increment(ref _roleCalls);
+                lock (RoleRequests)
+                {
+                    RoleRequests.Add((request, _lastSigner ?? "?"));
+                    if (request.TokenCode is { } code && !usedCodes.Add(code) && !AllowCodeReuse)
+                    {
+                        return Task.FromException<AssumeRoleResponse>(StsErrors.InvalidCode());
+                    }
+                }
+
+                var seconds = request.DurationSeconds ?? 3600;
+                return Task.FromResult(new AssumeRoleResponse
+                {
+                    Credentials = new Amazon.SecurityToken.Model.Credentials
+                    {
+                        AccessKeyId = $"ASIAROLE{n:D12}",
+                        SecretAccessKey = $"RoleSecretPart{n:D6}",
+                        SessionToken = $"RoleTokenPart{n}",
+                        Expiration = (Now?.Invoke() ?? DateTime.UtcNow).AddSeconds(seconds),
+                    },
+                });
+            });
+    }
+
+    public void RespondToAssumeRoleWith(Exception error) =>
+        Sts.Setup(s => s.AssumeRoleAsync(It.IsAny<AssumeRoleRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((AssumeRoleRequest request, CancellationToken _) =>
+            {
+                Interlocked.Increment(ref _roleCalls);
+                return Task.FromException<AssumeRoleResponse>(error);
+            });
+
+    private string? _lastSigner;
 
     public Mock<IAmazonSecurityTokenService> Sts { get; } = new();
 
@@ -46,6 +95,7 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
         lock (StsClients)
         {
             StsClients.Add((credentials, target));
+            _lastSigner = credentials.AccessKeyId;
         }
 
         return Sts.Object;
@@ -58,6 +108,11 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
         lock (RoleStsClients)
         {
             RoleStsClients.Add((credentials, target));
+        }
+
+        lock (StsClients)
+        {
+            _lastSigner = credentials.AccessKeyId;
         }
 
         return Sts.Object;

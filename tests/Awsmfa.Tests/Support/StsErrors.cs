@@ -25,6 +25,12 @@ internal static class StsErrors
     public static Exception Validation() => Service(
         "ValidationError", "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint", HttpStatusCode.BadRequest);
 
+    public static Exception RoleAccessDenied() => Service(
+        "AccessDenied", "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/admin", HttpStatusCode.Forbidden);
+
+    public static Exception ChainingTooLong() => Service(
+        "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.", HttpStatusCode.BadRequest);
+
     public static Exception Throttling() => Service("Throttling", "Rate exceeded", HttpStatusCode.BadRequest);
 
     public static Exception ServiceUnavailable() => Service("ServiceUnavailable", "Service Unavailable", HttpStatusCode.ServiceUnavailable);

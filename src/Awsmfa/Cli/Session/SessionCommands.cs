@@ -13,7 +13,7 @@ internal enum ListFormat
 /// <summary><c>awsmfa session get | list | clear</c>.</summary>
 internal static class SessionCommands
 {
-    private static readonly string[] ListHeader = ["PROFILE", "MFA SERIAL", "EXPIRES", "LEFT"];
+    private static readonly string[] ListHeader = ["PROFILE", "ROLE", "MFA SERIAL", "EXPIRES", "LEFT"];
 
     public static Command Create(AppServices services)
     {
@@ -63,7 +63,7 @@ internal static class SessionCommands
     private static Command CreateList(AppServices services)
     {
         var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
-        var command = new Command("list", "List cached sessions of every profile: profile, MFA device, expiry, time left. Shows no secrets.");
+        var command = new Command("list", "List cached MFA sessions and role credentials of every profile: profile, role, MFA device, expiry, time left. Shows no secrets.");
         command.Options.Add(output);
         command.SetAction(parseResult =>
         {
@@ -93,7 +93,7 @@ internal static class SessionCommands
             else
             {
                 var rows = new List<IReadOnlyList<string>> { ListHeader };
-                rows.AddRange(entries.Select(e => new[] { e.Profile, e.MfaSerial, Timestamps.Format(e.Expiration), TimeLeft(e, now) }));
+                rows.AddRange(entries.Select(e => new[] { e.Profile, e.RoleArn ?? "-", e.MfaSerial, Timestamps.Format(e.Expiration), TimeLeft(e, now) }));
                 run.Output.Write(TextTable.Render(rows));
             }
 
@@ -135,7 +135,10 @@ internal static class SessionCommands
     {
         var left = DurationParser.Humanize(served.Credentials.Expiration - now);
         var source = served.FromCache ? "from the cache" : "new from STS";
-        return $"session for profile '{served.Identity.Profile}' ({served.Identity.MfaSerial}) valid until {Timestamps.Format(served.Credentials.Expiration)} ({left} left), {source}";
+        var what = served.Identity.RoleArn is { } role
+            ? $"role {role} for profile '{served.Identity.Profile}' (MFA {served.Identity.MfaSerial})"
+            : $"session for profile '{served.Identity.Profile}' ({served.Identity.MfaSerial})";
+        return $"{what} valid until {Timestamps.Format(served.Credentials.Expiration)} ({left} left), {source}";
     }
 
     private static string TimeLeft(CacheEntry entry, DateTimeOffset now) =>
