@@ -29,6 +29,9 @@ internal static class ExitCodes
     /// <summary>Interrupted by SIGINT (Ctrl-C).</summary>
     public const int Interrupted = 130;
 
+    /// <summary>stdout's reader went away (as a shell reports SIGPIPE): nothing more to say, and no one to say it to.</summary>
+    public const int OutputClosed = 141;
+
     /// <summary>Terminated by SIGTERM.</summary>
     public const int Terminated = 143;
 }

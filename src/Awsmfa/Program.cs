@@ -4,6 +4,7 @@ using Awsmfa;
 using Awsmfa.Aws;
 using Awsmfa.Cli;
 using Awsmfa.Credentials;
+using Awsmfa.Output;
 using Awsmfa.Platform;
 
 // The composition root: real implementations of every seam, then the command line.
@@ -46,6 +47,9 @@ void OnSignal(PosixSignalContext context, int exitCode)
 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
+// A closed terminal (SIGHUP) or Ctrl-\ (SIGQUIT) must not orphan exec's command either.
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => OnSignal(c, 128 + 1));
+using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => OnSignal(c, 128 + 3));
 
 // stdout is buffered (a flush per line costs a system call per line of a long listing);
 // commands flush where streaming matters, and everything is flushed at exit. Both streams are
@@ -53,20 +57,32 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnS
 var stdout = new StreamWriter(FileDescriptorStream.Open(1), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
 var stderr = new StreamWriter(FileDescriptorStream.Open(2), new UTF8Encoding(false), 1024) { AutoFlush = true };
 int exit;
+exit = await new AwsmfaCli(services).InvokeAsync(args, stdout, stderr, interruption.Token);
 try
 {
-    exit = await new AwsmfaCli(services).InvokeAsync(args, stdout, stderr, interruption.Token);
+    stdout.Flush();
 }
-finally
+catch (IOException e) when (StandardOutput.Failed(e) is { } failed)
 {
-    try
+    // A script or credential_process caller must not take exit 0 for credentials it never got.
+    if (failed != ExitCodes.OutputClosed)
     {
-        stdout.Flush();
+        TryWriteError($"awsmfa: could not write the output: {Printable.OneLine(e.Message)}");
     }
-    catch (IOException)
-    {
-        // Nothing more can be said to a stdout that failed.
-    }
+
+    exit = exit == ExitCodes.Success ? failed : exit;
 }
 
 return signalExitCode != 0 ? signalExitCode : exit;
+
+void TryWriteError(string line)
+{
+    try
+    {
+        stderr.WriteLine(line);
+    }
+    catch (IOException)
+    {
+        // stderr is gone too: the exit code says it.
+    }
+}

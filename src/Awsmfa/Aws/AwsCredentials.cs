@@ -21,5 +21,5 @@ internal static class KeyIds
 {
     /// <summary>An access key id as aws-vault shows it: the first and last four characters, enough to tell keys apart.</summary>
     public static string Mask(string accessKeyId) =>
-        accessKeyId.Length <= 8 ? new string('*', accessKeyId.Length) : $"{accessKeyId[..4]}...{accessKeyId[^4..]}";
+        accessKeyId.Length < 16 ? "****" : $"{accessKeyId[..4]}...{accessKeyId[^4..]}";
 }

@@ -32,17 +32,23 @@ internal sealed class AwsmfaCli
     /// <c>awsmfa exec ls -d /tmp</c> would read -d as awsmfa's --duration, and <c>exec ls --help</c>
     /// would show awsmfa's help: a command given without <c>--</c> is refused instead.
     /// </summary>
-    private static bool ExecWithoutDoubleDash(ParseResult parseResult)
+    private static bool ExecWithoutDoubleDash(ParseResult parseResult, string[] args)
     {
         var command = parseResult.CommandResult;
-        if (command.Command.Name != ExecCommand.Name || command.Parent is not CommandResult { Command: RootCommand }
-            || parseResult.Tokens.Any(t => t.Type == TokenType.DoubleDash))
+        if (command.Command.Name != ExecCommand.Name || command.Parent is not CommandResult { Command: RootCommand })
         {
             return false;
         }
 
-        var helpOnly = parseResult.Action is not ParseErrorAction && command.Tokens.Count == 0 && parseResult.UnmatchedTokens.Count == 0;
-        return !helpOnly;
+        var dash = Array.IndexOf(args, "--");
+        if (dash < 0)
+        {
+            var helpOnly = parseResult.Action is not ParseErrorAction && command.Tokens.Count == 0 && parseResult.UnmatchedTokens.Count == 0;
+            return !helpOnly;
+        }
+
+        // The command is exactly what follows the first --: nothing of it may stand before.
+        return parseResult.UnmatchedTokens.Count > 0 || !command.Tokens.Select(t => t.Value).SequenceEqual(args[(dash + 1)..]);
     }
 
     /// <summary>One line for what the parser found; for a mistyped command, the closest one.</summary>
@@ -86,7 +92,7 @@ internal sealed class AwsmfaCli
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var parseResult = _root.Parse(args);
-        if (ExecWithoutDoubleDash(parseResult))
+        if (ExecWithoutDoubleDash(parseResult, args))
         {
             await error.WriteLineAsync("awsmfa: " + ExecCommand.PutCommandAfterDoubleDash).ConfigureAwait(false);
             return ExitCodes.UsageError;
@@ -120,6 +126,15 @@ internal sealed class AwsmfaCli
             }
 
             return e.ExitCode;
+        }
+        catch (Exception e) when (Output.StandardOutput.Failed(e) is { } code)
+        {
+            if (code != ExitCodes.OutputClosed)
+            {
+                await error.WriteLineAsync($"awsmfa: could not write the output: {Printable.OneLine(e.Message)}").ConfigureAwait(false);
+            }
+
+            return code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -18,7 +18,8 @@ internal static class CommonOptions
 
     /// <summary>
     /// An --output option typed by <typeparamref name="TFormat"/>: names are matched without
-    /// regard to case, listed in help and offered by completion; the first is the default.
+    /// regard to case, listed in help and offered by completion; the first is the default, and
+    /// must be the enum's zero value (no default factory, so help shows the name, not the member).
     /// </summary>
     public static Option<TFormat> Output<TFormat>(string description, params (string Name, TFormat Format)[] formats)
         where TFormat : struct, Enum
@@ -26,9 +27,8 @@ internal static class CommonOptions
         var names = formats.Select(f => f.Name).ToArray();
         var option = new Option<TFormat>("--output", "-o")
         {
-            Description = description,
+            Description = $"{description} [default: {formats[0].Name}]",
             HelpName = "FORMAT",
-            DefaultValueFactory = _ => formats[0].Format,
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;

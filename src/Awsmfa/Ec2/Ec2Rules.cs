@@ -55,12 +55,12 @@ internal static partial class Ec2Rules
     }
 
     // AWS's tag character set, plus the * and ? wildcards that filters accept.
-    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@*?]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[\p{L}\p{Z}\p{N}_.:/=+\-@*?]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 
-    [GeneratedRegex("^i-([0-9a-f]{8}|[0-9a-f]{17})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\Ai-([0-9a-f]{8}|[0-9a-f]{17})\z", RegexOptions.CultureInvariant)]
     private static partial Regex InstanceIdPattern();
 
-    [GeneratedRegex("^Name=(?<name>[A-Za-z0-9:._/@+-][^,=]{0,254}),Values=(?<values>.{1,4096})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\AName=(?<name>[A-Za-z0-9:._/@+-][^,=]{0,254}),Values=(?<values>.{1,4096})\z", RegexOptions.CultureInvariant)]
     private static partial Regex FilterPattern();
 }

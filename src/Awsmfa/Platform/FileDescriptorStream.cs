@@ -12,6 +12,11 @@ namespace Awsmfa.Platform;
 internal sealed partial class FileDescriptorStream(int fd, FileAccess access) : Stream
 {
     private const int Interrupted = 4; // EINTR
+    private const int WouldBlock = 11; // EAGAIN on Linux
+    private const int WouldBlockBsd = 35; // EAGAIN on macOS
+    private const int BrokenPipe = 32; // EPIPE
+    private const short PollIn = 0x1;
+    private const short PollOut = 0x4;
 
     public override bool CanRead => access.HasFlag(FileAccess.Read);
 
@@ -46,9 +51,15 @@ internal sealed partial class FileDescriptorStream(int fd, FileAccess access) : 
                     return (int)read;
                 }
 
-                if (Marshal.GetLastPInvokeError() != Interrupted)
+                var error = Marshal.GetLastPInvokeError();
+                if (error is WouldBlock or WouldBlockBsd)
                 {
-                    throw new IOException($"cannot read file descriptor {fd} (errno {Marshal.GetLastPInvokeError()})");
+                    // A non-blocking stdin (as Node.js leaves a pipe): wait until there is input.
+                    Wait(PollIn);
+                }
+                else if (error != Interrupted)
+                {
+                    throw new IOException($"cannot read file descriptor {fd} (errno {error})");
                 }
             }
         }
@@ -68,9 +79,22 @@ internal sealed partial class FileDescriptorStream(int fd, FileAccess access) : 
                 {
                     written += (int)result;
                 }
-                else if (Marshal.GetLastPInvokeError() != Interrupted)
+                else
                 {
-                    throw new IOException($"cannot write file descriptor {fd} (errno {Marshal.GetLastPInvokeError()})");
+                    var error = Marshal.GetLastPInvokeError();
+                    if (error is WouldBlock or WouldBlockBsd)
+                    {
+                        Wait(PollOut);
+                    }
+                    else if (fd == 2)
+                    {
+                        // stderr is gone: there is nowhere left to report anything.
+                        return;
+                    }
+                    else if (error != Interrupted)
+                    {
+                        throw new OutputClosedException(fd, error == BrokenPipe, error);
+                    }
                 }
             }
         }
@@ -80,13 +104,39 @@ internal sealed partial class FileDescriptorStream(int fd, FileAccess access) : 
     {
     }
 
+    private unsafe void Wait(short events)
+    {
+        var poll = new PollFd { Fd = fd, Events = events };
+        _ = Poll(&poll, 1, -1);
+    }
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static unsafe partial int Poll(PollFd* fds, nuint count, int timeout);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadNative(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static unsafe partial nint WriteNative(int fd, byte* buffer, nint count);
+}
+
+/// <summary>A standard stream could not be written: its reader went away (EPIPE, as under <c>| head</c>) or the disk is full.</summary>
+internal sealed class OutputClosedException(int fd, bool brokenPipe, int error)
+    : IOException(brokenPipe ? $"file descriptor {fd} was closed by its reader" : $"cannot write file descriptor {fd} (errno {error})")
+{
+    public int Fd { get; } = fd;
+
+    public bool BrokenPipe { get; } = brokenPipe;
 }

@@ -95,16 +95,17 @@ internal static partial class NativeFiles
 
     /// <summary>
     /// Opens for reading without blocking (a FIFO planted under an entry's name must not hang
-    /// awsmfa); Linux only, null elsewhere or on failure.
+    /// awsmfa); Linux and macOS, null elsewhere or on failure.
     /// </summary>
     public static SafeFileHandle? OpenForReading(string path)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
             return null;
         }
 
-        var fd = Open(path, OpenReadOnlyNonBlockingCloseOnExec);
+        // The flags' values differ: O_NONBLOCK and O_CLOEXEC are 0x4 and 0x1000000 on macOS.
+        var fd = Open(path, OperatingSystem.IsMacOS() ? 0x4 | 0x1000000 : OpenReadOnlyNonBlockingCloseOnExec);
         return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
 

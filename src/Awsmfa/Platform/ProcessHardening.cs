@@ -41,7 +41,7 @@ internal static partial class ProcessHardening
     }
 
     /// <summary>The soft core-file limit, for tests.</summary>
-    public static ulong? CoreLimit() =>
+    public static nuint? CoreLimit() =>
         !OperatingSystem.IsWindows() && GetResourceLimit(RlimitCore, out var limit) == 0 ? limit.Current : null;
 
     [LibraryImport("libc", EntryPoint = "getrlimit")]
@@ -51,12 +51,13 @@ internal static partial class ProcessHardening
     private static partial int SetResourceLimit(int resource, in ResourceLimit limit);
 
     [LibraryImport("libc", EntryPoint = "prctl")]
-    private static partial int Prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+    private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct ResourceLimit
     {
-        public ulong Current;
-        public ulong Maximum;
+        // rlim_t is an unsigned long: 64 bits on 64-bit Linux and macOS, 32 on 32-bit ARM.
+        public nuint Current;
+        public nuint Maximum;
     }
 }

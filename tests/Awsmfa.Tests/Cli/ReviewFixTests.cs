@@ -48,6 +48,8 @@ public sealed class ReviewFixTests
     [TestCase("exec", "ls", "--help")]
     [TestCase("exec", "--profile", "base", "aws", "s3", "ls")]
     [TestCase("exec")]
+    [TestCase("exec", "ls", "-d", "/tmp", "--", "x")]
+    [TestCase("exec", "--profile", "base", "echo", "hi", "--")]
     public async Task Exec_without_double_dash_says_where_the_command_goes(params string[] args)
     {
         var result = await _host.RunAsync(args);
@@ -205,5 +207,19 @@ public sealed class ReviewFixTests
         Assert.That(result.ExitCode, Is.EqualTo(70));
         Assert.That(result.Stderr, Is.EqualTo("awsmfa: this is a bug in awsmfa (InvalidOperationException: boom second line); please report it, with the output of --verbose\n"));
         Assert.That(verbose.Stderr, Does.Contain("   at "), "the stack with --verbose");
+    }
+
+    [Test]
+    public async Task A_terminate_answer_that_names_an_instance_twice_is_no_crash()
+    {
+        _fleet.Add(Web, "running", "web");
+        var change = new InstanceStateChange { InstanceId = Web, PreviousState = new InstanceState { Name = "running" }, CurrentState = new InstanceState { Name = "shutting-down" } };
+        _host.Aws.Ec2.Setup(e => e.TerminateInstancesAsync(It.IsAny<TerminateInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TerminateInstancesResponse { TerminatingInstances = [change, change, new InstanceStateChange()] });
+
+        var result = await _host.RunAsync("ec2", "terminate", "--profile", "base", "-t", "123456", Web, "--yes");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo($"{Web} running -> shutting-down\n"));
     }
 }

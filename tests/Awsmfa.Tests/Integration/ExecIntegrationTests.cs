@@ -21,6 +21,8 @@ public sealed class ExecIntegrationTests : MotoToolTest
 
     [TestCase("TERM", false)]
     [TestCase("INT", true)]
+    [TestCase("HUP", true)]
+    [TestCase("QUIT", true)]
     public async Task A_signal_not_from_a_terminal_is_passed_to_the_command_and_its_exit_code_is_awsmfas(string signal, bool detached)
     {
         // With a terminal, Ctrl-C reaches the command by itself; a SIGINT sent to awsmfa's pid

@@ -129,6 +129,31 @@ public sealed class HostileEndpointTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task An_instance_id_with_a_trailing_line_break_is_refused()
+    {
+        Aws.ReservationSetXml = "<item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-12345678\n</instanceId><instanceState><code>16</code><name>running</name></instanceState></item></instancesSet></item>";
+
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(30), "ec2", "list", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "-o", "ids");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stdout, Is.Empty);
+    }
+
+    [Test]
+    public async Task Pages_that_never_end_are_refused()
+    {
+        Aws.NextToken = "same";
+        var clock = Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(30), "ec2", "list", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "-o", "ids");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("kept answering with more pages"));
+        Assert.That(Aws.RequestsFor("DescribeInstances"), Is.LessThan(5));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
     public async Task A_state_with_line_breaks_stays_in_its_row()
     {
         Aws.ReservationSetXml = "<item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-0123456789abcdef0</instanceId><instanceState><code>16</code><name>running\n\u009b2Jfake\trow</name></instanceState></item></instancesSet></item>";

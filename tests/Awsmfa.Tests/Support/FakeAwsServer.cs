@@ -87,6 +87,9 @@ internal sealed class FakeAwsServer : IDisposable
     /// <summary>When set, DescribeInstances answers this reservation XML (a hostile endpoint).</summary>
     public string? ReservationSetXml { get; set; }
 
+    /// <summary>When set, every DescribeInstances page says there is a next one, with this token.</summary>
+    public string? NextToken { get; set; }
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -178,7 +181,7 @@ internal sealed class FakeAwsServer : IDisposable
 
             if (!isSts)
             {
-                await RespondAsync(context, 200, $"""<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet>{ReservationSetXml}</reservationSet></DescribeInstancesResponse>""");
+                await RespondAsync(context, 200, $"""<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet>{ReservationSetXml}</reservationSet>{(NextToken is null ? "" : $"<nextToken>{NextToken}</nextToken>")}</DescribeInstancesResponse>""");
                 return;
             }
 

@@ -137,6 +137,7 @@ internal static class ListInstancesCommand
             using var ec2 = services.AwsClients.CreateEc2(served.Credentials, target);
             var writer = InstanceOutput.Create(parseResult.GetValue(output), run.Output);
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var pages = 0;
             do
             {
                 DescribeInstancesResponse response;
@@ -157,9 +158,9 @@ internal static class ListInstancesCommand
                 }
 
                 await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                request.NextToken = response.NextToken;
+                request.NextToken = Paging.Next(request.NextToken, response.NextToken, ++pages);
             }
-            while (!string.IsNullOrEmpty(request.NextToken));
+            while (request.NextToken is not null);
 
             writer.Complete();
             run.Reporter.Info(Summary(counts));

@@ -195,6 +195,7 @@ internal static class TerminateInstancesCommand
             foreach (var chunk in ids.Chunk(DescribeChunk))
             {
                 var request = new DescribeInstancesRequest { Filters = [new Filter { Name = "instance-id", Values = [.. chunk] }] };
+                var pages = 0;
                 do
                 {
                     var response = await Call(token => ec2.DescribeInstancesAsync(request, token)).ConfigureAwait(false);
@@ -204,9 +205,9 @@ internal static class TerminateInstancesCommand
                         found[row.InstanceId] = row;
                     }
 
-                    request.NextToken = response.NextToken;
+                    request.NextToken = Paging.Next(request.NextToken, response.NextToken, ++pages);
                 }
-                while (!string.IsNullOrEmpty(request.NextToken));
+                while (request.NextToken is not null);
             }
 
             return found;
@@ -315,7 +316,16 @@ internal static class TerminateInstancesCommand
                 throw Ec2Errors.Map(e);
             }
 
-            var changes = (response.TerminatingInstances ?? []).ToDictionary(c => c.InstanceId ?? "", StringComparer.Ordinal);
+            // The answer is the endpoint's: a repeated or missing id must not be a crash.
+            var changes = new Dictionary<string, InstanceStateChange>(StringComparer.Ordinal);
+            foreach (var change in response.TerminatingInstances ?? [])
+            {
+                if (change?.InstanceId is { } id)
+                {
+                    changes.TryAdd(id, change);
+                }
+            }
+
             return targets.Select(id => changes.TryGetValue(id, out var change)
                     ? new Outcome(id, change.PreviousState?.Name?.Value, change.CurrentState?.Name?.Value, null, null)
                     : new Outcome(id, null, null, "EC2 did not report on this instance", null))
