@@ -112,6 +112,7 @@ for round in $(seq "$rounds"); do
     -n awsmfa-miss "$awsmfa session get --profile bench --refresh -t 123456 -q --endpoint-url $endpoint" \
     -n aws-sts "aws sts get-session-token --profile bench --serial-number $serial --token-code 123456 --endpoint-url $endpoint" >/dev/null
   "$awsmfa" session get --profile bench --endpoint-url "$endpoint" -t 123456 -q >/dev/null   # cached again for the next round
+  "$awsmfa" session get --profile benchrole --endpoint-url "$endpoint" -q >/dev/null
 done
 
 # 3: ec2 list over all instances: wall (hyperfine), CPU and peak RSS (/usr/bin/time -v).

@@ -43,14 +43,15 @@ internal sealed class AppServices(
     public CredentialPipeline CreatePipeline(Reporter reporter)
     {
         var codes = new MfaCodeSource(Environment, StandardInput, Terminal);
-        var margin = ExpiryMargin();
+        var margin = ReadExpiryMargin();
         var cache = new Lazy<SessionCache>(() => CreateCache(reporter));
         return new CredentialPipeline(
             new SessionRequestResolver(Environment, Profiles, reporter),
             new CredentialChain(AwsClients, Profiles, codes, () => cache.Value, Clock, margin, LockTimeout, reporter));
     }
 
-    private TimeSpan ExpiryMargin()
+    /// <summary>How long before expiry credentials stop being served: AWSMFA_EXPIRY_MARGIN, else 5 minutes.</summary>
+    public TimeSpan ReadExpiryMargin()
     {
         if (Environment.Get("AWSMFA_EXPIRY_MARGIN") is not { } text)
         {

@@ -4,6 +4,7 @@ using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
 using Awsmfa.Output;
 using Awsmfa.Platform;
+using Awsmfa.Server;
 
 namespace Awsmfa.Cli;
 
@@ -20,6 +21,7 @@ internal static class ExecCommand
     [
         "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
         "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", MfaCodeSource.EnvironmentVariable,
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     ];
 
     public static Command Create(AppServices services)
@@ -30,6 +32,10 @@ internal static class ExecCommand
             Description = "Run even inside another awsmfa exec (where AWSMFA_SESSION is set).",
         };
         var quiet = CommonOptions.Quiet();
+        var server = new Option<bool>("--server")
+        {
+            Description = "Serve the credentials from a loopback endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of the environment: the command's SDKs fetch fresh ones before they expire, so it may run longer than any one session.",
+        };
         var commandLine = new Argument<string[]>("COMMAND")
         {
             Description = "The program and its arguments, after -- so that their options are not read as awsmfa's.",
@@ -40,6 +46,7 @@ internal static class ExecCommand
             "Run a command with the MFA session in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION); its exit code is awsmfa's.");
         pipeline.AddTo(command);
         command.Options.Add(allowNested);
+        command.Options.Add(server);
         command.Options.Add(quiet);
         command.Arguments.Add(commandLine);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -55,12 +62,37 @@ internal static class ExecCommand
             var credentials = services.CreatePipeline(run.Reporter);
             var request = credentials.Resolve(pipeline.Read(parseResult));
             var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
-            run.Reporter.Info($"running {argv[0]} with the session of profile '{served.Identity.Profile}', valid until {Timestamps.Format(served.Credentials.Expiration)}");
             await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return await services.Processes.RunAsync(argv[0], argv[1..], ChildEnvironment(services.Environment, served, request.Target), cancellationToken)
+            if (!parseResult.GetValue(server))
+            {
+                run.Reporter.Info($"running {argv[0]} with the session of profile '{served.Identity.Profile}', valid until {Timestamps.Format(served.Credentials.Expiration)}");
+                return await services.Processes.RunAsync(argv[0], argv[1..], ChildEnvironment(services.Environment, served, request.Target), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            // Later answers come from the cache or are minted anew; a --refresh was for this first one.
+            var again = request with { Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal };
+            await using var endpoint = CredentialsServer.Start(
+                token => credentials.GetAsync(again, token), served, services.Clock, services.ReadExpiryMargin(), run.Reporter);
+            run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");
+            return await services.Processes.RunAsync(argv[0], argv[1..], ServerEnvironment(services.Environment, served, request.Target, endpoint), cancellationToken)
                 .ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The command's environment under --server: the endpoint and its token, and no credentials of any kind.</summary>
+    public static Dictionary<string, string> ServerEnvironment(IEnvironment environment, ServedCredentials served, AwsTarget target, CredentialsServer endpoint)
+    {
+        var child = ChildEnvironment(environment, served, target);
+        foreach (var (name, _) in SessionOutput.Variables(served.Credentials))
+        {
+            child.Remove(name);
+        }
+
+        child["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = endpoint.Uri.AbsoluteUri;
+        child["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = endpoint.Token;
+        return child;
     }
 
     public static Dictionary<string, string> ChildEnvironment(IEnvironment environment, ServedCredentials served, AwsTarget target)

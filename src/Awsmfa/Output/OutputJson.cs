@@ -28,9 +28,17 @@ internal sealed record InstanceJson(
 /// <summary>What an instance action did to one instance.</summary>
 internal sealed record InstanceChangeJson(string InstanceId, string? PreviousState, string? CurrentState, string? Error);
 
+/// <summary>The container-credentials answer every AWS SDK reads (as ECS and EKS serve it).</summary>
+internal sealed record ContainerCredentialsJson(string AccessKeyId, string SecretAccessKey, string Token, string Expiration, string? RoleArn);
+
+/// <summary>An error from the credentials endpoint, in the shape the SDKs log.</summary>
+internal sealed record ContainerErrorJson(string Code, string Message);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified)]
 [JsonSerializable(typeof(CredentialsJson))]
 [JsonSerializable(typeof(CredentialProcessJson))]
+[JsonSerializable(typeof(ContainerCredentialsJson))]
+[JsonSerializable(typeof(ContainerErrorJson))]
 [JsonSerializable(typeof(List<CachedSessionJson>))]
 [JsonSerializable(typeof(List<InstanceJson>))]
 [JsonSerializable(typeof(List<InstanceChangeJson>))]
