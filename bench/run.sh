@@ -248,6 +248,11 @@ Most of the wall time of both is the emulator building its answer.
 {parallel} `awsmfa session get` started at once with an empty cache and the same code:
 GetSessionToken calls that reached the server per trial: {', '.join(map(str, par_calls))} (must be 1);
 failed processes: {par_failed}; median wall time for all {parallel}: {par_wall} ms.
+
+## 5. The `exec --server` endpoint
+
+Requests per second and latency of the credentials endpoint: [benchmarks-server.md](benchmarks-server.md)
+(`bench/server.sh`).
 """
 open(out, "w").write(doc)
 print(doc)

@@ -42,9 +42,10 @@ internal sealed class AppServices(
 
     public CredentialPipeline CreatePipeline(Reporter reporter)
     {
-        var codes = new MfaCodeSource(Environment, StandardInput, Terminal);
         var margin = ReadExpiryMargin();
         var cache = new Lazy<SessionCache>(() => CreateCache(reporter));
+        var codes = new MfaCodeSource(
+            Environment, Profiles, StandardInput, Terminal, new MfaProcess(Environment, Terminal, reporter), new SpentCodes(cache.Value, Clock), Clock, reporter);
         return new CredentialPipeline(
             new SessionRequestResolver(Environment, Profiles, reporter),
             new CredentialChain(AwsClients, Profiles, codes, () => cache.Value, Clock, margin, LockTimeout, reporter));

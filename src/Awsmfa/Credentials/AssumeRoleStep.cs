@@ -17,36 +17,42 @@ internal sealed class AssumeRoleStep : ICredentialStep
     public const int MaxRoleSeconds = 43_200;
 
     private readonly RoleHop _hop;
+    private readonly bool _first;
     private readonly SessionRequest _request;
-    private readonly Func<CancellationToken, Task<ServedCredentials>>? _source;
+    private readonly Func<CancellationToken, Task<ServedCredentials>> _source;
     private readonly IAwsClientFactory _clients;
+    private readonly IProfileStore _profiles;
     private readonly MfaCodeSource _codes;
     private readonly TimeProvider _clock;
     private readonly Reporter _reporter;
-    private readonly int _duration;
+    private int? _duration;
 
-    /// <param name="source">The credentials to sign with; null to use the root's long-term keys and an MFA code.</param>
+    /// <param name="below">The roles assumed before this one (none for the first).</param>
+    /// <param name="source">The credentials below (the MFA session, or the previous role) to sign with.</param>
     public AssumeRoleStep(
         RoleHop hop,
         IReadOnlyList<RoleHop> below,
-        int duration,
         SessionRequest request,
-        Func<CancellationToken, Task<ServedCredentials>>? source,
+        Func<CancellationToken, Task<ServedCredentials>> source,
         IAwsClientFactory clients,
+        IProfileStore profiles,
         MfaCodeSource codes,
         TimeProvider clock,
         Reporter reporter)
     {
         _hop = hop;
+        _first = below.Count == 0;
         _request = request;
         _source = source;
         _clients = clients;
+        _profiles = profiles;
         _codes = codes;
         _clock = clock;
         _reporter = reporter;
-        _duration = duration;
+        // One entry per role whichever way it was assumed: credentials for the role are as good
+        // minted from the MFA session as straight from the keys.
         Identity = new StepIdentity(
-            source is null ? StepIdentity.AssumeRoleWithMfaType : StepIdentity.AssumeRoleType,
+            StepIdentity.AssumeRoleType,
             hop.Profile,
             request.MfaSerial,
             hop.RoleArn,
@@ -55,58 +61,70 @@ internal sealed class AssumeRoleStep : ICredentialStep
 
     public StepIdentity Identity { get; }
 
-    /// <summary>The role session's length: the hop's duration_seconds (or --duration on the last), else 1 h; checked before any call.</summary>
-    public static int DurationOf(RoleHop hop)
+    /// <summary>
+    /// The role session's length: --duration on the last hop, else the profile's duration_seconds,
+    /// else 1 h; read only when credentials are minted, so a cached answer reads no more files.
+    /// </summary>
+    public void Validate()
     {
-        if (hop.DurationSeconds is null)
+        _duration ??= Duration();
+        if (!_first && _duration > MaxChainedSeconds)
+        {
+            throw AwsmfaException.Usage(
+                $"role profile '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(_duration.Value))}, but a role assumed with another role's credentials lasts at most 1h (AWS's role-chaining limit); ask for 1h or less");
+        }
+    }
+
+    private int Duration()
+    {
+        if (_hop.DurationOption is { } option)
+        {
+            return option is >= MinRoleSeconds and <= MaxRoleSeconds ? option : throw OutOfRange();
+        }
+
+        if (_profiles.FindSetting(_hop.Profile, "duration_seconds") is not { } configured)
         {
             return MaxChainedSeconds;
         }
 
-        return DurationParser.TryParseSeconds(hop.DurationSeconds, out var seconds) && seconds is >= MinRoleSeconds and <= MaxRoleSeconds
-            ? seconds
-            : throw AwsmfaException.Usage($"the session length of role profile '{hop.Profile}' (duration_seconds or --duration) must be from 900 (15m) to 43200 (12h) seconds");
+        return DurationParser.TryParseSeconds(configured, out var seconds) && seconds is >= MinRoleSeconds and <= MaxRoleSeconds ? seconds : throw OutOfRange();
     }
 
-    public void Validate()
-    {
-        if (_source is not null && _duration > MaxChainedSeconds)
-        {
-            throw AwsmfaException.Usage(
-                $"role profile '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(_duration))}, but a role assumed with another role's credentials lasts at most 1h (AWS's role-chaining limit); ask for 1h or less");
-        }
-    }
+    private AwsmfaException OutOfRange() =>
+        AwsmfaException.Usage($"the session length of role profile '{_hop.Profile}' (duration_seconds or --duration) must be from 900 (15m) to 43200 (12h) seconds");
 
     public async Task<MintedCredentials?> MintAsync(string? cachedCodeHash, CancellationToken cancellationToken)
     {
         Validate();
+        var duration = _duration!.Value;
         var request = new AssumeRoleRequest
         {
             RoleArn = _hop.RoleArn,
             RoleSessionName = _hop.SessionName,
             ExternalId = _hop.ExternalId,
-            DurationSeconds = _duration,
+            DurationSeconds = duration,
         };
         string? codeHash = null;
         Amazon.SecurityToken.IAmazonSecurityTokenService sts;
-        if (_source is null)
+        if (duration > MaxChainedSeconds)
         {
-            var code = await _codes.GetCodeAsync(_request.TokenCode, _request.MfaSerial, cancellationToken).ConfigureAwait(false);
-            codeHash = SessionCache.CodeHashFor(code, _request.MfaSerial);
-            if (codeHash == cachedCodeHash)
+            // Only the first role gets here (Validate): AWS caps a role assumed with temporary
+            // credentials at 1 h, so it is assumed with the long-term keys and an MFA code.
+            if (await _codes.GetFreshCodeAsync(_request, cachedCodeHash, cancellationToken).ConfigureAwait(false) is not { } code)
             {
                 return null;
             }
 
+            codeHash = SessionCache.CodeHashFor(code, _request.MfaSerial);
             request.SerialNumber = _request.MfaSerial;
             request.TokenCode = code;
-            _reporter.Detail($"role profile '{_hop.Profile}' asks for more than 1h: assuming {_hop.RoleArn} straight from the long-term key {KeyIds.Mask(_request.LongTerm.AccessKeyId)} with an MFA code, {_duration} s");
+            _reporter.Detail($"role profile '{_hop.Profile}' asks for more than 1h: assuming {_hop.RoleArn} straight from the long-term key {KeyIds.Mask(_request.LongTerm.AccessKeyId)} with an MFA code, {duration} s");
             sts = _clients.CreateSts(_request.LongTerm, _request.Target);
         }
         else
         {
             var signer = await _source(cancellationToken).ConfigureAwait(false);
-            _reporter.Detail($"assuming {_hop.RoleArn} for profile '{_hop.Profile}' with the credentials of '{signer.Identity.Profile}' ({signer.Identity.Type}), {_duration} s");
+            _reporter.Detail($"assuming {_hop.RoleArn} for profile '{_hop.Profile}' with the credentials of '{signer.Identity.Profile}' ({signer.Identity.Type}), {duration} s");
             sts = _clients.CreateSts(signer.Credentials, _request.Target);
         }
 
@@ -126,9 +144,14 @@ internal sealed class AssumeRoleStep : ICredentialStep
             }
         }
 
+        if (request.TokenCode is { } spent)
+        {
+            await _codes.SpentAsync(spent, _request.MfaSerial, cancellationToken).ConfigureAwait(false);
+        }
+
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
-            "AssumeRole", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, _clock.GetUtcNow(), _duration);
+            "AssumeRole", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, _clock.GetUtcNow(), duration);
         return new MintedCredentials(credentials, codeHash);
     }
 

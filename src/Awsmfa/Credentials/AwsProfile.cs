@@ -29,8 +29,8 @@ internal interface IProfileStore
 {
     AwsProfile? Find(string name);
 
-    /// <summary>The profile's <c>duration_seconds</c> setting as written, or null.</summary>
-    string? FindDurationSeconds(string name);
+    /// <summary>A setting the SDK does not model (<c>duration_seconds</c>, <c>mfa_process</c>) as written, or null.</summary>
+    string? FindSetting(string name, string key);
 
     /// <summary>The names of every profile, for completion.</summary>
     IReadOnlyList<string> ListNames();

@@ -27,9 +27,7 @@ internal sealed class CredentialChain(
         Func<CancellationToken, Task<ServedCredentials>> source = session.GetAsync;
         for (var i = 0; i < roles.Count; i++)
         {
-            var duration = AssumeRoleStep.DurationOf(roles[i]);
-            var straightFromTheKeys = i == 0 && duration > AssumeRoleStep.MaxChainedSeconds;
-            var step = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), duration, request, straightFromTheKeys ? null : source, clients, codes, clock, reporter);
+            var step = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), request, source, clients, profiles, codes, clock, reporter);
             source = Cached(step, i == roles.Count - 1 ? request.Cache : below).GetAsync;
         }
 

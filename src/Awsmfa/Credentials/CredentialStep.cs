@@ -35,7 +35,6 @@ internal sealed record StepIdentity(string Type, string Profile, string MfaSeria
 {
     public const string SessionTokenType = "sts.GetSessionToken";
     public const string AssumeRoleType = "sts.AssumeRole";
-    public const string AssumeRoleWithMfaType = "sts.AssumeRole+mfa";
 
     public string CacheKey => SessionCache.KeyFor([Type, .. KeyParts]);
 

@@ -20,6 +20,7 @@ internal sealed class SessionCache
     public const int MaxEntryBytes = 64 * 1024;
 
     private const string TempSuffix = ".tmp";
+    private const string OtherSuffix = ".state";
     private static readonly TimeSpan StaleTempAge = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan LockNoticeAfter = TimeSpan.FromSeconds(1);
@@ -69,10 +70,30 @@ internal sealed class SessionCache
     }
 
     /// <summary>Stores <paramref name="entry"/>; on failure warns and returns false, since the credentials themselves are still good.</summary>
-    public bool TryWrite(CacheEntry entry)
+    public bool TryWrite(CacheEntry entry) =>
+        WriteAtomically(entry.Key + ".json", JsonSerializer.SerializeToUtf8Bytes(entry, CacheJsonContext.Default.CacheEntry));
+
+    /// <summary>The bytes of another file of the cache folder (not a credentials entry), read with the same care; null when there is none.</summary>
+    public byte[]? TryReadFile(string key)
     {
-        var target = PathFor(entry.Key);
-        var temp = Path.Combine(Directory, $".{entry.Key}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
+        var path = Path.Combine(Directory, key + OtherSuffix);
+        try
+        {
+            return EnsureFolder(create: false) && FileStatus.Of(path) is { } status && Unusable(status, path) is null ? ReadCapped(path, status) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Replaces another file of the cache folder, atomically and owner-only.</summary>
+    public bool TryWriteFile(string key, byte[] bytes) => WriteAtomically(key + OtherSuffix, bytes, quiet: true);
+
+    private bool WriteAtomically(string fileName, byte[] bytes, bool quiet = false)
+    {
+        var target = Path.Combine(Directory, fileName);
+        var temp = Path.Combine(Directory, $".{fileName}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             if (!EnsureFolder(create: true))
@@ -80,7 +101,6 @@ internal sealed class SessionCache
                 return false;
             }
 
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, CacheJsonContext.Default.CacheEntry);
             if (bytes.Length > MaxEntryBytes)
             {
                 _reporter.Warn("not caching these credentials: they are larger than any AWS issues");
@@ -94,14 +114,22 @@ internal sealed class SessionCache
             }
 
             File.Move(temp, target, overwrite: true);
-            _reporter.Detail($"cached the credentials in {target}");
+            _reporter.Detail($"wrote {target}");
             RemoveTempFiles(olderThan: StaleTempAge);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            _reporter.Warn($"could not write the session cache in {Directory}: {e.Message}");
+            if (quiet)
+            {
+                _reporter.Detail($"could not write {target}: {e.Message}");
+            }
+            else
+            {
+                _reporter.Warn($"could not write the session cache in {Directory}: {e.Message}");
+            }
+
             return false;
         }
     }

@@ -19,14 +19,17 @@ internal sealed record SessionRequest(
 {
     public IReadOnlyList<RoleHop> Roles { get; init; } = [];
 
+    /// <summary>The named profile and its sources down to the root, where settings such as <c>mfa_process</c> are looked up, nearest first.</summary>
+    public IReadOnlyList<string> ProfileChain { get; init; } = [];
+
     /// <summary>The profile the user named: the last role's, or the root's.</summary>
     public string RequestedProfile => Roles.Count > 0 ? Roles[^1].Profile : Profile;
 }
 
 /// <summary>One AssumeRole on the way to the credentials the user asked for.</summary>
 /// <param name="Profile">The role profile (or, for --role-arn, the profile it was added to).</param>
-/// <param name="DurationSeconds">--duration for the last hop, else the profile's <c>duration_seconds</c> as written (checked when used).</param>
-internal sealed record RoleHop(string Profile, string RoleArn, string? ExternalId, string SessionName, string? DurationSeconds);
+/// <param name="DurationOption">--duration, on the last hop; otherwise the profile's <c>duration_seconds</c> applies, read only when credentials are minted.</param>
+internal sealed record RoleHop(string Profile, string RoleArn, string? ExternalId, string SessionName, int? DurationOption);
 
 internal enum CacheMode
 {

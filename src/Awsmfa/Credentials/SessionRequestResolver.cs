@@ -33,6 +33,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             cache)
         {
             Roles = roles,
+            ProfileChain = chain.Count > 0 ? [.. chain.Select(p => p.Name)] : profile is null ? [] : [profile.Name],
         };
     }
 
@@ -97,7 +98,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 Checked(profile.RoleArn!, InputRules.IsRoleArn, $"role_arn in profile '{profile.Name}'", InputRules.RoleArnHint),
                 profile.ExternalId is { } id ? Checked(id, InputRules.IsExternalId, $"external_id in profile '{profile.Name}'", InputRules.ExternalIdHint) : null,
                 profile.RoleSessionName is { } name ? Checked(name, InputRules.IsSessionName, $"role_session_name in profile '{profile.Name}'", InputRules.SessionNameHint) : DefaultSessionName(),
-                profiles.FindDurationSeconds(profile.Name)));
+                null));
         }
 
         if (options.RoleArn is { } adHoc)
@@ -116,7 +117,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
         if (hops.Count > 0 && options.DurationSeconds is { } seconds)
         {
-            hops[^1] = hops[^1] with { DurationSeconds = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            hops[^1] = hops[^1] with { DurationOption = seconds };
         }
 
         return [.. hops];

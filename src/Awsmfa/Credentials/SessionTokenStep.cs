@@ -23,13 +23,12 @@ internal sealed class SessionTokenStep(
     public async Task<MintedCredentials?> MintAsync(string? cachedCodeHash, CancellationToken cancellationToken)
     {
         Validate();
-        var code = await codes.GetCodeAsync(request.TokenCode, request.MfaSerial, cancellationToken).ConfigureAwait(false);
-        var codeHash = SessionCache.CodeHashFor(code, request.MfaSerial);
-        if (codeHash == cachedCodeHash)
+        if (await codes.GetFreshCodeAsync(request, cachedCodeHash, cancellationToken).ConfigureAwait(false) is not { } code)
         {
             return null;
         }
 
+        var codeHash = SessionCache.CodeHashFor(code, request.MfaSerial);
         using var sts = clients.CreateSts(request.LongTerm, request.Target);
         reporter.Detail($"calling STS GetSessionToken for {request.MfaSerial}, {_duration} s, with access key {KeyIds.Mask(request.LongTerm.AccessKeyId)}");
         GetSessionTokenResponse response;
@@ -47,6 +46,7 @@ internal sealed class SessionTokenStep(
             throw Map(e, request);
         }
 
+        await codes.SpentAsync(code, request.MfaSerial, cancellationToken).ConfigureAwait(false);
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
             "GetSessionToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, clock.GetUtcNow(), _duration!.Value);
@@ -60,7 +60,7 @@ internal sealed class SessionTokenStep(
             return requested;
         }
 
-        if (request.SettingsProfile is null || profiles.FindDurationSeconds(request.SettingsProfile) is not { } configured)
+        if (request.SettingsProfile is null || profiles.FindSetting(request.SettingsProfile, "duration_seconds") is not { } configured)
         {
             return DurationParser.DefaultSessionSeconds;
         }

@@ -58,14 +58,14 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         }
     }
 
-    // The SDK keeps settings it does not model (duration_seconds among them) in an internal
-    // dictionary, so this one key is read from the files directly, config file first, as the
+    // The SDK keeps settings it does not model (duration_seconds, mfa_process) in an internal
+    // dictionary, so these keys are read from the files directly, config file first, as the
     // AWS CLI does.
-    public string? FindDurationSeconds(string name)
+    public string? FindSetting(string name, string key)
     {
         foreach (var (path, section) in SectionsFor(name))
         {
-            var value = IniFile.FindValue(path, section, "duration_seconds");
+            var value = IniFile.FindValue(path, section, key);
             if (value is not null)
             {
                 return value;

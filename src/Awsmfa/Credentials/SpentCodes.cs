@@ -1,0 +1,79 @@
+using System.IO.Hashing;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Awsmfa.Credentials;
+
+/// <summary>
+/// The MFA codes AWS accepted in the last few minutes, per device, so that none is ever sent
+/// again: AWS accepts each code once, and a second use reads to the user as a wrong code. Only a
+/// salted hash and the time are kept, in the owner-only cache folder; never the code.
+/// </summary>
+internal sealed class SpentCodes(SessionCache cache, TimeProvider clock)
+{
+    /// <summary>A TOTP code is valid for its 30-second step and, with clock drift allowed, a few more.</summary>
+    public static readonly TimeSpan Remembered = TimeSpan.FromMinutes(5);
+
+    public bool WasSpent(string code, string mfaSerial)
+    {
+        var memory = Read(mfaSerial);
+        var now = clock.GetUtcNow();
+        return memory is not null && memory.Codes.Any(c => now - c.At < Remembered && c.Hash == Hash(memory.Salt, code));
+    }
+
+    /// <summary>Remembers a code AWS accepted; a failure to write costs only this protection, so it is not an error.</summary>
+    public async Task RememberAsync(string code, string mfaSerial, CancellationToken cancellationToken)
+    {
+        var key = KeyFor(mfaSerial);
+        using var held = await cache.LockAsync(key, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var memory = Read(mfaSerial) ?? new SpentCodeMemory { Salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
+        memory = memory with
+        {
+            Codes = [.. memory.Codes.Where(c => now - c.At < Remembered).TakeLast(20), new SpentCode(Hash(memory.Salt, code), now)],
+        };
+        cache.TryWriteFile(key, JsonSerializer.SerializeToUtf8Bytes(memory, SpentCodesJsonContext.Default.SpentCodeMemory));
+    }
+
+    private SpentCodeMemory? Read(string mfaSerial)
+    {
+        if (cache.TryReadFile(KeyFor(mfaSerial)) is not { } bytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, SpentCodesJsonContext.Default.SpentCodeMemory) is { Salt.Length: > 0 } memory ? memory : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // Not a .json name: session list and clear leave this memory alone (it holds no secret, and AWS still remembers the codes).
+    private static string KeyFor(string mfaSerial) =>
+        "spent-" + Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes("awsmfa-spent-v1\0" + mfaSerial)));
+
+    private static string Hash(string salt, string code) =>
+        Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes($"{salt}\0{code}")));
+}
+
+internal sealed record SpentCode(
+    [property: JsonPropertyName("hash")] string Hash,
+    [property: JsonPropertyName("at")] DateTimeOffset At);
+
+internal sealed record SpentCodeMemory
+{
+    [JsonPropertyName("salt")]
+    public string Salt { get; init; } = "";
+
+    [JsonPropertyName("codes")]
+    public IReadOnlyList<SpentCode> Codes { get; init; } = [];
+}
+
+[JsonSerializable(typeof(SpentCodeMemory))]
+internal sealed partial class SpentCodesJsonContext : JsonSerializerContext;
