@@ -7,15 +7,21 @@ namespace Awsmfa.Cli;
 /// <summary>The credential-pipeline options that session get, ec2 list, ec2 terminate and exec share.</summary>
 internal sealed class PipelineOptionSet
 {
-    public PipelineOptionSet(IProfileStore profiles)
+    /// <param name="regionList">EC2 commands: --region takes a comma-separated list (the first region is the pipeline's).</param>
+    public PipelineOptionSet(IProfileStore profiles, bool regionList = false)
     {
+        _regionList = regionList;
         Profile.Validators.Add(result => Check(result, InputRules.IsProfileName, InputRules.ProfileHint));
         Profile.CompletionSources.Add(_ => UsableProfiles(profiles));
         SerialNumber.Validators.Add(result => Check(result, InputRules.IsMfaSerial, InputRules.SerialHint));
         RoleArn.Validators.Add(result => Check(result, InputRules.IsRoleArn, InputRules.RoleArnHint));
         ExternalId.Validators.Add(result => Check(result, InputRules.IsExternalId, InputRules.ExternalIdHint));
         RoleSessionName.Validators.Add(result => Check(result, InputRules.IsSessionName, InputRules.SessionNameHint));
-        Region.Validators.Add(result => Check(result, InputRules.IsRegion, InputRules.RegionHint));
+        Region.Validators.Add(result => Check(result, value => regionList ? SplitRegions(value).All(InputRules.IsRegion) && SplitRegions(value).Count > 0 : InputRules.IsRegion(value), InputRules.RegionHint + (regionList ? ", or a comma-separated list" : "")));
+        if (regionList)
+        {
+            Region.Description = "AWS region, or a comma-separated list (us-east-1,eu-west-1) to work in several at once [default: $AWS_REGION, $AWS_DEFAULT_REGION, else the profile's region].";
+        }
         TokenCode.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();
@@ -116,12 +122,21 @@ internal sealed class PipelineOptionSet
         }
     }
 
+    private readonly bool _regionList;
+
+    /// <summary>The regions --region names, in order, without repeats; empty when it names none.</summary>
+    public IReadOnlyList<string> ReadRegions(ParseResult result) =>
+        result.GetValue(Region) is { } text ? SplitRegions(text) : [];
+
+    private static List<string> SplitRegions(string text) =>
+        [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
+
     public PipelineOptions Read(ParseResult result) => new(
         result.GetValue(Profile)?.Trim(),
         result.GetValue(SerialNumber)?.Trim(),
         result.GetValue(TokenCode),
         result.GetValue(Duration),
-        result.GetValue(Region)?.Trim(),
+        _regionList && result.GetValue(Region) is { } regions ? SplitRegions(regions).FirstOrDefault() : result.GetValue(Region)?.Trim(),
         result.GetValue(EndpointUrl),
         result.GetValue(Refresh),
         result.GetValue(NoCache),

@@ -15,7 +15,7 @@ internal enum InstanceFormat
 /// document, so a failure on a later page leaves stdout empty rather than a truncated array)
 /// hold rows back until <see cref="Complete"/>.
 /// </summary>
-internal abstract class InstanceOutput(TextWriter output)
+internal abstract class InstanceOutput(TextWriter output, bool withRegion)
 {
     public static readonly (string Name, InstanceFormat Format)[] Formats =
     [
@@ -29,12 +29,15 @@ internal abstract class InstanceOutput(TextWriter output)
 
     protected TextWriter Output { get; } = output;
 
-    public static InstanceOutput Create(InstanceFormat format, TextWriter output) => format switch
+    /// <summary>A listing of several regions: a REGION column first in table and text, a Region field in JSON.</summary>
+    protected bool WithRegion { get; } = withRegion;
+
+    public static InstanceOutput Create(InstanceFormat format, TextWriter output, bool withRegion = false) => format switch
     {
-        InstanceFormat.Table => new TableOutput(output),
-        InstanceFormat.Text => new TextOutput(output),
-        InstanceFormat.Json => new JsonOutput(output),
-        InstanceFormat.Ids => new IdsOutput(output),
+        InstanceFormat.Table => new TableOutput(output, withRegion),
+        InstanceFormat.Text => new TextOutput(output, withRegion),
+        InstanceFormat.Json => new JsonOutput(output, withRegion),
+        InstanceFormat.Ids => new IdsOutput(output, withRegion),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format."),
     };
 
@@ -45,7 +48,9 @@ internal abstract class InstanceOutput(TextWriter output)
     }
 
     /// <summary>The columns of table and text output; tag values are anyone's text, so they are cleaned.</summary>
-    private static string[] Columns(InstanceRow row) =>
+    private string[] Columns(InstanceRow row) => WithRegion ? [row.Region ?? "-", .. BaseColumns(row)] : BaseColumns(row);
+
+    private static string[] BaseColumns(InstanceRow row) =>
     [
         row.InstanceId,
         Printable.Cell(row.Name),
@@ -57,9 +62,9 @@ internal abstract class InstanceOutput(TextWriter output)
         row.LaunchTime is { } launched ? Timestamps.Format(launched) : "-",
     ];
 
-    private sealed class TableOutput(TextWriter output) : InstanceOutput(output)
+    private sealed class TableOutput(TextWriter output, bool withRegion) : InstanceOutput(output, withRegion)
     {
-        private readonly List<IReadOnlyList<string>> _rows = [Header];
+        private readonly List<IReadOnlyList<string>> _rows = [withRegion ? ["REGION", .. Header] : Header];
 
         public override void Write(InstanceRow row) => _rows.Add(Columns(row));
 
@@ -72,7 +77,7 @@ internal abstract class InstanceOutput(TextWriter output)
         }
     }
 
-    private sealed class TextOutput(TextWriter output) : InstanceOutput(output)
+    private sealed class TextOutput(TextWriter output, bool withRegion) : InstanceOutput(output, withRegion)
     {
         public override void Write(InstanceRow row)
         {
@@ -81,7 +86,7 @@ internal abstract class InstanceOutput(TextWriter output)
         }
     }
 
-    private sealed class IdsOutput(TextWriter output) : InstanceOutput(output)
+    private sealed class IdsOutput(TextWriter output, bool withRegion) : InstanceOutput(output, withRegion)
     {
         public override void Write(InstanceRow row)
         {
@@ -90,7 +95,7 @@ internal abstract class InstanceOutput(TextWriter output)
         }
     }
 
-    private sealed class JsonOutput(TextWriter output) : InstanceOutput(output)
+    private sealed class JsonOutput(TextWriter output, bool withRegion) : InstanceOutput(output, withRegion)
     {
         private readonly List<InstanceJson> _instances = [];
 
@@ -103,7 +108,10 @@ internal abstract class InstanceOutput(TextWriter output)
             row.PrivateIpAddress,
             row.PublicIpAddress,
             row.LaunchTime is { } launched ? Timestamps.Format(launched) : null,
-            row.Tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)));
+            row.Tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal))
+        {
+            Region = WithRegion ? row.Region : null,
+        });
 
         public override void Complete() => OutputJson.Write(Output, _instances, OutputJson.Indented.ListInstanceJson);
     }

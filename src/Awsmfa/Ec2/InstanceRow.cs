@@ -14,8 +14,11 @@ internal sealed record InstanceRow(
     DateTimeOffset? LaunchTime,
     IReadOnlyList<KeyValuePair<string, string>> Tags)
 {
+    /// <summary>The region, when a command spans several; null otherwise.</summary>
+    public string? Region { get; init; }
+
     /// <summary>The row, or an exit-1 error when EC2 answered an instance id that is not one (it would print as two rows or two ids).</summary>
-    public static InstanceRow From(Instance instance)
+    public static InstanceRow From(Instance instance, string? region = null)
     {
         if (instance.InstanceId is not { } id || !Ec2Rules.IsInstanceId(id))
         {
@@ -37,6 +40,9 @@ internal sealed record InstanceRow(
             instance.LaunchTime is { } launched
                 ? new DateTimeOffset(DateTime.SpecifyKind(launched.ToUniversalTime(), DateTimeKind.Utc))
                 : null,
-            tags);
+            tags)
+        {
+            Region = region,
+        };
     }
 }

@@ -13,7 +13,7 @@ internal sealed record CredentialProcessJson(int Version, string AccessKeyId, st
 /// <summary>One cached entry as <c>session list -o json</c> prints it: no secrets.</summary>
 internal sealed record CachedSessionJson(string Profile, string Type, string MfaSerial, string? RoleArn, string Expiration, long SecondsLeft, bool Expired);
 
-/// <summary>One instance as <c>ec2 list -o json</c> prints it.</summary>
+/// <summary>One instance as <c>ec2 list -o json</c> prints it; Region only when the listing spans several.</summary>
 internal sealed record InstanceJson(
     string InstanceId,
     string? Name,
@@ -23,10 +23,18 @@ internal sealed record InstanceJson(
     string? PrivateIpAddress,
     string? PublicIpAddress,
     string? LaunchTime,
-    Dictionary<string, string> Tags);
+    Dictionary<string, string> Tags)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Region { get; init; }
+}
 
 /// <summary>What an instance action did to one instance.</summary>
-internal sealed record InstanceChangeJson(string InstanceId, string? PreviousState, string? CurrentState, string? Error);
+internal sealed record InstanceChangeJson(string InstanceId, string? PreviousState, string? CurrentState, string? Error)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Region { get; init; }
+}
 
 /// <summary>The container-credentials answer every AWS SDK reads (as ECS and EKS serve it).</summary>
 internal sealed record ContainerCredentialsJson(string AccessKeyId, string SecretAccessKey, string Token, string Expiration, string? RoleArn);

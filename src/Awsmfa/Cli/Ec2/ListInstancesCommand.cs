@@ -13,7 +13,8 @@ internal static class ListInstancesCommand
 
     public static Command Create(AppServices services)
     {
-        var pipeline = new PipelineOptionSet(services.Profiles);
+        var pipeline = new PipelineOptionSet(services.Profiles, regionList: true);
+        var allRegions = Ec2Regions.AllRegionsOption();
         var state = new Option<string[]>("--state")
         {
             Description = "Only instances in this state (repeatable): " + string.Join(", ", Ec2Rules.States) + ".",
@@ -90,7 +91,7 @@ internal static class ListInstancesCommand
 
         var command = new Command("list", "List EC2 instances (ID, Name tag, state, type, zone, IPs, launch time), filtered on the server.");
         pipeline.AddTo(command);
-        foreach (var option in new Option[] { state, filter, tag, instanceId, pageSize, output, quiet })
+        foreach (var option in new Option[] { allRegions, state, filter, tag, instanceId, pageSize, output, quiet })
         {
             command.Options.Add(option);
         }
@@ -130,59 +131,152 @@ internal static class ListInstancesCommand
                 request.MaxResults = parseResult.GetValue(pageSize);
             }
 
+            var all = parseResult.GetValue(allRegions);
             var credentials = services.CreatePipeline(run.Reporter);
-            var session = credentials.Resolve(pipeline.Read(parseResult), requireRegion: true);
-            var target = session.Target;
+            var session = credentials.Resolve(pipeline.Read(parseResult), requireRegion: !all);
             var served = await credentials.GetAsync(session, cancellationToken).ConfigureAwait(false);
-            using var ec2 = services.AwsClients.CreateEc2(served.Credentials, target);
-            var writer = InstanceOutput.Create(parseResult.GetValue(output), run.Output);
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            var pages = 0;
-            do
+            var regions = await Ec2Regions.ClientsAsync(services, session, served, pipeline.ReadRegions(parseResult), all, cancellationToken).ConfigureAwait(false);
+            try
             {
-                DescribeInstancesResponse response;
-                try
-                {
-                    response = await AwsCall.RunAsync(target, token => ec2.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-                {
-                    throw Ec2Errors.Map(e);
-                }
-
-                foreach (var instance in (response.Reservations ?? []).SelectMany(r => r.Instances ?? []))
-                {
-                    var row = InstanceRow.From(instance);
-                    writer.Write(row);
-                    counts[row.State] = counts.GetValueOrDefault(row.State) + 1;
-                }
-
-                await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                request.NextToken = Paging.Next(request.NextToken, response.NextToken, ++pages);
+                return await ListAsync(regions, request, parseResult.GetValue(output), run, cancellationToken).ConfigureAwait(false);
             }
-            while (request.NextToken is not null);
-
-            writer.Complete();
-            run.Reporter.Info(Summary(counts));
-            return ExitCodes.Success;
+            finally
+            {
+                foreach (var region in regions)
+                {
+                    region.Dispose();
+                }
+            }
         });
         return command;
     }
 
+    /// <summary>
+    /// Every region at once (at most <see cref="Ec2Regions.Concurrency"/>), written in region order:
+    /// a region's rows as soon as it and the regions before it are done; one region streams its
+    /// pages as they arrive. A region that fails is one warning, and exit 1 once the others are out.
+    /// </summary>
+    private static async Task<int> ListAsync(List<RegionalClient> regions, DescribeInstancesRequest template, InstanceFormat format, CommandRun run, CancellationToken cancellationToken)
+    {
+        var multi = regions.Count > 1;
+        var writer = InstanceOutput.Create(format, run.Output, withRegion: multi);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Emit(InstanceRow row)
+        {
+            writer.Write(row);
+            counts[row.State] = counts.GetValueOrDefault(row.State) + 1;
+        }
+
+        if (!multi)
+        {
+            await DescribeAsync(regions[0], Copy(template), async rows =>
+            {
+                foreach (var row in rows)
+                {
+                    Emit(row);
+                }
+
+                await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            writer.Complete();
+            run.Reporter.Info(Summary(counts));
+            return ExitCodes.Success;
+        }
+
+        using var gate = new SemaphoreSlim(Ec2Regions.Concurrency);
+        var tasks = regions.Select(async region =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var rows = new List<InstanceRow>();
+                await DescribeAsync(region, Copy(template), page =>
+                {
+                    rows.AddRange(page);
+                    return Task.CompletedTask;
+                }, cancellationToken).ConfigureAwait(false);
+                return (Rows: rows, Error: (AwsmfaException?)null);
+            }
+            catch (AwsmfaException e)
+            {
+                return (Rows: new List<InstanceRow>(), Error: e);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+
+        var failed = 0;
+        var worst = ExitCodes.Success;
+        for (var i = 0; i < regions.Count; i++)
+        {
+            var (rows, error) = await tasks[i].ConfigureAwait(false);
+            if (error is not null)
+            {
+                failed++;
+                worst = worst == ExitCodes.Success ? ExitCodes.AwsError : worst;
+                run.Reporter.Warn($"{regions[i].Region}: {error.Message}");
+                continue;
+            }
+
+            foreach (var row in rows)
+            {
+                Emit(row);
+            }
+
+            await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        writer.Complete();
+        var asked = regions.Count - failed;
+        run.Reporter.Info(Summary(counts, $" in {asked} {(asked == 1 ? "region" : "regions")}"));
+        return worst;
+    }
+
+    private static async Task DescribeAsync(RegionalClient region, DescribeInstancesRequest request, Func<List<InstanceRow>, Task> page, CancellationToken cancellationToken)
+    {
+        var pages = 0;
+        do
+        {
+            DescribeInstancesResponse response;
+            try
+            {
+                response = await AwsCall.RunAsync(region.Target, token => region.Client.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
+            {
+                throw Ec2Errors.Map(e);
+            }
+
+            await page([.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(i => InstanceRow.From(i, region.Region))]).ConfigureAwait(false);
+            request.NextToken = Paging.Next(request.NextToken, response.NextToken, ++pages);
+        }
+        while (request.NextToken is not null);
+    }
+
+    /// <summary>Each region pages with a request of its own.</summary>
+    private static DescribeInstancesRequest Copy(DescribeInstancesRequest template) => new()
+    {
+        Filters = [.. template.Filters ?? []],
+        InstanceIds = template.InstanceIds is { Count: > 0 } ids ? [.. ids] : null,
+        MaxResults = template.MaxResults,
+    };
+
     /// <summary><c>5 instances: 3 running, 2 stopped</c>, states in lifecycle order.</summary>
-    public static string Summary(IReadOnlyDictionary<string, int> counts)
+    public static string Summary(IReadOnlyDictionary<string, int> counts, string where = "")
     {
         var total = counts.Values.Sum();
         var noun = total == 1 ? "instance" : "instances";
         if (total == 0)
         {
-            return "0 instances";
+            return "0 instances" + where;
         }
 
         var parts = counts
             .OrderBy(c => Array.IndexOf(Ec2Rules.States, c.Key) is var i and >= 0 ? i : int.MaxValue)
             .ThenBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => $"{c.Value} {c.Key}");
-        return $"{total} {noun}: {string.Join(", ", parts)}";
+        return $"{total} {noun}{where}: {string.Join(", ", parts)}";
     }
 }
