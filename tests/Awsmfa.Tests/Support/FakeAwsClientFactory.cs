@@ -118,10 +118,17 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
         return Sts.Object;
     }
 
+    /// <summary>EC2 of other regions, for commands that span several; any other region is <see cref="Ec2"/>.</summary>
+    public Dictionary<string, Mock<IAmazonEC2>> Ec2ByRegion { get; } = new(StringComparer.Ordinal);
+
     public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target)
     {
-        Ec2Clients.Add((credentials, target));
-        return Ec2.Object;
+        lock (Ec2Clients)
+        {
+            Ec2Clients.Add((credentials, target));
+        }
+
+        return target.Region is { } region && Ec2ByRegion.TryGetValue(region, out var regional) ? regional.Object : Ec2.Object;
     }
 
     /// <summary>Each call returns a distinct session; a code is accepted once, as STS does.</summary>

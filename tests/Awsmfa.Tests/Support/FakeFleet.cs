@@ -21,6 +21,14 @@ internal sealed class FakeFleet
             .Returns((DescribeInstancesRequest request, CancellationToken _) => Task.FromResult(Describe(request)));
         ec2.Setup(e => e.TerminateInstancesAsync(It.IsAny<TerminateInstancesRequest>(), It.IsAny<CancellationToken>()))
             .Returns((TerminateInstancesRequest request, CancellationToken _) => Terminate(request));
+        ec2.Setup(e => e.StopInstancesAsync(It.IsAny<StopInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((StopInstancesRequest request, CancellationToken _) => Change(request.InstanceIds, request.DryRun, "stopping", "stopped", request, r => new StopInstancesResponse { StoppingInstances = r }));
+        ec2.Setup(e => e.StartInstancesAsync(It.IsAny<StartInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((StartInstancesRequest request, CancellationToken _) => Change(request.InstanceIds, request.DryRun, "pending", "running", request, r => new StartInstancesResponse { StartingInstances = r }));
+        ec2.Setup(e => e.RebootInstancesAsync(It.IsAny<RebootInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .Returns((RebootInstancesRequest request, CancellationToken _) => Change(request.InstanceIds, request.DryRun, null, null, request, _ => new RebootInstancesResponse()));
+        ec2.Setup(e => e.DescribeRegionsAsync(It.IsAny<DescribeRegionsRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new DescribeRegionsResponse { Regions = [.. Regions.Select(r => new Region { RegionName = r })] });
     }
 
     public List<DescribeInstancesRequest> DescribeRequests { get; } = [];
@@ -29,6 +37,57 @@ internal sealed class FakeFleet
     public List<string?> DescribeTokens { get; } = [];
 
     public List<TerminateInstancesRequest> TerminateRequests { get; } = [];
+
+    /// <summary>Stop, start and reboot requests, in order.</summary>
+    public List<object> ActionRequests { get; } = [];
+
+    /// <summary>What DescribeRegions answers.</summary>
+    public List<string> Regions { get; } = ["eu-west-1", "us-east-1"];
+
+    /// <summary>
+    /// Stop and start as EC2 does them: the instance passes through <paramref name="transient"/>
+    /// (seen for <see cref="ShutdownLooks"/> describes) to <paramref name="final"/>; reboot changes nothing.
+    /// </summary>
+    private Task<TResponse> Change<TResponse>(List<string> ids, bool? dryRun, string? transient, string? final, object request, Func<List<InstanceStateChange>, TResponse> response)
+    {
+        ActionRequests.Add(request);
+        if (Unauthorized)
+        {
+            return Task.FromException<TResponse>(Error("UnauthorizedOperation", "You are not authorized to perform this operation.", HttpStatusCode.Forbidden));
+        }
+
+        if (dryRun == true)
+        {
+            return Task.FromException<TResponse>(Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", HttpStatusCode.PreconditionFailed));
+        }
+
+        var targets = _instances.Where(i => ids.Contains(i.Id)).ToList();
+        if (transient is not null && targets.FirstOrDefault(i => i.State == "terminated") is { } gone)
+        {
+            return Task.FromException<TResponse>(Error("IncorrectInstanceState", $"The instance '{gone.Id}' is not in a state from which it can be changed.", HttpStatusCode.BadRequest));
+        }
+
+        var changes = new List<InstanceStateChange>();
+        foreach (var instance in targets)
+        {
+            var previous = instance.State;
+            if (transient is not null)
+            {
+                instance.State = transient;
+                instance.LooksLeft = ShutdownLooks;
+                instance.Final = final;
+            }
+
+            changes.Add(new InstanceStateChange
+            {
+                InstanceId = instance.Id,
+                PreviousState = new InstanceState { Name = previous },
+                CurrentState = new InstanceState { Name = instance.State },
+            });
+        }
+
+        return Task.FromResult(response(changes));
+    }
 
     /// <summary>When set, TerminateInstances (dry run or not) fails with UnauthorizedOperation, as under an MFA-only policy.</summary>
     public bool Unauthorized { get; set; }
@@ -61,11 +120,11 @@ internal sealed class FakeFleet
         DescribeRequests.Add(request);
         DescribeTokens.Add(request.NextToken);
         var selected = _instances.Where(i => Matches(i, request)).ToList();
-        foreach (var instance in selected.Where(i => i.State == "shutting-down"))
+        foreach (var instance in selected.Where(i => i.State is "shutting-down" or "stopping" or "pending"))
         {
             if (--instance.LooksLeft <= 0)
             {
-                instance.State = "terminated";
+                instance.State = instance.State == "shutting-down" ? "terminated" : instance.Final ?? instance.State;
             }
         }
 
@@ -175,4 +234,7 @@ internal sealed class FakeInstance(string id, string state, string? name, bool p
     public bool Protected { get; } = protectedFromTermination;
 
     public int LooksLeft { get; set; }
+
+    /// <summary>Where a stopping or pending instance ends up.</summary>
+    public string? Final { get; set; }
 }
