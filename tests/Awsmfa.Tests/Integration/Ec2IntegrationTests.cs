@@ -192,4 +192,46 @@ public sealed class Ec2IntegrationTests : MotoToolTest
         Assert.That(result.Stderr, Does.Contain("no such instance: i-0123456789abcdef0"));
         Assert.That(await StateAsync(ids[0]), Is.EqualTo("running"));
     }
+
+    [Test]
+    public async Task All_regions_lists_instances_of_three_regions_in_region_order()
+    {
+        var virginia = await LaunchAsync(1, "virginia");
+        var dublin = await LaunchAsync(1, "dublin", "eu-west-1");
+        var tokyo = await LaunchAsync(2, "tokyo", "ap-northeast-1");
+
+        var all = await Tool.RunAsync(null, "ec2", "list", "--all-regions", "-o", "text", "--profile", "base", "--endpoint-url", Moto.Url, "-t", "123456");
+        var two = await Tool.RunAsync(null, "ec2", "list", "--region", "eu-west-1,ap-northeast-1", "-o", "ids", "--profile", "base", "--endpoint-url", Moto.Url);
+
+        Assert.That(all.ExitCode, Is.Zero, all.ToString());
+        var rows = all.Stdout.TrimEnd('\n').Split('\n').Select(l => l.Split('\t')).ToList();
+        Assert.That(rows.Select(r => r[1]), Is.EquivalentTo(virginia.Concat(dublin).Concat(tokyo)));
+        Assert.That(rows.Select(r => r[0]), Is.Ordered, "rows in region order");
+        Assert.That(rows.Single(r => r[1] == dublin[0])[0], Is.EqualTo("eu-west-1"));
+        Assert.That(all.Stderr, Does.Match(@"4 instances in \d+ regions: 4 running"));
+        Assert.That(two.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(dublin.Concat(tokyo)));
+    }
+
+    [Test]
+    public async Task Stop_start_and_reboot_with_wait_across_two_regions()
+    {
+        var virginia = (await LaunchAsync(1, "virginia")).Single();
+        var dublin = (await LaunchAsync(1, "dublin", "eu-west-1")).Single();
+        string[] Both(params string[] args) => [.. args, virginia, dublin, "--region", "us-east-1,eu-west-1", "--yes", "--profile", "base", "--endpoint-url", Moto.Url, "-t", "123456"];
+
+        var stop = await Tool.RunAsync(null, Both("ec2", "stop", "--wait", "--timeout", "60s"));
+        var stopped = await Tool.RunAsync(null, "ec2", "list", "--region", "us-east-1,eu-west-1", "--state", "stopped", "-o", "ids", "--profile", "base", "--endpoint-url", Moto.Url);
+        var start = await Tool.RunAsync(null, Both("ec2", "start", "--wait", "--timeout", "60s"));
+        var reboot = await Tool.RunAsync(null, Both("ec2", "reboot"));
+
+        Assert.That(stop.ExitCode, Is.Zero, stop.ToString());
+        Assert.That(stop.Stdout, Does.Contain($"{virginia} running -> stopping (us-east-1)").And.Contain($"{dublin} running -> stopping (eu-west-1)"));
+        Assert.That(stop.Stderr, Does.Contain("waiting: 2/2 stopped"));
+        Assert.That(stopped.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EquivalentTo(new[] { virginia, dublin }));
+        Assert.That(start.ExitCode, Is.Zero, start.ToString());
+        Assert.That(start.Stderr, Does.Contain("waiting: 2/2 running"));
+        Assert.That(reboot.ExitCode, Is.Zero, reboot.ToString());
+        Assert.That(reboot.Stdout, Does.Contain($"{virginia} running: reboot requested (us-east-1)"));
+        Assert.That(Moto.CountCalls("RebootInstances"), Is.EqualTo(2), "one call per region");
+    }
 }

@@ -166,4 +166,18 @@ public sealed class HostileEndpointTests : FakeAwsToolTest
         Assert.That(lines[0].Split('\t'), Has.Length.EqualTo(8), "eight columns, no extra tab");
         Assert.That(lines[0].Where(c => char.IsControl(c) && c != '\t'), Is.Empty);
     }
+
+    [Test]
+    public async Task A_region_the_account_has_not_opted_in_to_is_one_warning_and_the_others_still_print()
+    {
+        Aws.FailRegion = "ap-south-1";
+        Aws.ReservationSetXml = "<item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-0123456789abcdef0</instanceId><instanceState><code>16</code><name>running</name></instanceState></item></instancesSet></item>";
+
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(30), "ec2", "list", "--all-regions", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "-o", "text");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stdout.TrimEnd('\n').Split('\n').Select(l => l.Split('\t')[0]), Is.EqualTo(new[] { "eu-west-1", "us-east-1" }));
+        Assert.That(result.Stderr, Does.Contain("warning: ap-south-1: EC2 error OptInRequired"));
+        Assert.That(result.Stderr, Does.Contain("2 instances in 2 regions: 2 running"));
+    }
 }

@@ -87,6 +87,12 @@ internal sealed class FakeAwsServer : IDisposable
     /// <summary>When set, DescribeInstances answers this reservation XML (a hostile endpoint).</summary>
     public string? ReservationSetXml { get; set; }
 
+    /// <summary>EC2 calls signed for this region fail as for a region the account has not opted in to.</summary>
+    public string? FailRegion { get; set; }
+
+    /// <summary>What DescribeRegions answers.</summary>
+    public List<string> Regions { get; } = ["ap-south-1", "eu-west-1", "us-east-1"];
+
     /// <summary>When set, every DescribeInstances page says there is a next one, with this token.</summary>
     public string? NextToken { get; set; }
 
@@ -177,6 +183,20 @@ internal sealed class FakeAwsServer : IDisposable
                 case ServerBehaviour.NotXml:
                     await RespondAsync(context, 200, "{\"not\": \"xml\"}", "application/json");
                     return;
+            }
+
+            var signedFor = System.Text.RegularExpressions.Regex.Match(context.Request.Headers["Authorization"] ?? "", @"Credential=[^/]+/\d+/(?<region>[^/]+)/").Groups["region"].Value;
+            if (!isSts && signedFor == FailRegion)
+            {
+                await RespondAsync(context, 401, Error(false, "OptInRequired", "You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe."));
+                return;
+            }
+
+            if (action == "DescribeRegions")
+            {
+                var items = string.Concat(Regions.Select(r => $"<item><regionName>{r}</regionName><regionEndpoint>ec2.{r}.amazonaws.com</regionEndpoint></item>"));
+                await RespondAsync(context, 200, $"""<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo>{items}</regionInfo></DescribeRegionsResponse>""");
+                return;
             }
 
             if (!isSts)
