@@ -9,8 +9,8 @@ namespace Awsmfa.Cli.Ec2;
 /// <summary>--region a,b,c and --all-regions: one EC2 client per region, all from the same session.</summary>
 internal static class Ec2Regions
 {
-    /// <summary>At most this many regions are asked at once.</summary>
-    public const int Concurrency = 8;
+    /// <summary>At most this many regions are asked at once: every enabled region of an account, so the wall time is the slowest region's.</summary>
+    public const int Concurrency = 32;
 
     public static Option<bool> AllRegionsOption() => new("--all-regions")
     {
