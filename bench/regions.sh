@@ -19,7 +19,7 @@ command -v aws >/dev/null || { echo "bench: the aws CLI is needed for the compar
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && { wait "$server_pid" 2>/dev/null || true; }
   rm -rf "$work"
 }
 trap cleanup EXIT

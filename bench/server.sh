@@ -18,7 +18,7 @@ command -v moto_server >/dev/null || { echo "bench: moto_server is needed (pip i
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && { wait "$server_pid" 2>/dev/null || true; }
   rm -rf "$work"
 }
 trap cleanup EXIT

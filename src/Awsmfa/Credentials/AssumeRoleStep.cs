@@ -158,12 +158,9 @@ internal sealed class AssumeRoleStep : ICredentialStep
     private AwsmfaException Map(Exception e)
     {
         var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
-        if (message.Contains("invalid MFA one time pass code", StringComparison.OrdinalIgnoreCase))
+        if (SessionTokenStep.RejectedCode(e, _request.MfaSerial) is { } rejected)
         {
-            return new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                "STS rejected the MFA code: it is wrong, expired or was already used. Wait for the next code; if that fails too, check the device's clock",
-                e);
+            return rejected;
         }
 
         if (e is AmazonServiceException { ErrorCode: "AccessDenied" })

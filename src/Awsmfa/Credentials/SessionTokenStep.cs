@@ -74,21 +74,9 @@ internal sealed class SessionTokenStep(
     private static AwsmfaException Map(Exception e, SessionRequest request)
     {
         var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
-        if (message.Contains("invalid MFA one time pass code", StringComparison.OrdinalIgnoreCase))
+        if (RejectedCode(e, request.MfaSerial) is { } rejected)
         {
-            return new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                "STS rejected the MFA code: it is wrong, expired or was already used. Wait for the next code; if that fails too, check the device's clock",
-                e);
-        }
-
-        if (message.Contains("unable to validate MFA code", StringComparison.OrdinalIgnoreCase)
-            || (message.Contains("MultiFactorAuthentication", StringComparison.OrdinalIgnoreCase) && message.Contains("serial", StringComparison.OrdinalIgnoreCase)))
-        {
-            return new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                $"STS could not check the code against MFA device {request.MfaSerial}: is that the ARN of this user's device? (--serial-number, AWSMFA_SERIAL_NUMBER or mfa_serial)",
-                e);
+            return rejected;
         }
 
         if (message.Contains("GetSessionToken with session credentials", StringComparison.OrdinalIgnoreCase))
@@ -105,5 +93,29 @@ internal sealed class SessionTokenStep(
         }
 
         return AwsErrors.Map("STS", e);
+    }
+
+    /// <summary>STS's answers about the MFA code or device, the same for GetSessionToken and AssumeRole with a code.</summary>
+    public static AwsmfaException? RejectedCode(Exception e, string mfaSerial)
+    {
+        var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
+        if (message.Contains("invalid MFA one time pass code", StringComparison.OrdinalIgnoreCase))
+        {
+            return new AwsmfaException(
+                ExitCodes.AuthenticationRejected,
+                "STS rejected the MFA code: it is wrong, expired or was already used. Wait for the next code; if that fails too, check the device's clock",
+                e);
+        }
+
+        if (message.Contains("unable to validate MFA code", StringComparison.OrdinalIgnoreCase)
+            || (message.Contains("MultiFactorAuthentication", StringComparison.OrdinalIgnoreCase) && message.Contains("serial", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new AwsmfaException(
+                ExitCodes.AuthenticationRejected,
+                $"STS could not check the code against MFA device {mfaSerial}: is that the ARN of this user's device? (--serial-number, AWSMFA_SERIAL_NUMBER or mfa_serial)",
+                e);
+        }
+
+        return null;
     }
 }
