@@ -13,6 +13,9 @@ internal static class ExecCommand
 {
     public const string Name = "exec";
     public const string SessionMarker = "AWSMFA_SESSION";
+
+    /// <summary>What exec --server gives the command as its shared credentials and config files.</summary>
+    private static readonly string EmptyFile = OperatingSystem.IsWindows() ? "NUL" : "/dev/null";
     public const string PutCommandAfterDoubleDash = "put the command after --, e.g. awsmfa exec --profile work -- aws s3 ls (awsmfa's own options go before --)";
 
     // Anything that could make the child's SDK pick other credentials than the session's, and the
@@ -92,6 +95,10 @@ internal static class ExecCommand
 
         child["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = endpoint.Uri.AbsoluteUri;
         child["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = endpoint.Token;
+        // SDKs look at the shared files before container credentials: a [default] profile with
+        // the user's long-term keys there would win over the endpoint, without MFA.
+        child["AWS_SHARED_CREDENTIALS_FILE"] = EmptyFile;
+        child["AWS_CONFIG_FILE"] = EmptyFile;
         return child;
     }
 

@@ -82,7 +82,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
             return option is >= MinRoleSeconds and <= MaxRoleSeconds ? option : throw OutOfRange();
         }
 
-        if (_profiles.FindSetting(_hop.Profile, "duration_seconds") is not { } configured)
+        if (!_hop.FromProfile || _profiles.FindSetting(_hop.Profile, "duration_seconds") is not { } configured)
         {
             return MaxChainedSeconds;
         }
@@ -188,7 +188,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
         {
             return new AwsmfaException(
                 ExitCodes.AuthenticationRejected,
-                $"STS rejected the credentials used to assume {_hop.RoleArn} (InvalidClientTokenId); run again with --refresh",
+                $"STS rejected the credentials used to assume {_hop.RoleArn} (InvalidClientTokenId): the cached MFA session or role below it was revoked; run awsmfa session clear --profile {_request.Profile} and try again",
                 e);
         }
 

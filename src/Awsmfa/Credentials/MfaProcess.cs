@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Text;
 using Awsmfa.Output;
 using Awsmfa.Platform;
 
@@ -16,18 +17,22 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private const int MaxOutput = 4096;
 
+    // Tried in a subshell first: a failed redirection of exec would end the shell itself.
+    private const string TerminalStdin = "if (exec 0</dev/tty) 2>/dev/null; then exec 0</dev/tty; fi\n";
+
     /// <summary>The code it printed, trimmed; exit 2 naming mfa_process for anything else.</summary>
     public async Task<string> GetCodeAsync(string command, CancellationToken cancellationToken)
     {
         var timeout = Timeout();
+        var onTerminal = !OperatingSystem.IsWindows() && terminal.IsAvailable;
         var start = OperatingSystem.IsWindows()
             ? new ProcessStartInfo("cmd.exe", ["/d", "/c", command])
-            : new ProcessStartInfo("/bin/sh", ["-c", command]);
+            // With a terminal, its stdin is the terminal (a PIN, a password); without one, empty:
+            // awsmfa's own stdin may carry data (ids for ec2 terminate -).
+            : new ProcessStartInfo("/bin/sh", ["-c", onTerminal ? TerminalStdin + command : command]);
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        // Its stdin is empty: awsmfa's own may carry data (ids for ec2 terminate -); tools that
-        // need a person open the terminal themselves.
         start.RedirectStandardInput = true;
         start.Environment.Remove(MfaCodeSource.EnvironmentVariable);
 
@@ -44,16 +49,10 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
         using (process)
         {
             process.StandardInput.Close();
-            string? lastError = null;
-            var errors = Task.Run(async () =>
-            {
-                while (await process.StandardError.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
-                {
-                    lastError = line;
-                    Show(line);
-                }
-            }, CancellationToken.None);
-            var output = ReadCappedAsync(process.StandardOutput);
+            var said = new StringBuilder();
+            var printed = new StringBuilder();
+            var errors = Task.Run(() => RelayAsync(process.StandardError, said), CancellationToken.None);
+            var output = Task.Run(() => CollectAsync(process.StandardOutput, printed), CancellationToken.None);
 
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
@@ -72,55 +71,80 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
                 throw Failed($"did not finish within {DurationParser.Humanize(timeout)} and was stopped ({TimeoutVariable})");
             }
 
-            var printed = await output.ConfigureAwait(false);
-            await errors.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+            // A child it left in the background may hold the pipes open: what was written by the
+            // time it exited (and a moment after) is what it said.
+            await Task.WhenAny(Task.WhenAll(output, errors), Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+            string text, lastLine;
+            lock (printed)
+            {
+                text = printed.ToString();
+            }
+
+            lock (said)
+            {
+                lastLine = said.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "";
+            }
+
             if (process.ExitCode != 0)
             {
-                throw Failed($"exited with {process.ExitCode}" + (lastError is { } said ? $": {Printable.OneLine(said)}" : ""));
+                throw Failed($"exited with {process.ExitCode}" + (lastLine.Length > 0 ? $": {Printable.OneLine(lastLine)}" : ""));
             }
 
             // What it printed might be a secret (a password manager's other fields): never echoed.
-            return TokenCode.TryNormalize(printed, out var code)
+            return TokenCode.TryNormalize(text, out var code)
                 ? code
                 : throw Failed($"printed something that is not an MFA code ({TokenCode.FormatHint})");
         }
     }
 
-    private static AwsmfaException Failed(string what) => AwsmfaException.Usage($"mfa_process {what}; no STS call was made");
-
-    private void Show(string line)
+    /// <summary>Passes what it says on stderr to the person as it comes (a prompt may have no line break), and keeps it.</summary>
+    private async Task RelayAsync(StreamReader reader, StringBuilder said)
     {
-        if (terminal.IsAvailable)
-        {
-            terminal.WriteLine(Printable.Clean(line));
-        }
-        else
-        {
-            reporter.Info("mfa_process: " + Printable.OneLine(line));
-        }
-    }
-
-    private static async Task<string> ReadCappedAsync(StreamReader reader)
-    {
-        var buffer = new char[MaxOutput];
-        var total = 0;
+        var buffer = new char[256];
         int read;
-        while ((read = await reader.ReadAsync(buffer.AsMemory(total, MaxOutput - total)).ConfigureAwait(false)) > 0)
+        while ((read = await reader.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
         {
-            total += read;
-            if (total == MaxOutput)
+            var chunk = new string(buffer, 0, read);
+            lock (said)
             {
-                // Drain the rest so the process is not blocked writing it.
-                while (await reader.ReadAsync(buffer.AsMemory(0, MaxOutput)).ConfigureAwait(false) > 0)
+                if (said.Length < MaxOutput)
                 {
+                    said.Append(chunk);
                 }
+            }
 
-                return new string('x', MaxOutput);
+            if (terminal.IsAvailable)
+            {
+                // As if the person had run it: the program is theirs, named in their own profile.
+                terminal.Write(chunk);
+            }
+            else
+            {
+                foreach (var line in chunk.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    reporter.Info("mfa_process: " + Printable.OneLine(line));
+                }
             }
         }
-
-        return new string(buffer, 0, total);
     }
+
+    private static async Task CollectAsync(StreamReader reader, StringBuilder printed)
+    {
+        var buffer = new char[256];
+        int read;
+        while ((read = await reader.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
+        {
+            lock (printed)
+            {
+                if (printed.Length < MaxOutput)
+                {
+                    printed.Append(buffer, 0, read);
+                }
+            }
+        }
+    }
+
+    private static AwsmfaException Failed(string what) => AwsmfaException.Usage($"mfa_process {what}; no STS call was made");
 
     private static void Kill(Process process)
     {

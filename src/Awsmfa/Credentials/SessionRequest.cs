@@ -29,7 +29,8 @@ internal sealed record SessionRequest(
 /// <summary>One AssumeRole on the way to the credentials the user asked for.</summary>
 /// <param name="Profile">The role profile (or, for --role-arn, the profile it was added to).</param>
 /// <param name="DurationOption">--duration, on the last hop; otherwise the profile's <c>duration_seconds</c> applies, read only when credentials are minted.</param>
-internal sealed record RoleHop(string Profile, string RoleArn, string? ExternalId, string SessionName, int? DurationOption);
+/// <param name="FromProfile">A role profile's own hop (its settings apply); false for --role-arn, whose profile's settings are the MFA session's.</param>
+internal sealed record RoleHop(string Profile, string RoleArn, string? ExternalId, string SessionName, int? DurationOption, bool FromProfile = true);
 
 internal enum CacheMode
 {

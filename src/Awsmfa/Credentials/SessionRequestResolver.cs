@@ -108,7 +108,8 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 adHoc,
                 options.ExternalId,
                 options.RoleSessionName ?? DefaultSessionName(),
-                null));
+                null,
+                FromProfile: false));
         }
         else if (options.ExternalId is not null || options.RoleSessionName is not null)
         {

@@ -27,7 +27,18 @@ internal sealed class SpentCodes(SessionCache cache, TimeProvider clock)
     public async Task RememberAsync(string code, string mfaSerial, CancellationToken cancellationToken)
     {
         var key = KeyFor(mfaSerial);
-        using var held = await cache.LockAsync(key, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        IDisposable? held;
+        try
+        {
+            held = await cache.LockAsync(key, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsmfaException)
+        {
+            // The credentials AWS just minted matter more than this memory: go on without it.
+            return;
+        }
+
+        using var _ = held;
         var now = clock.GetUtcNow();
         var memory = Read(mfaSerial) ?? new SpentCodeMemory { Salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
         memory = memory with

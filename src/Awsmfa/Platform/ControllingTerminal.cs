@@ -38,6 +38,18 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         WriteRaw(device, text + "\n");
     }
 
+    public void Write(string text)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Console.Error.Write(text);
+            return;
+        }
+
+        var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
+        WriteRaw(device, text);
+    }
+
     public void Dispose()
     {
         if (_device.IsValueCreated)

@@ -18,4 +18,7 @@ internal interface ITerminal
 
     /// <summary>Writes a line on the terminal (for confirmations and their context).</summary>
     void WriteLine(string text);
+
+    /// <summary>Writes text as it is, without a line break (what a child process said, as it said it).</summary>
+    void Write(string text);
 }

@@ -131,6 +131,22 @@ internal sealed class CredentialsServer : IAsyncDisposable
             // The client went away.
             return;
         }
+#pragma warning disable CA1031 // The job must get an answer whatever happened; the bug is reported on stderr.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _reporter.Warn($"server: this is a bug in awsmfa ({e.GetType().Name}); the request got HTTP 500");
+            try
+            {
+                await RespondAsync(context.Response, 500, Error("InternalError", "awsmfa could not answer")).ConfigureAwait(false);
+            }
+            catch (Exception inner) when (inner is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException)
+            {
+                // The client went away meanwhile.
+            }
+
+            return;
+        }
 
         // The path's random part and the token are secrets of sorts: neither is logged.
         _reporter.Detail($"server: {Printable.OneLine(request.HttpMethod)} {(path == Uri.AbsolutePath ? "/credentials" : "(other path)")} -> {status}{outcome}");

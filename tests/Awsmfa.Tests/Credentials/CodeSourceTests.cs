@@ -109,7 +109,7 @@ public sealed class CodeSourceTests
 
         await GetAsync();
 
-        Assert.That(_host.Terminal.Shown, Does.Contain("Touch your YubiKey..."));
+        Assert.That(string.Concat(_host.Terminal.Shown), Does.Contain("Touch your YubiKey...\n"));
     }
 
     [TestCase("98765")]
@@ -240,5 +240,31 @@ public sealed class CodeSourceTests
         Assert.That(File.ReadAllText(memory[0]), Does.Not.Contain("123456"), "a salted hash, never the code");
         Assert.That(soon.ExitCode, Is.EqualTo(3));
         Assert.That(later.ExitCode, Is.Zero, later.ToString());
+    }
+
+    [Test]
+    public async Task A_child_left_in_the_background_holding_the_pipes_does_not_hold_awsmfa()
+    {
+        _host.Environment["AWSMFA_MFA_PROCESS_TIMEOUT"] = "3";
+        UseProcess("(sleep 20 >/dev/null 2>&1 &) ; (sleep 20 &) ; echo 234567");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await GetAsync();
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(CodesSent(), Is.EqualTo(new[] { "234567" }));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not the 20 s the background child lives");
+    }
+
+    [Test]
+    public async Task Role_arn_on_a_plain_profile_does_not_take_its_mfa_session_length()
+    {
+        _host.WriteConfig("[profile base]\nduration_seconds = 86400\n");
+
+        var result = await GetAsync("-t", "123456", "--role-arn", "arn:aws:iam::210987654321:role/admin");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(_host.Aws.StsRequests.Single().DurationSeconds, Is.EqualTo(86400), "the MFA session's");
+        Assert.That(_host.Aws.RoleRequests.Single().Request.DurationSeconds, Is.EqualTo(3600), "the role's: 1 h");
     }
 }

@@ -46,6 +46,20 @@ public sealed class ServerIntegrationTests : MotoToolTest
     }
 
     [Test]
+    public async Task Long_term_keys_in_the_default_profile_do_not_shadow_the_endpoint()
+    {
+        // SDKs read the shared files before container credentials: the usual [default] with the
+        // user's keys must not win over the endpoint inside the command.
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "credentials"), $"\n[default]\naws_access_key_id = {ToolProcess.AccessKeyId}\naws_secret_access_key = {ToolProcess.SecretAccessKey}\n");
+
+        var result = await ExecServerAsync("aws sts get-caller-identity --query Arn --output text; aws configure list | grep access_key");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("assumed-role/admin/"));
+        Assert.That(result.Stdout, Does.Contain("container-role").Or.Contain("container"), "the CLI names the endpoint as the source");
+    }
+
+    [Test]
     public async Task The_dotnet_sdk_gets_credentials_from_the_endpoint_and_the_port_closes_when_the_command_ends()
     {
         var handoff = Path.Combine(Tool.Home, "endpoint");

@@ -21,6 +21,8 @@ internal sealed class FakeTerminal : ITerminal
 
     public void WriteLine(string text) => Shown.Add(text);
 
+    public void Write(string text) => Shown.Add(text);
+
     public void Answer(params string?[] answers)
     {
         IsAvailable = true;
