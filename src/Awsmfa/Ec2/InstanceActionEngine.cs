@@ -33,6 +33,9 @@ internal sealed class InstanceActionEngine(
 {
     private const int DescribeChunk = 200;
 
+    /// <summary>As for listing: every enabled region of an account at once.</summary>
+    private const int MaxRegionsAtOnce = 32;
+
     private bool Multi => regions.Count > 1;
 
     private sealed record Target(string Id, RegionalClient Region, InstanceRow Row);
@@ -106,7 +109,19 @@ internal sealed class InstanceActionEngine(
     /// <summary>Where each id is: looked up in every region at once.</summary>
     private async Task<Dictionary<string, List<Target>>> FindAsync(List<string> ids)
     {
-        var perRegion = await Task.WhenAll(regions.Select(async region => (region, rows: await DescribeAsync(region, ids).ConfigureAwait(false)))).ConfigureAwait(false);
+        using var gate = new SemaphoreSlim(MaxRegionsAtOnce);
+        var perRegion = await Task.WhenAll(regions.Select(async region =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return (region, rows: await DescribeAsync(region, ids).ConfigureAwait(false));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).ConfigureAwait(false);
         var found = new Dictionary<string, List<Target>>(StringComparer.Ordinal);
         foreach (var (region, rows) in perRegion)
         {
@@ -152,23 +167,27 @@ internal sealed class InstanceActionEngine(
 
     private async Task<int> DryRunAsync(List<Target> targets)
     {
+        var confirmedByEc2 = true;
         foreach (var group in targets.GroupBy(t => t.Region))
         {
             try
             {
                 await AwsCall.RunAsync(group.Key.Target, token => action.CallAsync(group.Key.Client, [.. group.Select(t => t.Id)], true, token), cancellationToken).ConfigureAwait(false);
+                // An endpoint that ignores DryRun answers as for a real call, without DryRunOperation.
+                confirmedByEc2 = false;
             }
             catch (AmazonEC2Exception e) when (e.ErrorCode == "DryRunOperation")
             {
-                continue;
             }
             catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
             {
-                throw Ec2Errors.Map(e);
+                throw Ec2Errors.Map(e, group.Key.Region);
             }
         }
 
-        reporter.Info($"dry run: EC2 would {action.Verb} {Count(targets.Count)} ({string.Join(", ", targets.Select(t => t.Id))}); nothing was {action.Past}");
+        reporter.Info(confirmedByEc2
+            ? $"dry run: EC2 would {action.Verb} {Count(targets.Count)} ({string.Join(", ", targets.Select(t => t.Id))}); nothing was {action.Past}"
+            : $"dry run: EC2 raised no objection to {action.Gerund} {Count(targets.Count)}; nothing was {action.Past}");
         return ExitCodes.Success;
     }
 

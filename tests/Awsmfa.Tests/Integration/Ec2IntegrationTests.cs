@@ -234,4 +234,16 @@ public sealed class Ec2IntegrationTests : MotoToolTest
         Assert.That(reboot.Stdout, Does.Contain($"{virginia} running: reboot requested (us-east-1)"));
         Assert.That(Moto.CountCalls("RebootInstances"), Is.EqualTo(2), "one call per region");
     }
+
+    [Test]
+    public async Task Instance_ids_over_several_regions_are_found_where_they_are_and_no_error_elsewhere()
+    {
+        var dublin = (await LaunchAsync(1, "dublin", "eu-west-1")).Single();
+
+        var result = await Tool.RunAsync(null, "ec2", "list", "--region", "us-east-1,eu-west-1", "--instance-id", dublin, "-o", "ids", "--profile", "base", "--endpoint-url", Moto.Url, "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo(dublin + "\n"));
+        Assert.That(result.Stderr, Does.Not.Contain("warning"));
+    }
 }

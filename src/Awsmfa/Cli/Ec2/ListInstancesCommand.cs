@@ -190,7 +190,7 @@ internal static class ListInstancesCommand
             try
             {
                 var rows = new List<InstanceRow>();
-                await DescribeAsync(region, Copy(template), page =>
+                await DescribeAsync(region, Copy(template, multi: true), page =>
                 {
                     rows.AddRange(page);
                     return Task.CompletedTask;
@@ -255,13 +255,20 @@ internal static class ListInstancesCommand
         while (request.NextToken is not null);
     }
 
-    /// <summary>Each region pages with a request of its own.</summary>
-    private static DescribeInstancesRequest Copy(DescribeInstancesRequest template) => new()
-    {
-        Filters = [.. template.Filters ?? []],
-        InstanceIds = template.InstanceIds is { Count: > 0 } ids ? [.. ids] : null,
-        MaxResults = template.MaxResults,
-    };
+    /// <summary>
+    /// Each region pages with a request of its own. Over several regions, named ids become an
+    /// instance-id filter: a region that lacks them then answers nothing rather than
+    /// InvalidInstanceID.NotFound.
+    /// </summary>
+    private static DescribeInstancesRequest Copy(DescribeInstancesRequest template, bool multi = false) =>
+        multi && template.InstanceIds is { Count: > 0 } named
+            ? new DescribeInstancesRequest { Filters = [.. template.Filters ?? [], new Filter { Name = "instance-id", Values = [.. named] }] }
+            : new DescribeInstancesRequest
+            {
+                Filters = [.. template.Filters ?? []],
+                InstanceIds = template.InstanceIds is { Count: > 0 } ids ? [.. ids] : null,
+                MaxResults = template.MaxResults,
+            };
 
     /// <summary><c>5 instances: 3 running, 2 stopped</c>, states in lifecycle order.</summary>
     public static string Summary(IReadOnlyDictionary<string, int> counts, string where = "")
