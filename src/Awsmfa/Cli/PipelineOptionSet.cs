@@ -64,7 +64,7 @@ internal sealed class PipelineOptionSet
 
     public Option<string?> TokenCode { get; } = new("--token-code", "-t")
     {
-        Description = "The 6-digit MFA code, or - to read it from stdin [default: $AWSMFA_TOKEN_CODE, else asked on the terminal]. Only used when no cached session can serve.",
+        Description = "The 6-digit MFA code, or - to read it from stdin [default: $AWSMFA_TOKEN_CODE, else the profile's mfa_process, else asked on the terminal]. Only used when no cached session can serve.",
         HelpName = "CODE",
     };
 
@@ -106,7 +106,7 @@ internal sealed class PipelineOptionSet
 
     public Option<bool> Refresh { get; } = new("--refresh")
     {
-        Description = "Get a new session even if a cached one is still valid (asks for a code).",
+        Description = "Get new credentials even if cached ones are still valid: a new MFA session (asks for a code), or for a role profile the role's (no code while the MFA session lasts).",
     };
 
     public Option<bool> NoCache { get; } = new("--no-cache")
