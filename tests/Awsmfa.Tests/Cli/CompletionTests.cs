@@ -99,7 +99,7 @@ public sealed class CompletionTests
         var script = (await _host.RunAsync("completion", "bash")).Stdout;
         using var bin = new TempDirectory();
         var wrapper = Path.Combine(bin.Path, "awsmfa");
-        File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet '{ToolProcess.ToolPath}' \"$@\"\n");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec {ToolProcess.ShellCommand} \"$@\"\n");
         File.SetUnixFileMode(wrapper, (UnixFileMode)Convert.ToInt32("700", 8));
         var line = "awsmfa session get --output cre";
         var test = script

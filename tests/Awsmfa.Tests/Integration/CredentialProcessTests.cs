@@ -25,7 +25,7 @@ public sealed class CredentialProcessTests : MotoToolTest
             $"AWSMFA_CACHE_DIR={cache}",
             $"AWS_SHARED_CREDENTIALS_FILE={Path.Combine(Tool.AwsFolder, "credentials")}",
             $"AWS_CONFIG_FILE={Path.Combine(Tool.AwsFolder, "config")}",
-            "dotnet", ToolProcess.ToolPath,
+            ToolProcess.ShellCommand,
             "session get --profile base --output credential-process --endpoint-url", Moto.Url);
         File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), $"""
 

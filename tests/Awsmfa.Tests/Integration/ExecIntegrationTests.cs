@@ -70,10 +70,9 @@ public sealed class ExecIntegrationTests : MotoToolTest
         var input = Path.Combine(Tool.Home, "input");
         var output = Path.Combine(Tool.Home, "output");
         File.WriteAllText(input, "123456\nrest of the input\n");
-        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
         var result = await Tool.RunProgramAsync("sh", "-c",
-            $"{{ '{dotnet}' '{ToolProcess.ToolPath}' exec --endpoint-url {Moto.Url} -t - -- cat; echo after; }} < '{input}' > '{output}'");
+            $"{{ {ToolProcess.ShellCommand} exec --endpoint-url {Moto.Url} -t - -- cat; echo after; }} < '{input}' > '{output}'");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(File.ReadAllText(output), Is.EqualTo("rest of the input\nafter\n"));

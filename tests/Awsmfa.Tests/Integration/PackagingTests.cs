@@ -52,10 +52,19 @@ public sealed class PackagingTests
         var packages = temp.Combine("packages");
         var tools = temp.Combine("tools");
 
-        var pack = await RunAsync("dotnet", ["pack", "-c", "Release", "-o", packages], RepositoryRoot());
+        // .ci/run packs once with the README's command and says where; a developer's run packs here.
+        if (Environment.GetEnvironmentVariable("AWSMFA_TEST_PACKAGES") is { Length: > 0 } packed && Directory.Exists(packed))
+        {
+            packages = packed;
+        }
+        else
+        {
+            var pack = await RunAsync("dotnet", ["pack", "-c", "Release", "-o", packages], RepositoryRoot());
+            Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
+        }
+
         var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--add-source", packages], temp.Path);
 
-        Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
         Assert.That(install.ExitCode, Is.Zero, install.ToString());
         Assert.That(Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName), Is.SupersetOf(new[]
         {

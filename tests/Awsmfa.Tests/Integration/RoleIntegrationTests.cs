@@ -81,7 +81,7 @@ public sealed class RoleIntegrationTests : MotoToolTest
             $"AWS_SHARED_CREDENTIALS_FILE={Path.Combine(Tool.AwsFolder, "credentials")}",
             $"AWS_CONFIG_FILE={Path.Combine(Tool.AwsFolder, "config")}",
             $"HOME={Tool.Home}",
-            "dotnet", ToolProcess.ToolPath,
+            ToolProcess.ShellCommand,
             "session get --profile prod --output credential-process --endpoint-url", Moto.Url);
         File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), $"""
 

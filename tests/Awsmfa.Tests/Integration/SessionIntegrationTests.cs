@@ -85,7 +85,7 @@ public sealed class SessionIntegrationTests : MotoToolTest
         File.WriteAllText(
             Path.Combine(Tool.AwsFolder, "credentials"),
             File.ReadAllText(Path.Combine(Tool.AwsFolder, "credentials.base")).Replace("[base]", "[default]", StringComparison.Ordinal));
-        var awsmfa = $"dotnet '{ToolProcess.ToolPath}'";
+        var awsmfa = ToolProcess.ShellCommand;
         var script = $"""
             set -e
             eval "$({awsmfa} session get --endpoint-url {Moto.Url} -t 123456 -q)"

@@ -16,7 +16,7 @@ public sealed class TerminalPromptTests : MotoToolTest
     {
         var stdout = Path.Combine(Tool.Home, "stdout");
         var stderr = Path.Combine(Tool.Home, "stderr");
-        var start = Tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' {arguments} > '{stdout}' 2> '{stderr}' < /dev/null");
+        var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} {arguments} > '{stdout}' 2> '{stderr}' < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = process.StandardOutput.ReadToEndAsync();
@@ -56,7 +56,7 @@ public sealed class TerminalPromptTests : MotoToolTest
     {
         // stdin and stderr on the terminal, as when a person runs awsmfa (or presses Tab).
         var stdout = Path.Combine(Tool.Home, "stdout");
-        var start = Tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' {string.Format(System.Globalization.CultureInfo.InvariantCulture, arguments, Moto.Url)} > '{stdout}'");
+        var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} {string.Format(System.Globalization.CultureInfo.InvariantCulture, arguments, Moto.Url)} > '{stdout}'");
         using var process = Process.Start(start)!;
         var terminal = process.StandardOutput.ReadToEndAsync();
         await process.StandardInput.WriteAsync(typed);

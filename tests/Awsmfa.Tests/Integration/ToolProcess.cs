@@ -49,6 +49,21 @@ internal sealed class ToolProcess : IDisposable
 
     public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "awsmfa.dll");
 
+    /// <summary>
+    /// The installed tool when <c>AWSMFA_TEST_TOOL</c> names it (.ci/run installs it with the
+    /// README's commands, so process tests run what users run, natively compiled and quick to
+    /// start); otherwise the build beside the tests, through the dotnet host.
+    /// </summary>
+    public static string? Installed => System.Environment.GetEnvironmentVariable("AWSMFA_TEST_TOOL") is { Length: > 0 } tool && File.Exists(tool) ? tool : null;
+
+    /// <summary>The program and the arguments before awsmfa's own that run the tool.</summary>
+    public static (string Program, string[] Prefix) Command => Installed is { } tool
+        ? (tool, [])
+        : (System.Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [ToolPath]);
+
+    /// <summary>The tool as a POSIX shell word list, for scripts and credential_process lines.</summary>
+    public static string ShellCommand => string.Join(' ', new[] { Command.Program }.Concat(Command.Prefix).Select(w => "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+
     public async Task<CliResult> RunAsync(string? stdin, params string[] args) => await RunAsync(stdin, TimeSpan.FromSeconds(60), args);
 
     public async Task<CliResult> RunAsync(string? stdin, TimeSpan timeout, params string[] args)
@@ -78,11 +93,11 @@ internal sealed class ToolProcess : IDisposable
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
-        var dotnet = System.Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var (program, prefix) = Command;
         var setsid = DetachFromTerminal ? MotoServer.FindOnPath("setsid") : null;
         var start = setsid is not null
-            ? new ProcessStartInfo(setsid, ["-w", dotnet, ToolPath, .. args])
-            : new ProcessStartInfo(dotnet, [ToolPath, .. args]);
+            ? new ProcessStartInfo(setsid, ["-w", program, .. prefix, .. args])
+            : new ProcessStartInfo(program, [.. prefix, .. args]);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

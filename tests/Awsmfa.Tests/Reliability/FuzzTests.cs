@@ -17,13 +17,14 @@ public sealed class FuzzTests
 
     private static readonly string ValidEntry = """
         {
-          "version": 1,
+          "version": 2,
           "key": "KEY",
+          "type": "sts.GetSessionToken",
           "profile": "base",
           "mfaSerial": "arn:aws:iam::123456789012:mfa/alice",
-          "accessKeyId": "ASIAFUZZ",
-          "secretAccessKey": "fuzz-secret",
-          "sessionToken": "fuzz-token",
+          "accessKeyId": "ASIAFUZZ000000000001",
+          "secretAccessKey": "FuzzSecretFuzzSecret01",
+          "sessionToken": "FuzzToken",
           "expiration": "2026-11-28T13:00:00+00:00",
           "createdAt": "2026-11-28T12:00:00+00:00"
         }
@@ -100,7 +101,9 @@ public sealed class FuzzTests
             File.WriteAllBytes(path, input);
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-            var result = await host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "-o", "json");
+            // A new code each time: a miss spends its code, and awsmfa never sends one twice.
+            var code = (100000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var result = await host.RunAsync("session", "get", "--profile", "base", "-t", code, "-o", "json");
 
             Assert.That(result.ExitCode, Is.Zero, $"input #{i} (seed {Seed}): {Convert.ToBase64String(input)}\n{result}");
             Assert.That(result.Stderr, Does.Not.Contain("this is a bug"));

@@ -17,10 +17,9 @@ public sealed class LocalAttackTests : FakeAwsToolTest
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    private static string Dotnet => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
     private Task<CliResult> UnderUmask000(params string[] args) =>
-        Tool.RunProgramAsync("sh", ["-c", "umask 000; exec \"$@\"", "sh", Dotnet, ToolProcess.ToolPath, .. args]);
+        Tool.RunProgramAsync("sh", ["-c", "umask 000; exec \"$@\"", "sh", ToolProcess.Command.Program, .. ToolProcess.Command.Prefix, .. args]);
 
     [Test]
     public async Task Every_folder_awsmfa_creates_is_0700_even_under_umask_000()

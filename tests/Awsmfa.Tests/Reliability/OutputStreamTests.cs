@@ -10,9 +10,8 @@ namespace Awsmfa.Tests.Reliability;
 [NonParallelizable]
 public sealed class OutputStreamTests : FakeAwsToolTest
 {
-    private static string Dotnet => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
-    private static string Awsmfa => $"'{Dotnet}' '{ToolProcess.ToolPath}'";
+    private static string Awsmfa => ToolProcess.ShellCommand;
 
     [Test]
     public async Task A_reader_that_goes_away_ends_awsmfa_quietly_with_141()
@@ -49,7 +48,7 @@ public sealed class OutputStreamTests : FakeAwsToolTest
             import fcntl, os, subprocess, sys, time
             r, w = os.pipe()
             fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_NONBLOCK)
-            p = subprocess.Popen(["{{Dotnet}}", "{{ToolProcess.ToolPath}}", "session", "get", "--profile", "base", "--endpoint-url", "{{Aws.Url}}", "-t", "-", "-o", "json"], stdin=r, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            p = subprocess.Popen([{{string.Join(", ", new[] { ToolProcess.Command.Program }.Concat(ToolProcess.Command.Prefix).Select(w => $"\"{w}\""))}}, "session", "get", "--profile", "base", "--endpoint-url", "{{Aws.Url}}", "-t", "-", "-o", "json"], stdin=r, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             os.close(r)
             time.sleep(0.5)
             os.write(w, b"123456\n")

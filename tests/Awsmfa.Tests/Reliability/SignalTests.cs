@@ -135,7 +135,7 @@ public sealed class SignalTests : FakeAwsToolTest
     [Test]
     public async Task Ctrl_c_at_the_prompt_exits_130()
     {
-        var start = Tool.OnTerminal($"dotnet '{ToolProcess.ToolPath}' session get --profile base --endpoint-url {Aws.Url} > /dev/null 2>&1 < /dev/null");
+        var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} session get --profile base --endpoint-url {Aws.Url} > /dev/null 2>&1 < /dev/null");
 
         using var process = Process.Start(start)!;
         var terminal = new StringBuilder();
