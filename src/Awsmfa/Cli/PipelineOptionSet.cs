@@ -94,12 +94,12 @@ internal sealed class PipelineOptionSet
         HelpName = "DURATION",
         CustomParser = result =>
         {
-            if (DurationParser.TryParseSeconds(result.Tokens.Count > 0 ? result.Tokens[0].Value : null, out var seconds) && seconds is > 0 and <= 600)
+            if (DurationParser.ParseRequestTimeout(result.Tokens.Count > 0 ? result.Tokens[0].Value : null) is { } timeout)
             {
-                return TimeSpan.FromSeconds(seconds);
+                return timeout;
             }
 
-            result.AddError("--request-timeout must be a duration from 1s to 10m, such as 10, 30s or 2m");
+            result.AddError("--request-timeout must be " + DurationParser.RequestTimeoutHint);
             return null;
         },
     };

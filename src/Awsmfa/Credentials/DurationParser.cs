@@ -48,6 +48,12 @@ internal static class DurationParser
 
     public static bool IsValidSession(int seconds) => seconds is >= MinSessionSeconds and <= MaxSessionSeconds;
 
+    /// <summary>--request-timeout and AWSMFA_REQUEST_TIMEOUT: one AWS request, 1 s to 10 min.</summary>
+    public const string RequestTimeoutHint = "a duration from 1s to 10m, such as 10, 30s or 2m";
+
+    public static TimeSpan? ParseRequestTimeout(string? text) =>
+        TryParseSeconds(text, out var seconds) && seconds is > 0 and <= 600 ? TimeSpan.FromSeconds(seconds) : null;
+
     /// <summary>A short human form: <c>59m</c>, <c>1h05m</c>, <c>35h59m</c>, <c>42s</c>.</summary>
     public static string Humanize(TimeSpan span)
     {

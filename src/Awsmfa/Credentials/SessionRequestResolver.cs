@@ -244,9 +244,8 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             return null;
         }
 
-        return DurationParser.TryParseSeconds(text, out var seconds) && seconds is > 0 and <= 600
-            ? TimeSpan.FromSeconds(seconds)
-            : throw AwsmfaException.Usage("AWSMFA_REQUEST_TIMEOUT must be a duration from 1s to 10m, such as 10, 30s or 2m");
+        return DurationParser.ParseRequestTimeout(text)
+            ?? throw AwsmfaException.Usage("AWSMFA_REQUEST_TIMEOUT must be " + DurationParser.RequestTimeoutHint);
     }
 
     private string? EnvironmentRegion()
