@@ -128,14 +128,21 @@ public sealed class CompletionTests
             Assert.Ignore($"{shell} is not installed (.ci/run installs it)");
         }
 
-        var script = (await _host.RunAsync("completion", shell)).Stdout;
+        var script = (await _host.RunAsync("completion", shell == "pwsh" ? "powershell" : shell)).Stdout;
         using var work = new TempDirectory();
         var fake = Path.Combine(work.Path, "awsmfa");
         File.WriteAllText(fake, $"#!/bin/sh\nprintf '%s\\n' '{Hostile.Replace("\n", "' '", StringComparison.Ordinal)}'\n");
         File.SetUnixFileMode(fake, (UnixFileMode)Convert.ToInt32("700", 8));
-        var scriptFile = Path.Combine(work.Path, "completion");
+        var scriptFile = Path.Combine(work.Path, shell == "pwsh" ? "completion.ps1" : "completion");
         File.WriteAllText(scriptFile, script + "\n" + driver.Replace("@LINE@", line, StringComparison.Ordinal));
-        var start = new ProcessStartInfo(program!, shell == "fish" ? ["--no-config", scriptFile] : shell == "zsh" ? ["-f", scriptFile] : [scriptFile])
+        string[] arguments = shell switch
+        {
+            "fish" => ["--no-config", scriptFile],
+            "zsh" => ["-f", scriptFile],
+            "pwsh" => ["-NoProfile", "-NonInteractive", "-File", scriptFile],
+            _ => [scriptFile],
+        };
+        var start = new ProcessStartInfo(program!, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -195,5 +202,18 @@ public sealed class CompletionTests
 
         Assert.That(created, Is.Empty, "a candidate ran as a command");
         Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(Hostile.Split('\n')));
+    }
+
+    [Test]
+    public async Task PowerShell_completion_treats_candidates_as_text()
+    {
+        var (output, created) = await CompleteWithHostileCandidatesAsync(
+            "pwsh",
+            "awsmfa session get --profile ",
+            "$line = '@LINE@'\n(TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { $_.CompletionText }\n");
+
+        Assert.That(created, Is.Empty, "a candidate ran as a command");
+        Assert.That(output.Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.SupersetOf(new[] { "base", "basement" }));
+        Assert.That(output, Does.Contain("$(touch pwned-dollar)"));
     }
 }
