@@ -16,34 +16,16 @@ out=${OUT:-$here/docs/benchmarks-regions.md}
 command -v hyperfine >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 command -v aws >/dev/null || { echo "bench: the aws CLI is needed for the comparison" >&2; exit 1; }
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && { wait "$server_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
+bench_awsmfa
+bench_home
 
-if [ -n "${AWSMFA:-}" ]; then
-  awsmfa=$AWSMFA
-else
-  echo "bench: packing and installing awsmfa..." >&2
-  dotnet pack "$here" -c Release -o "$work/nupkg" >/dev/null
-  dotnet tool install awsmfa --tool-path "$work/tool" --add-source "$work/nupkg" >/dev/null
-  awsmfa="$work/tool/awsmfa"
-fi
-
-export HOME="$work/home" AWS_SHARED_CREDENTIALS_FILE="$work/home/.aws/credentials" AWS_CONFIG_FILE="$work/home/.aws/config" AWS_EC2_METADATA_DISABLED=true
-unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWSMFA_TOKEN_CODE
-mkdir -p "$HOME/.aws"
-printf '[bench]\naws_access_key_id = AKIABENCHEXAMPLE0001\naws_secret_access_key = bench-secret\n' >"$AWS_SHARED_CREDENTIALS_FILE"
-printf '[profile bench]\nregion = us-east-1\nmfa_serial = arn:aws:iam::123456789012:mfa/bench\n' >"$AWS_CONFIG_FILE"
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(bench_port)
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 python3 "$here/bench/fake_aws.py" "$port" "$delay" "$count" &
 server_pid=$!
-sleep 1
+bench_wait_http "$AWS_ENDPOINT_URL/"
 "$awsmfa" session get --profile bench -t 123456 -q >/dev/null   # the session, cached: only EC2 is measured
 regions=$(python3 "$here/bench/fake_aws.py" --regions "$count")
 eval "$("$awsmfa" session get --profile bench -q)"   # the AWS CLI uses the same session

@@ -22,44 +22,17 @@ fi
 need moto_server || { echo "bench: moto_server is needed (pip install 'moto[server]')" >&2; exit 1; }
 need aws || { echo "bench: the aws CLI is needed for the comparison" >&2; exit 1; }
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
+bench_awsmfa
+bench_home
 
-if [ -n "${AWSMFA:-}" ]; then
-  awsmfa=$AWSMFA
-else
-  echo "bench: packing and installing awsmfa..." >&2
-  dotnet pack "$here" -c Release -o "$work/nupkg" >/dev/null
-  dotnet tool install awsmfa --tool-path "$work/tool" --add-source "$work/nupkg" >/dev/null
-  awsmfa="$work/tool/awsmfa"
-fi
-
-export HOME="$work/home" AWS_SHARED_CREDENTIALS_FILE="$work/home/.aws/credentials" AWS_CONFIG_FILE="$work/home/.aws/config"
-export AWSMFA_CACHE_DIR="$work/home/.aws/awsmfa/cache" AWS_EC2_METADATA_DISABLED=true
-unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWSMFA_TOKEN_CODE
-mkdir -p "$HOME/.aws"
-serial=arn:aws:iam::123456789012:mfa/bench
-printf '[bench]\naws_access_key_id = AKIABENCHEXAMPLE0001\naws_secret_access_key = bench-secret\n' >"$AWS_SHARED_CREDENTIALS_FILE"
-printf '[profile bench]\nregion = us-east-1\nmfa_serial = %s\n\n[profile benchrole]\nrole_arn = arn:aws:iam::210987654321:role/bench\nsource_profile = bench\n' "$serial" >"$AWS_CONFIG_FILE"
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(bench_port)
 endpoint="http://127.0.0.1:$port"
 recording="$work/moto-recording.jsonl"
 MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$recording" moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 server_pid=$!
-python3 - "$endpoint" <<'PY'
-import sys, time, urllib.request
-for _ in range(300):
-    try:
-        urllib.request.urlopen(sys.argv[1] + "/moto-api/", timeout=1); break
-    except OSError:
-        time.sleep(0.1)
-PY
+bench_wait_http "$endpoint/moto-api/"
 
 count_sts_calls() {
   python3 - "$recording" <<'PY'
