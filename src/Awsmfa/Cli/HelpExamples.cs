@@ -21,13 +21,23 @@ internal static class HelpExamples
             "awsmfa session get --token-code 123456 -o json",
             "echo 123456 | awsmfa session get --token-code - -o dotenv >> \"$GITHUB_ENV\"",
             "awsmfa session get --duration 12h --refresh",
+            "eval \"$(awsmfa session get --profile prod)\"      # a role profile: one code for every role",
         ],
         ["awsmfa ec2 list"] =
         [
             "awsmfa ec2 list",
             "awsmfa ec2 list --state running --tag env=ci -o text",
             "awsmfa ec2 list --filter Name=instance-type,Values=t3.micro,t3.small -o json",
+            "awsmfa ec2 list --all-regions --state running",
+            "awsmfa ec2 list --region us-east-1,eu-west-1 -o text",
         ],
+        ["awsmfa ec2 stop"] =
+        [
+            "awsmfa ec2 stop i-0123456789abcdef0 --wait",
+            "awsmfa ec2 list -o ids --tag env=dev --all-regions | awsmfa ec2 stop - --all-regions --yes",
+        ],
+        ["awsmfa ec2 start"] = ["awsmfa ec2 start i-0123456789abcdef0 --wait", "awsmfa ec2 start i-0123456789abcdef0 --region eu-west-1 --dry-run"],
+        ["awsmfa ec2 reboot"] = ["awsmfa ec2 reboot i-0123456789abcdef0", "awsmfa ec2 reboot i-0123456789abcdef0 --dry-run"],
         ["awsmfa ec2 terminate"] =
         [
             "awsmfa ec2 terminate i-0123456789abcdef0",
@@ -38,6 +48,7 @@ internal static class HelpExamples
         [
             "awsmfa exec -- aws s3 ls",
             "awsmfa exec --profile work -- terraform apply",
+            "awsmfa exec --server --profile prod -- terraform apply   # fresh credentials for hours",
         ],
         ["awsmfa completion"] =
         [
