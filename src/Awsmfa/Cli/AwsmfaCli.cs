@@ -67,7 +67,7 @@ internal sealed class AwsmfaCli
         }
 
         var messages = parseResult.Errors.Select(e => Printable.OneLine(e.Message)).Distinct().ToList();
-        return messages.Count == 1 ? messages[0] : string.Join("; ", messages);
+        return messages.Count == 1 ? messages[0] : string.Join("; ", messages.Select(m => m.TrimEnd('.'))) + ".";
     }
 
     private static int EditDistance(string a, string b)
