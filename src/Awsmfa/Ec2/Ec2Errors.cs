@@ -9,8 +9,11 @@ internal static class Ec2Errors
         "if the IAM policy requires MFA (aws:MultiFactorAuthPresent or aws:MultiFactorAuthAge), get a fresh session with --refresh";
 
     /// <summary>As <see cref="Map(Exception)"/>, the message prefixed with the region when a command spans several.</summary>
-    public static AwsmfaException Map(Exception e, string? region) =>
-        region is null ? Map(e) : Map(e) is var mapped ? new AwsmfaException(mapped.ExitCode, $"{region}: {mapped.Message}", e) : null!;
+    public static AwsmfaException Map(Exception e, string? region)
+    {
+        var mapped = Map(e);
+        return region is null ? mapped : new AwsmfaException(mapped.ExitCode, $"{region}: {mapped.Message}", e);
+    }
 
     public static AwsmfaException Map(Exception e) => e switch
     {

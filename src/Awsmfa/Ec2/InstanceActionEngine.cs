@@ -147,19 +147,15 @@ internal sealed class InstanceActionEngine(
         foreach (var chunk in ids.Chunk(DescribeChunk))
         {
             var request = new DescribeInstancesRequest { Filters = [new Filter { Name = "instance-id", Values = [.. chunk] }] };
-            var pages = 0;
-            do
+            await Paging.EachPageAsync(region, request, rows =>
             {
-                var response = await Call(region, token => region.Client.DescribeInstancesAsync(request, token)).ConfigureAwait(false);
-                foreach (var instance in (response.Reservations ?? []).SelectMany(r => r.Instances ?? []))
+                foreach (var row in rows)
                 {
-                    var row = InstanceRow.From(instance, region.Region);
                     found[row.InstanceId] = row;
                 }
 
-                request.NextToken = Paging.Next(request.NextToken, response.NextToken, ++pages);
-            }
-            while (request.NextToken is not null);
+                return Task.CompletedTask;
+            }, regionInErrors: true, cancellationToken).ConfigureAwait(false);
         }
 
         return found;
@@ -348,18 +344,6 @@ internal sealed class InstanceActionEngine(
         }
 
         output.Write(text.ToString());
-    }
-
-    private async Task<T> Call<T>(RegionalClient region, Func<CancellationToken, Task<T>> call)
-    {
-        try
-        {
-            return await AwsCall.RunAsync(region.Target, call, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw Ec2Errors.Map(e, region.Region);
-        }
     }
 
     private static string Count(int n) => n == 1 ? "1 instance" : $"{n} instances";

@@ -1,3 +1,6 @@
+using Amazon.EC2.Model;
+using Awsmfa.Aws;
+
 namespace Awsmfa.Ec2;
 
 /// <summary>
@@ -23,5 +26,32 @@ internal static class Paging
         }
 
         return answered;
+    }
+
+    /// <summary>
+    /// Every page of DescribeInstances in one region, each handed to <paramref name="page"/> as it
+    /// arrives. <paramref name="request"/> is the caller's own: its NextToken is advanced.
+    /// </summary>
+    /// <param name="regionInErrors">Prefix errors with the region (a command that spans several, and does not say it itself).</param>
+    public static async Task EachPageAsync(
+        RegionalClient region, DescribeInstancesRequest request, Func<List<InstanceRow>, Task> page, bool regionInErrors, CancellationToken cancellationToken)
+    {
+        var pages = 0;
+        do
+        {
+            DescribeInstancesResponse response;
+            try
+            {
+                response = await AwsCall.RunAsync(region.Target, token => region.Client.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
+            {
+                throw Ec2Errors.Map(e, regionInErrors ? region.Region : null);
+            }
+
+            await page([.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(i => InstanceRow.From(i, region.Region))]).ConfigureAwait(false);
+            request.NextToken = Next(request.NextToken, response.NextToken, ++pages);
+        }
+        while (request.NextToken is not null);
     }
 }

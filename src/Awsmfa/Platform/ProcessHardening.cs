@@ -40,10 +40,6 @@ internal static partial class ProcessHardening
         }
     }
 
-    /// <summary>The soft core-file limit, for tests.</summary>
-    public static nuint? CoreLimit() =>
-        !OperatingSystem.IsWindows() && GetResourceLimit(RlimitCore, out var limit) == 0 ? limit.Current : null;
-
     [LibraryImport("libc", EntryPoint = "getrlimit")]
     private static partial int GetResourceLimit(int resource, out ResourceLimit limit);
 

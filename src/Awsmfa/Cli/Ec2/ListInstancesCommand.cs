@@ -169,7 +169,7 @@ internal static class ListInstancesCommand
 
         if (!multi)
         {
-            await DescribeAsync(regions[0], Copy(template), async rows =>
+            await Paging.EachPageAsync(regions[0], Copy(template), async rows =>
             {
                 foreach (var row in rows)
                 {
@@ -177,7 +177,7 @@ internal static class ListInstancesCommand
                 }
 
                 await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+            }, regionInErrors: false, cancellationToken).ConfigureAwait(false);
             writer.Complete();
             run.Reporter.Info(Summary(counts));
             return ExitCodes.Success;
@@ -190,11 +190,12 @@ internal static class ListInstancesCommand
             try
             {
                 var rows = new List<InstanceRow>();
-                await DescribeAsync(region, Copy(template, multi: true), page =>
+                // The region is named in the warning that reports a failure.
+                await Paging.EachPageAsync(region, Copy(template, multi: true), page =>
                 {
                     rows.AddRange(page);
                     return Task.CompletedTask;
-                }, cancellationToken).ConfigureAwait(false);
+                }, regionInErrors: false, cancellationToken).ConfigureAwait(false);
                 return (Rows: rows, Error: (AwsmfaException?)null);
             }
             catch (AwsmfaException e)
@@ -232,27 +233,6 @@ internal static class ListInstancesCommand
         var asked = regions.Count - failed;
         run.Reporter.Info(Summary(counts, $" in {asked} {(asked == 1 ? "region" : "regions")}"));
         return worst;
-    }
-
-    private static async Task DescribeAsync(RegionalClient region, DescribeInstancesRequest request, Func<List<InstanceRow>, Task> page, CancellationToken cancellationToken)
-    {
-        var pages = 0;
-        do
-        {
-            DescribeInstancesResponse response;
-            try
-            {
-                response = await AwsCall.RunAsync(region.Target, token => region.Client.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-            {
-                throw Ec2Errors.Map(e);
-            }
-
-            await page([.. (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(i => InstanceRow.From(i, region.Region))]).ConfigureAwait(false);
-            request.NextToken = Paging.Next(request.NextToken, response.NextToken, ++pages);
-        }
-        while (request.NextToken is not null);
     }
 
     /// <summary>
