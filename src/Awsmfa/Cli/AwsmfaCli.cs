@@ -26,6 +26,7 @@ internal sealed class AwsmfaCli
         _root.Subcommands.Add(ExecCommand.Create(services));
         _root.Subcommands.Add(CompletionCommand.Create());
         HelpExamples.Attach(_root);
+        VersionLine.Attach(_root);
     }
 
     /// <summary>
