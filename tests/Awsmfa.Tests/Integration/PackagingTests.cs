@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Awsmfa.Tests.Support;
 
 namespace Awsmfa.Tests.Integration;
@@ -9,66 +9,23 @@ namespace Awsmfa.Tests.Integration;
 [NonParallelizable]
 public sealed class PackagingTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "awsmfa.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("awsmfa.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static async Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(program, args)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null) =>
+        Repository.RunAsync(program, args, workingDirectory, environment);
 
     [Test]
     public async Task Pack_at_the_root_installs_the_native_aot_tool_which_works_end_to_end()
     {
         using var temp = new TempDirectory();
-        var packages = temp.Combine("packages");
+        var packages = await Repository.PackagesAsync();
         var tools = temp.Combine("tools");
 
-        // .ci/run packs once with the README's command and says where; a developer's run packs here.
-        if (Environment.GetEnvironmentVariable("AWSMFA_TEST_PACKAGES") is { Length: > 0 } packed && Directory.Exists(packed))
-        {
-            packages = packed;
-        }
-        else
-        {
-            var pack = await RunAsync("dotnet", ["pack", "-c", "Release", "-o", packages], RepositoryRoot());
-            Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
-        }
-
-        var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--add-source", packages], temp.Path);
+        var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--add-source", packages, "--prerelease"], temp.Path);
 
         Assert.That(install.ExitCode, Is.Zero, install.ToString());
+        var packageVersion = Repository.PackageVersion(packages);
         Assert.That(Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName), Is.SupersetOf(new[]
         {
-            "awsmfa.0.1.0.nupkg", "awsmfa.any.0.1.0.nupkg", $"awsmfa.{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}.0.1.0.nupkg",
+            $"awsmfa.{packageVersion}.nupkg", $"awsmfa.any.{packageVersion}.nupkg", $"awsmfa.{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}.{packageVersion}.nupkg",
         }));
         var executable = Path.Combine(tools, "awsmfa");
         var target = new FileInfo(executable).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? executable;
@@ -90,11 +47,11 @@ public sealed class PackagingTests
         Assert.That(list.ExitCode, Is.Zero, list.ToString());
         Assert.That(list.Stdout.Trim(), Is.EqualTo("[]"));
         Assert.That(moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
-        Assert.That(version.Stdout.Trim(), Does.Match(@"^\d+\.\d+\.\d+$"));
+        Assert.That(version.Stdout, Does.Match($@"^awsmfa {Regex.Escape(packageVersion)} \(commit [0-9a-f]{{12}}\)\n$"));
 
         // The demo, the way the README leaves a user: the installed awsmfa on PATH; then naming it.
-        await AssertDemoRunsAsync(RepositoryRoot(), new Dictionary<string, string> { ["PATH"] = PathWith(tools) }, "installed on PATH");
-        await AssertDemoRunsAsync(RepositoryRoot(), new Dictionary<string, string> { ["AWSMFA"] = executable }, "AWSMFA=");
+        await AssertDemoRunsAsync(Repository.Root, new Dictionary<string, string> { ["PATH"] = PathWith(tools) }, "installed on PATH");
+        await AssertDemoRunsAsync(Repository.Root, new Dictionary<string, string> { ["AWSMFA"] = executable }, "AWSMFA=");
     }
 
     /// <summary>The demo as the README leaves a user: run by bash, its findings checked; FUNCNEST turns runaway recursion into an error.</summary>
@@ -120,7 +77,7 @@ public sealed class PackagingTests
         // demo then builds awsmfa from the checkout with the README's pack command.
         using var temp = new TempDirectory();
         var clone = temp.Combine("clone");
-        var git = await RunAsync("git", ["clone", "-q", RepositoryRoot(), clone], temp.Path);
+        var git = await RunAsync("git", ["clone", "-q", Repository.Root, clone], temp.Path);
         Assert.That(git.ExitCode, Is.Zero, git.ToString());
         var shadow = Directory.CreateDirectory(temp.Combine("bin")).FullName;
         // The shadow folder stands where the first folder it replaces stood, so the order of

@@ -14,9 +14,12 @@ internal sealed class ToolProcess : IDisposable
     public const string Serial = "arn:aws:iam::123456789012:mfa/alice";
 
     private readonly TempDirectory _home = new();
+    private readonly (string Program, string[] Prefix) _command;
 
-    public ToolProcess()
+    /// <param name="command">What runs the tool, if not <see cref="Command"/> (an emulator and the binary it runs).</param>
+    public ToolProcess((string Program, string[] Prefix)? command = null)
     {
+        _command = command ?? Command;
         Directory.CreateDirectory(AwsFolder);
         File.WriteAllText(Path.Combine(AwsFolder, "credentials"), $"""
             [base]
@@ -93,7 +96,7 @@ internal sealed class ToolProcess : IDisposable
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
-        var (program, prefix) = Command;
+        var (program, prefix) = _command;
         var setsid = DetachFromTerminal ? MotoServer.FindOnPath("setsid") : null;
         var start = setsid is not null
             ? new ProcessStartInfo(setsid, ["-w", program, .. prefix, .. args])

@@ -1,0 +1,175 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Integration;
+
+/// <summary>What a release is made of: versions from git tags, package metadata, the cross-built Linux package.</summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class ReleaseTests
+{
+    private static Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null) =>
+        Repository.RunAsync(program, args, workingDirectory, environment);
+
+    [Test]
+    public async Task A_tagged_clean_clone_packs_the_tag_version_with_public_feed_metadata_and_later_commits_sort_after_it()
+    {
+        using var temp = new TempDirectory();
+        var clone = temp.Combine("clone");
+        var output = temp.Combine("packages");
+        var git = new[] { "-C", clone, "-c", "user.name=Test", "-c", "user.email=test@example.com" };
+        Assert.That((await RunAsync("git", ["clone", "-q", Repository.Root, clone], temp.Path)).ExitCode, Is.Zero);
+        Assert.That((await RunAsync("git", [.. git, "tag", "-a", "v9.8.7", "-m", "release 9.8.7"], temp.Path)).ExitCode, Is.Zero);
+        Assert.That((await RunAsync("git", [.. git, "remote", "set-url", "origin", "git@github.com:example/awsmfa.git"], temp.Path)).ExitCode, Is.Zero);
+        var commit = (await RunAsync("git", ["-C", clone, "rev-parse", "HEAD"], temp.Path)).Stdout.Trim();
+
+        // The portable package is enough to read the version; the native ones are the same pack with -r.
+        var pack = await RunAsync("dotnet", ["pack", "-c", "Release", "-o", output, "-p:AwsmfaNativeAot=false"], clone);
+
+        Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
+        Assert.That(Directory.GetFiles(output, "*.nupkg").Select(Path.GetFileName), Is.EquivalentTo(new[] { "awsmfa.9.8.7.nupkg", "awsmfa.any.9.8.7.nupkg" }));
+        var nuspec = Repository.ReadEntry(Path.Combine(output, "awsmfa.9.8.7.nupkg"), "awsmfa.nuspec");
+        Assert.That(nuspec, Does.Contain("<version>9.8.7</version>")
+            .And.Contain("<authors>awsmfa contributors</authors>")
+            .And.Contain("<license type=\"expression\">MIT</license>")
+            .And.Contain("<readme>README.md</readme>")
+            .And.Contain("<tags>aws mfa sts credentials credential-process ec2 cli dotnet-tool</tags>")
+            .And.Contain("<projectUrl>https://github.com/example/awsmfa</projectUrl>")
+            .And.Contain("<releaseNotes>https://github.com/example/awsmfa/releases/tag/v9.8.7</releaseNotes>")
+            .And.Contain($"<repository type=\"git\" url=\"https://github.com/example/awsmfa.git\"")
+            .And.Contain($"commit=\"{commit}\""));
+
+        var tools = temp.Combine("tools");
+        var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--add-source", output], temp.Path);
+        Assert.That(install.ExitCode, Is.Zero, install.ToString());
+        var version = await RunAsync(Path.Combine(tools, "awsmfa"), ["--version"], temp.Path);
+        Assert.That(version.Stdout, Is.EqualTo($"awsmfa 9.8.7 (commit {commit[..12]})\n"), version.ToString());
+
+        // One commit later: a pre-release of the next patch, which NuGet sorts after 9.8.7 and before 9.8.8.
+        Assert.That((await RunAsync("git", [.. git, "commit", "-q", "--allow-empty", "-m", "after the release"], temp.Path)).ExitCode, Is.Zero);
+        var next = await RunAsync("dotnet", ["msbuild", "src/Awsmfa/Awsmfa.csproj", "-t:MinVer", "-getProperty:PackageVersion"], clone);
+        Assert.That(next.Stdout.Trim(), Is.EqualTo("9.8.8-alpha.0.1"), next.ToString());
+    }
+
+    [Test]
+    public async Task Without_a_tag_the_version_is_a_pre_release_and_without_a_web_remote_there_are_no_links()
+    {
+        using var temp = new TempDirectory();
+        var clone = temp.Combine("clone");
+        Assert.That((await RunAsync("git", ["clone", "-q", Repository.Root, clone], temp.Path)).ExitCode, Is.Zero);
+        foreach (var tag in (await RunAsync("git", ["-C", clone, "tag"], temp.Path)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Assert.That((await RunAsync("git", ["-C", clone, "tag", "-d", tag], temp.Path)).ExitCode, Is.Zero);
+        }
+
+        var height = (await RunAsync("git", ["-C", clone, "rev-list", "--count", "HEAD"], temp.Path)).Stdout.Trim();
+
+        var properties = await RunAsync("dotnet", ["msbuild", "src/Awsmfa/Awsmfa.csproj", "-t:AwsmfaPackageLinks", "-getProperty:PackageVersion", "-getProperty:PackageProjectUrl", "-getProperty:PackageReleaseNotes"], clone);
+
+        Assert.That(properties.ExitCode, Is.Zero, properties.ToString());
+        Assert.That(properties.Stdout, Does.Contain($"\"PackageVersion\": \"0.1.0-alpha.0.{height}\"")
+            .And.Contain("\"PackageProjectUrl\": \"\"").And.Contain("\"PackageReleaseNotes\": \"\""), "a clone of a local folder has no web address to link");
+    }
+
+    /// <summary>
+    /// The other Linux architecture's package (linux-arm64, packed on linux-x64 with a cross
+    /// toolchain) runs under qemu's user-mode emulator: the version, the help, and a session
+    /// minted then served from the cache by a fake endpoint.
+    /// </summary>
+    [Test]
+    [Platform("Linux")]
+    public async Task The_cross_built_linux_package_runs_under_qemu_and_serves_a_cached_session()
+    {
+        var (rid, triple, machine) = RuntimeInformation.OSArchitecture == Architecture.X64
+            ? ("linux-arm64", "aarch64-linux-gnu", (ushort)183)
+            : ("linux-x64", "x86_64-linux-gnu", (ushort)62);
+        var emulator = MotoServer.FindOnPath(triple.StartsWith("aarch64", StringComparison.Ordinal) ? "qemu-aarch64" : "qemu-x86_64");
+        var sysroot = "/usr/" + triple;
+        var packages = await Repository.PackagesAsync();
+        var version = Repository.PackageVersion(packages);
+        var package = Path.Combine(packages, $"awsmfa.{rid}.{version}.nupkg");
+        if (!File.Exists(package) || emulator is null || !Directory.Exists(sysroot))
+        {
+            var why = $"no {rid} package in {packages} (the pack's cross toolchain) or no qemu user-mode emulator and {sysroot}";
+            if (Environment.GetEnvironmentVariable("AWSMFA_TEST_REQUIRE_CROSS") == "1")
+            {
+                Assert.Fail(why + "; .ci/run installs both");
+            }
+
+            Assert.Ignore(why);
+        }
+
+        using var temp = new TempDirectory();
+        var binary = Repository.Extract(package, $"tools/any/{rid}/awsmfa", temp.Path);
+        File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var header = File.ReadAllBytes(binary).AsSpan(0, 20).ToArray();
+        Assert.That(header[..4], Is.EqualTo(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }), "an ELF file");
+        Assert.That(BitConverter.ToUInt16(header, 18), Is.EqualTo(machine), $"e_machine of {rid}");
+
+        using var server = new FakeAwsServer();
+        using var tool = new ToolProcess((emulator!, ["-L", sysroot, binary]));
+        var versionLine = await tool.RunAsync(null, "--version");
+        var help = await tool.RunAsync(null, "--help");
+        var miss = await tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", server.Url, "-t", "123456", "-o", "credential-process");
+        var hit = await tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", server.Url, "-o", "credential-process");
+
+        Assert.That(versionLine.Stdout, Does.Match($@"^awsmfa {Regex.Escape(version)} \(commit [0-9a-f]{{12}}\)\n$"), versionLine.ToString());
+        Assert.That(help.ExitCode, Is.Zero, help.ToString());
+        Assert.That(help.Stdout, Does.Contain("Usage:").And.Contain("session").And.Contain("Examples:"));
+        Assert.That(miss.ExitCode, Is.Zero, miss.ToString());
+        Assert.That(miss.Stderr, Does.Contain("new from STS"), miss.ToString());
+        Assert.That(hit.ExitCode, Is.Zero, hit.ToString());
+        Assert.That(hit.Stderr, Does.Contain("from the cache"), hit.ToString());
+        Assert.That(hit.Stdout, Is.EqualTo(miss.Stdout).And.StartWith("{\"Version\":1,"));
+        Assert.That(server.SessionsIssued, Is.EqualTo(1), "the second run asked STS nothing");
+    }
+
+    /// <summary>Where the cross toolchain is missing, the pack leaves its package out and says so once.</summary>
+    [Test]
+    [Platform("Linux")]
+    public async Task Without_the_cross_linker_the_pack_notes_once_that_it_leaves_the_other_architecture_out()
+    {
+        if (MotoServer.FindOnPath("clang") is null && MotoServer.FindOnPath("gcc") is null)
+        {
+            Assert.Ignore("no C toolchain: the pack makes only the portable package (AWSMFA001), tested in PackagingTests");
+        }
+
+        // A PATH on which lld's linker is not found: clang cannot link for the other architecture.
+        using var temp = new TempDirectory();
+        var shadow = Directory.CreateDirectory(temp.Combine("bin")).FullName;
+        var path = new List<string> { shadow };
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Distinct().Where(Directory.Exists))
+        {
+            if (!Directory.GetFiles(folder).Any(f => Path.GetFileName(f).StartsWith("ld.lld", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("lld", StringComparison.Ordinal)))
+            {
+                path.Add(folder);
+                continue;
+            }
+
+            foreach (var program in Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith("ld.lld", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("lld", StringComparison.Ordinal)))
+            {
+                var link = Path.Combine(shadow, Path.GetFileName(program));
+                if (!File.Exists(link))
+                {
+                    File.CreateSymbolicLink(link, program);
+                }
+            }
+        }
+
+        var environment = new Dictionary<string, string> { ["PATH"] = string.Join(Path.PathSeparator, path) };
+        var project = Path.Combine(Repository.Root, "src", "Awsmfa", "Awsmfa.csproj");
+        string[] probe = ["msbuild", project, "-p:_IsPacking=true", "-p:BaseIntermediateOutputPath=" + temp.Combine("obj") + "/", "-nologo"];
+
+        var note = await RunAsync("dotnet", [.. probe, "-t:AwsmfaFindNativeToolchain;AwsmfaNoteNoCrossToolchain"], temp.Path, environment);
+        var rids = await RunAsync("dotnet", [.. probe, "-t:AwsmfaFindNativeToolchain", "-getProperty:AwsmfaAotRuntimeIdentifiers"], temp.Path, environment);
+
+        var host = RuntimeInformation.RuntimeIdentifier;
+        var other = host == "linux-x64" ? "linux-arm64" : "linux-x64";
+        Assert.That(note.ExitCode, Is.Zero, note.ToString());
+        Assert.That(note.Stdout.Split('\n').Count(l => l.Contains("awsmfa: note:", StringComparison.Ordinal)), Is.EqualTo(1), note.ToString());
+        Assert.That(note.Stdout, Does.Contain($"awsmfa: note: no {other} package (its cross toolchain was not found)"));
+        Assert.That(rids.Stdout.Trim(), Is.EqualTo(host), rids.ToString());
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Integration;
+
+/// <summary>The checkout the tests run in, its packages, and programs run the way a user runs them.</summary>
+internal static partial class Repository
+{
+    private static readonly Lazy<Task<string>> Packed = new(PackAsync);
+
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "awsmfa.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("awsmfa.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>
+    /// The packages the README's pack command makes: .ci/run packs once and names the folder in
+    /// <c>AWSMFA_TEST_PACKAGES</c>; a developer's run packs here, once for every test that asks.
+    /// </summary>
+    public static Task<string> PackagesAsync() => Packed.Value;
+
+    private static async Task<string> PackAsync()
+    {
+        if (Environment.GetEnvironmentVariable("AWSMFA_TEST_PACKAGES") is { Length: > 0 } packed && Directory.Exists(packed))
+        {
+            return packed;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("awsmfa-test-packages-").FullName;
+        var pack = await RunAsync("dotnet", ["pack", "-c", "Release", "-o", folder], Root);
+        Assert.That(pack.ExitCode, Is.Zero, pack.ToString());
+        return folder;
+    }
+
+    /// <summary>The version in the pointer package's name, <c>awsmfa.VERSION.nupkg</c>.</summary>
+    public static string PackageVersion(string packages) =>
+        Directory.GetFiles(packages, "awsmfa.*.nupkg").Select(Path.GetFileName)
+            .Select(name => PointerPackageName().Match(name!)).Single(m => m.Success).Groups[1].Value;
+
+    /// <summary>Extracts <paramref name="entry"/> of a package into <paramref name="folder"/>; returns its path.</summary>
+    public static string Extract(string package, string entry, string folder)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var target = Path.Combine(folder, Path.GetFileName(entry));
+        zip.GetEntry(entry)!.ExtractToFile(target, overwrite: true);
+        return target;
+    }
+
+    public static string ReadEntry(string package, string entry)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    public static async Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(program, args)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    [GeneratedRegex(@"^awsmfa\.(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.nupkg$")]
+    private static partial Regex PointerPackageName();
+}
