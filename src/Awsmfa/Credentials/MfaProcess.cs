@@ -20,19 +20,29 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
     // Tried in a subshell first: a failed redirection of exec would end the shell itself.
     private const string TerminalStdin = "if (exec 0</dev/tty) 2>/dev/null; then exec 0</dev/tty; fi\n";
 
+    /// <summary>
+    /// <c>cmd /d /s /c "COMMAND"</c>, the command line passed verbatim: cmd does not read the
+    /// backslash escapes that quoting each argument would add (<c>"C:\Program Files\…"</c> and
+    /// quoted account names must reach it as written). /d skips AutoRun commands.
+    /// </summary>
+    internal static ProcessStartInfo WindowsShell(string command) =>
+        new(Environment.GetEnvironmentVariable("ComSpec") is { Length: > 0 } comspec ? comspec : "cmd.exe", "/d /s /c \"" + command + "\"");
+
     /// <summary>The code it printed, trimmed; exit 2 naming mfa_process for anything else.</summary>
     public async Task<string> GetCodeAsync(string command, CancellationToken cancellationToken)
     {
         var timeout = Timeout();
-        var onTerminal = !OperatingSystem.IsWindows() && terminal.IsAvailable;
+        var onTerminal = terminal.IsAvailable;
+        // With a terminal, its stdin is the terminal (a PIN, a password); without one, empty:
+        // awsmfa's own stdin may carry data (ids for ec2 terminate -).
         var start = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo("cmd.exe", ["/d", "/c", command])
-            // With a terminal, its stdin is the terminal (a PIN, a password); without one, empty:
-            // awsmfa's own stdin may carry data (ids for ec2 terminate -).
+            ? WindowsShell(command)
             : new ProcessStartInfo("/bin/sh", ["-c", onTerminal ? TerminalStdin + command : command]);
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
+        // On Windows a child reads the console through its own CONIN$, as awsmfa does; its stdin
+        // stays empty all the same.
         start.RedirectStandardInput = true;
         start.Environment.Remove(MfaCodeSource.EnvironmentVariable);
 

@@ -399,7 +399,8 @@ internal sealed class SessionCache
 
     /// <summary>
     /// Creates the folder and every missing parent as 0700, whatever the umask: under umask 000 a
-    /// parent such as ~/.aws made world-writable would let another user plant a config file.
+    /// parent such as ~/.aws made world-writable would let another user plant a config file. On
+    /// Windows, with an ACL that grants the current user alone, which the files inherit.
     /// </summary>
     private static void CreateOwnerOnly(string folder)
     {
@@ -413,7 +414,7 @@ internal sealed class SessionCache
         {
             if (OperatingSystem.IsWindows())
             {
-                System.IO.Directory.CreateDirectory(path);
+                OwnerOnlyAcl.CreateDirectory(path);
                 continue;
             }
 

@@ -2,52 +2,40 @@ using System.Text;
 
 namespace Awsmfa.Platform;
 
+/// <summary>
+/// The user's terminal, whatever stdin and stdout are: /dev/tty on Linux and macOS, the console
+/// (CONIN$/CONOUT$) on Windows. Prompts and their answers never touch stdin or stdout.
+/// </summary>
 internal sealed class ControllingTerminal : ITerminal, IDisposable
 {
     private readonly Lazy<FileStream?> _device = new(Open);
+    private readonly Lazy<WindowsConsole?> _console = new(() => OperatingSystem.IsWindows() ? WindowsConsole.Open() : null);
 
-    public bool IsAvailable => OperatingSystem.IsWindows() ? !Console.IsInputRedirected : _device.Value is not null;
+    public bool IsAvailable => OperatingSystem.IsWindows() ? _console.Value is not null : _device.Value is not null;
 
     public bool StdoutIsTerminal => !Console.IsOutputRedirected;
 
     public async Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            // No /dev/tty: the console itself, which credential_process callers leave attached.
-            await Console.Error.WriteAsync(prompt).ConfigureAwait(false);
-            return await Task.Run(Console.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
-        WriteRaw(device, prompt);
+        Write(prompt);
         // A read from a terminal cannot be cancelled, so the wait is: Ctrl-C must end the
         // process at once instead of after the user presses Enter.
-        return await Task.Run(() => ReadLine(device), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Task.Run(ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void WriteLine(string text)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Console.Error.WriteLine(text);
-            return;
-        }
-
-        var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
-        WriteRaw(device, text + "\n");
-    }
+    public void WriteLine(string text) => Write(text + (OperatingSystem.IsWindows() ? "\r\n" : "\n"));
 
     public void Write(string text)
     {
         if (OperatingSystem.IsWindows())
         {
-            Console.Error.Write(text);
+            (_console.Value ?? throw new InvalidOperationException("No console.")).Write(text);
             return;
         }
 
         var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
-        WriteRaw(device, text);
+        device.Write(Encoding.UTF8.GetBytes(text));
+        device.Flush();
     }
 
     public void Dispose()
@@ -56,7 +44,16 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         {
             _device.Value?.Dispose();
         }
+
+        if (OperatingSystem.IsWindows() && _console.IsValueCreated)
+        {
+            _console.Value?.Dispose();
+        }
     }
+
+    private string? ReadLine() => OperatingSystem.IsWindows()
+        ? (_console.Value ?? throw new InvalidOperationException("No console.")).ReadLine()
+        : ReadLine(_device.Value ?? throw new InvalidOperationException("No terminal."));
 
     private static FileStream? Open()
     {
@@ -75,12 +72,6 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         {
             return null;
         }
-    }
-
-    private static void WriteRaw(FileStream device, string text)
-    {
-        device.Write(Encoding.UTF8.GetBytes(text));
-        device.Flush();
     }
 
     private static string? ReadLine(FileStream device)

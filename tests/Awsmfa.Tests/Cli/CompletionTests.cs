@@ -5,6 +5,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Cli;
 
 [TestFixture]
+[Platform(Exclude = "Win", Reason = "POSIX: completion scripts are evaluated in bash, zsh and fish")]
 public sealed class CompletionTests
 {
     private TestHost _host = null!;

@@ -81,6 +81,7 @@ public sealed class SessionOutputTests
         Assert.That(Render(format, hostile).Split('\n'), Does.Contain(expectedLine));
     }
 
+    [Platform(Exclude = "Win", Reason = "POSIX: /bin/sh")]
     [Test]
     public void Posix_quoting_survives_a_real_shell()
     {

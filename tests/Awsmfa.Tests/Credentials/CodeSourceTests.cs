@@ -4,6 +4,7 @@ namespace Awsmfa.Tests.Credentials;
 
 /// <summary>Codes from mfa_process (a YubiKey, a password manager), and a spent code never sent twice (issue #11).</summary>
 [TestFixture]
+[Platform(Exclude = "Win", Reason = "POSIX: mfa_process stand-ins are /bin/sh scripts")]
 public sealed class CodeSourceTests
 {
     private TestHost _host = null!;

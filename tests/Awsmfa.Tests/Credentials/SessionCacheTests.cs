@@ -7,6 +7,7 @@ namespace Awsmfa.Tests.Credentials;
 
 [TestFixture]
 [UnsupportedOSPlatform("windows")]
+[Platform(Exclude = "Win", Reason = "POSIX: Unix file modes and ownership; Windows ACLs are in WindowsTests")]
 public sealed class SessionCacheTests
 {
     private TestHost _host = null!;

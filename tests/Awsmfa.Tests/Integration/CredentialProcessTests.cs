@@ -11,6 +11,7 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: the credential_process line is a POSIX shell command")]
 public sealed class CredentialProcessTests : MotoToolTest
 {
     [SetUp]

@@ -7,6 +7,7 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: the demo is a bash script")]
 public sealed class PackagingTests
 {
     private static Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null) =>

@@ -7,6 +7,7 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: sh commands and a POSIX credential_process line")]
 public sealed class RoleIntegrationTests : MotoToolTest
 {
     private const string Admin = "arn:aws:iam::210987654321:role/admin";

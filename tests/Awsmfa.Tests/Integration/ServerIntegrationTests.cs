@@ -11,6 +11,7 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: the command is an sh script")]
 public sealed class ServerIntegrationTests : MotoToolTest
 {
     private const string Admin = "arn:aws:iam::210987654321:role/admin";

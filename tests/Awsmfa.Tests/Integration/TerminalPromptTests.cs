@@ -10,6 +10,7 @@ namespace Awsmfa.Tests.Integration;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
+[Platform("Linux", Reason = "util-linux script(1) gives the tool a terminal of its own")]
 public sealed class TerminalPromptTests : MotoToolTest
 {
     private async Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> RunOnTerminalAsync(string typed, string arguments)

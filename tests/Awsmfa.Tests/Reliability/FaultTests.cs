@@ -8,6 +8,7 @@ namespace Awsmfa.Tests.Reliability;
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: Unix file modes")]
 public sealed class FaultTests : FakeAwsToolTest
 {
     private Task<CliResult> GetAsync(params string[] extra) =>

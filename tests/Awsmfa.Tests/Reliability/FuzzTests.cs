@@ -10,6 +10,7 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Reliability")]
+[Platform(Exclude = "Win", Reason = "POSIX: Unix file modes")]
 public sealed class FuzzTests
 {
     private const int Seed = 20261128;

@@ -13,6 +13,7 @@ namespace Awsmfa.Tests.Reliability;
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: Unix file modes, FIFOs and symlinks")]
 public sealed class LocalAttackTests : FakeAwsToolTest
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

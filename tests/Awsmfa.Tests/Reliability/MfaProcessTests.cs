@@ -10,6 +10,7 @@ namespace Awsmfa.Tests.Reliability;
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: mfa_process stand-ins are /bin/sh scripts")]
 public sealed class MfaProcessTests : FakeAwsToolTest
 {
     private void UseProcess(string script)

@@ -8,6 +8,7 @@ namespace Awsmfa.Tests.Reliability;
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: file descriptors 0, 1 and 2 through read(2)/write(2)")]
 public sealed class OutputStreamTests : FakeAwsToolTest
 {
 

@@ -10,6 +10,7 @@ namespace Awsmfa.Tests.Reliability;
 [TestFixture]
 [Category("Reliability")]
 [NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: POSIX signals")]
 public sealed class SignalTests : FakeAwsToolTest
 {
     [SetUp]
