@@ -13,7 +13,8 @@ public sealed class CommandLineTests
         var result = await host.RunAsync("--version");
 
         Assert.That(result.ExitCode, Is.Zero);
-        Assert.That(result.Stdout.Trim(), Does.Match(@"^\d+\.\d+\.\d+"));
+        // The tag's version or a pre-release after it (MinVer), and the commit the build is of.
+        Assert.That(result.Stdout, Does.Match(@"^awsmfa \d+\.\d+\.\d+(-[0-9A-Za-z.]+)? \(commit [0-9a-f]{12}\)\n$"));
     }
 
     [TestCase("--help", "session", "eval \"$(awsmfa session get)\"")]
