@@ -16,7 +16,7 @@ bench_awsmfa() {
   else
     echo "bench: packing and installing awsmfa..." >&2
     dotnet pack "$here" -c Release -o "$work/nupkg" >/dev/null
-    dotnet tool install awsmfa --tool-path "$work/tool" --add-source "$work/nupkg" --prerelease >/dev/null
+    dotnet tool install awsmfa --tool-path "$work/tool" --source "$work/nupkg" --prerelease >/dev/null
     awsmfa="$work/tool/awsmfa"
   fi
 }

@@ -54,8 +54,10 @@ using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => OnS
 // stdout is buffered (a flush per line costs a system call per line of a long listing);
 // commands flush where streaming matters, and everything is flushed at exit. Both streams are
 // the file descriptors themselves (see FileDescriptorStream).
-var stdout = new StreamWriter(FileDescriptorStream.Open(1), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
-var stderr = new StreamWriter(FileDescriptorStream.Open(2), new UTF8Encoding(false), 1024) { AutoFlush = true };
+// Lines end in \n on every platform, Windows too: what eval, credential_process callers and
+// PowerShell all read, and the same bytes everywhere.
+var stdout = new StreamWriter(FileDescriptorStream.Open(1), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false, NewLine = "\n" };
+var stderr = new StreamWriter(FileDescriptorStream.Open(2), new UTF8Encoding(false), 1024) { AutoFlush = true, NewLine = "\n" };
 int exit;
 exit = await new AwsmfaCli(services).InvokeAsync(args, stdout, stderr, interruption.Token);
 try

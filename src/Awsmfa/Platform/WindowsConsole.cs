@@ -8,7 +8,7 @@ namespace Awsmfa.Platform;
 /// <summary>
 /// The console itself (<c>CONIN$</c>, <c>CONOUT$</c>), Windows' /dev/tty: a prompt reaches the
 /// user even when stdin and stdout are pipes (<c>session get | …</c>, an SDK's credential_process).
-/// Absent when the process has no console (a service, a CI job without one).
+/// Absent when the process has no console, or one without a window (a service, a CI job).
 /// </summary>
 internal sealed partial class WindowsConsole : IDisposable
 {
@@ -31,6 +31,14 @@ internal sealed partial class WindowsConsole : IDisposable
     [SupportedOSPlatform("windows")]
     public static WindowsConsole? Open()
     {
+        // A console without a window (a process started with CREATE_NO_WINDOW, as CI runners,
+        // schedulers and services start theirs) has nobody in front of it: a prompt there would
+        // wait forever. Windows Terminal's pseudo-consoles do report a window.
+        if (GetConsoleWindow() == 0)
+        {
+            return null;
+        }
+
         var input = CreateFile("CONIN$", GenericRead | GenericWrite, FileShareReadWrite, 0, OpenExisting, 0, 0);
         // GetConsoleMode fails on anything that is not a console (NUL, a pipe).
         if (input.IsInvalid || !GetConsoleMode(input, out _))
@@ -108,6 +116,9 @@ internal sealed partial class WindowsConsole : IDisposable
 
     [LibraryImport("kernel32.dll", EntryPoint = "CreateFileW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
     private static partial SafeFileHandle CreateFile(string name, uint access, uint share, nint security, uint creation, uint flags, nint template);
+
+    [LibraryImport("kernel32.dll")]
+    private static partial nint GetConsoleWindow();
 
     [LibraryImport("kernel32.dll", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]

@@ -169,9 +169,15 @@ internal sealed class MotoServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    internal static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
+    /// <summary>The program as a shell finds it: on Windows with the extensions of PATHEXT (moto_server.exe, node.exe).</summary>
+    internal static string? FindOnPath(string name)
+    {
+        var extensions = OperatingSystem.IsWindows()
+            ? ["", .. (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)]
+            : new[] { "" };
+        return (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, name))
+            .SelectMany(folder => extensions.Select(extension => Path.Combine(folder, name + extension)))
             .FirstOrDefault(File.Exists);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class PackagingTests
         var packages = await Repository.PackagesAsync();
         var tools = temp.Combine("tools");
 
-        var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--add-source", packages, "--prerelease"], temp.Path);
+        var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--source", packages, "--prerelease"], temp.Path);
 
         Assert.That(install.ExitCode, Is.Zero, install.ToString());
         var packageVersion = Repository.PackageVersion(packages);

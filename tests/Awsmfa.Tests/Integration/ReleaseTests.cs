@@ -42,7 +42,7 @@ public sealed class ReleaseTests
             .And.Contain($"commit=\"{commit}\""));
 
         var tools = temp.Combine("tools");
-        var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--add-source", output], temp.Path);
+        var install = await RunAsync("dotnet", ["tool", "install", "awsmfa", "--tool-path", tools, "--source", output], temp.Path);
         Assert.That(install.ExitCode, Is.Zero, install.ToString());
         var version = await RunAsync(Path.Combine(tools, "awsmfa"), ["--version"], temp.Path);
         Assert.That(version.Stdout, Is.EqualTo($"awsmfa 9.8.7 (commit {commit[..12]})\n"), version.ToString());

@@ -36,6 +36,12 @@ internal sealed class ToolProcess : IDisposable
         Environment["AWS_CONFIG_FILE"] = Path.Combine(AwsFolder, "config");
         Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows' profile folder is the known folder, not HOME: the cache would be the runner's own.
+            Environment["USERPROFILE"] = _home.Path;
+            Environment["AWSMFA_CACHE_DIR"] = CacheFolder;
+        }
     }
 
     /// <summary>Variables set for the child, on top of PATH and the .NET host's own.</summary>

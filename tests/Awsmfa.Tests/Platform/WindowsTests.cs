@@ -68,13 +68,20 @@ public sealed class WindowsTests
     }
 
     [Test]
-    public void The_console_is_the_terminal_whatever_stdin_is()
+    public async Task A_code_on_stdin_is_never_read_as_the_prompt_answer_and_a_windowless_console_fails_fast()
     {
-        // The test runner's stdin is a pipe: awsmfa's terminal is the console when there is one,
-        // so a prompt never reads stdin.
-        using var terminal = new ControllingTerminal();
-        using var console = WindowsConsole.Open();
+        // As a CI runner or scheduler starts it: stdin a pipe with a code in it, a console without
+        // a window. The prompt would read the console, never stdin; with nobody at the console
+        // there is no prompt at all, so the run ends at once with the usage error, no STS call.
+        using var server = new FakeAwsServer();
+        using var tool = new Awsmfa.Tests.Integration.ToolProcess();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        Assert.That(terminal.IsAvailable, Is.EqualTo(console is not null));
+        var result = await tool.RunAsync("123456\n", TimeSpan.FromSeconds(30), "session", "get", "--profile", "base", "--endpoint-url", server.Url);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("there is no terminal to ask"));
+        Assert.That(server.RequestsFor("GetSessionToken"), Is.Zero, "the code on stdin was not taken");
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
     }
 }

@@ -86,8 +86,9 @@ internal sealed class TestHost : IDisposable
 
     public async Task<CliResult> RunAsync(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
+        // As the tool's own writers: \n on every platform.
+        using var stdout = new StringWriter { NewLine = "\n" };
+        using var stderr = new StringWriter { NewLine = "\n" };
         var exit = await new AwsmfaCli(Services()).InvokeAsync(args, stdout, stderr);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
