@@ -41,6 +41,22 @@ public sealed class WindowsTests
     }
 
     [Test]
+    public void An_existing_cache_folder_other_accounts_can_read_is_not_used()
+    {
+        using var temp = new TempDirectory();
+        var folder = Directory.CreateDirectory(temp.Combine("shared")).FullName;
+        var security = new DirectoryInfo(folder).GetAccessControl();
+        security.AddAccessRule(new FileSystemAccessRule(new SecurityIdentifier(WellKnownSidType.BuiltinUsersSid, null), FileSystemRights.Read, AccessControlType.Allow));
+        new DirectoryInfo(folder).SetAccessControl(security);
+        var warnings = new StringWriter();
+        var cache = new SessionCache(folder, new Reporter(warnings, verbose: false), TimeProvider.System);
+
+        Assert.That(cache.TryWriteFile("probe", [1, 2, 3]), Is.False);
+        Assert.That(Directory.GetFiles(folder), Is.Empty);
+        Assert.That(warnings.ToString(), Does.Contain("can access " + folder).And.Contain("icacls"));
+    }
+
+    [Test]
     public async Task Mfa_process_runs_through_cmd_with_quotes_as_written()
     {
         using var temp = new TempDirectory();
