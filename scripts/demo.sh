@@ -27,7 +27,7 @@ elif command -v awsmfa >/dev/null; then
 else
   echo "demo: awsmfa is not installed; building it from $here (about a minute)..." >&2
   # Only the pack's own warning (no C toolchain: the portable build) is worth showing.
-  dotnet pack "$here" -c Release -o "$work/nupkg" | { grep -E 'warning AWSMFA' >&2 || true; }
+  dotnet pack "$here" -c Release -o "$work/nupkg" | { grep -E 'warning AWSMFA|awsmfa: note:' >&2 || true; }
   dotnet tool install awsmfa --tool-path "$work/tool" --source "$work/nupkg" --prerelease >/dev/null
   tool=("$work/tool/awsmfa")
 fi

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Awsmfa.Tests.Support;
+using static Awsmfa.Tests.Integration.Repository;
 
 namespace Awsmfa.Tests.Integration;
 
@@ -10,9 +11,6 @@ namespace Awsmfa.Tests.Integration;
 [NonParallelizable]
 public sealed class ReleaseTests
 {
-    private static Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null) =>
-        Repository.RunAsync(program, args, workingDirectory, environment);
-
     [Test]
     public async Task A_tagged_clean_clone_packs_the_tag_version_with_public_feed_metadata_and_later_commits_sort_after_it()
     {
@@ -142,27 +140,7 @@ public sealed class ReleaseTests
         // A machine with gcc but no clang (this one before .ci/run installs clang): the ILCompiler
         // builds for the host with gcc, but only clang cross-compiles.
         using var temp = new TempDirectory();
-        var shadow = Directory.CreateDirectory(temp.Combine("bin")).FullName;
-        var path = new List<string> { shadow };
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Distinct().Where(Directory.Exists))
-        {
-            if (!Directory.GetFiles(folder).Any(f => Path.GetFileName(f).StartsWith("clang", StringComparison.Ordinal)))
-            {
-                path.Add(folder);
-                continue;
-            }
-
-            foreach (var program in Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith("clang", StringComparison.Ordinal)))
-            {
-                var link = Path.Combine(shadow, Path.GetFileName(program));
-                if (!File.Exists(link))
-                {
-                    File.CreateSymbolicLink(link, program);
-                }
-            }
-        }
-
-        var environment = new Dictionary<string, string> { ["PATH"] = string.Join(Path.PathSeparator, path) };
+        var environment = new Dictionary<string, string> { ["PATH"] = Repository.PathHiding(name => name.StartsWith("clang", StringComparison.Ordinal), temp.Combine("bin")) };
         var project = Path.Combine(Repository.Root, "src", "Awsmfa", "Awsmfa.csproj");
         string[] probe = ["msbuild", project, "-p:_IsPacking=true", "-p:BaseIntermediateOutputPath=" + temp.Combine("obj") + "/", "-nologo"];
 

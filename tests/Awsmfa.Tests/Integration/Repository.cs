@@ -65,6 +65,42 @@ internal static partial class Repository
         return reader.ReadToEnd();
     }
 
+    /// <summary>
+    /// PATH as it is, but without the programs <paramref name="hidden"/> names: each folder that
+    /// holds one is replaced by <paramref name="shadow"/>, where the folder's other programs are
+    /// linked, standing where the first such folder stood (so pyenv's python still comes before
+    /// the system's).
+    /// </summary>
+    public static string PathHiding(Func<string, bool> hidden, string shadow)
+    {
+        Directory.CreateDirectory(shadow);
+        var path = new List<string>();
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Distinct())
+        {
+            if (!Directory.Exists(folder) || !Directory.GetFiles(folder).Select(Path.GetFileName).Any(name => hidden(name!)))
+            {
+                path.Add(folder);
+                continue;
+            }
+
+            if (!path.Contains(shadow))
+            {
+                path.Add(shadow);
+            }
+
+            foreach (var program in Directory.GetFiles(folder).Where(f => !hidden(Path.GetFileName(f))))
+            {
+                var link = Path.Combine(shadow, Path.GetFileName(program));
+                if (!File.Exists(link))
+                {
+                    File.CreateSymbolicLink(link, program);
+                }
+            }
+        }
+
+        return string.Join(Path.PathSeparator, path);
+    }
+
     public static async Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program, args)
