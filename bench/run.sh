@@ -229,7 +229,7 @@ for number, name, script in ((5, "benchmarks-regions.md", "regions.sh"), (6, "be
     if os.path.exists(path):
         lines = open(path).read().splitlines()
         title = lines[0].lstrip("# ").replace("Benchmark: ", "")
-        doc = doc.rstrip("\n") + "\n\n" if number == 5 else doc
+        doc = doc.rstrip("\n") + "\n"
         doc += f"\n## {number}. {title[0].upper() + title[1:]}\n\n(`bench/{script}`, also in [{name}]({name}))\n" + "\n".join(lines[1:]) + "\n"
 open(out, "w").write(doc)
 print(doc)
