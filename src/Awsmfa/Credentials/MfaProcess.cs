@@ -111,6 +111,7 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
     private async Task RelayAsync(StreamReader reader, StringBuilder said)
     {
         var buffer = new char[256];
+        var pending = new StringBuilder();
         int read;
         while ((read = await reader.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
         {
@@ -130,9 +131,27 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
             }
             else
             {
-                foreach (var line in chunk.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                // Whole lines, however the pipe cut them (cmd ends its lines with \r\n); blank ones dropped.
+                pending.Append(chunk);
+                var text = pending.ToString();
+                var end = text.LastIndexOf('\n');
+                if (end >= 0)
                 {
-                    reporter.Info("mfa_process: " + Printable.OneLine(line));
+                    Report(text[..end]);
+                    pending.Clear().Append(text[(end + 1)..]);
+                }
+            }
+        }
+
+        Report(pending.ToString());
+
+        void Report(string lines)
+        {
+            foreach (var line in lines.Split('\n'))
+            {
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    reporter.Info("mfa_process: " + Printable.OneLine(line.TrimEnd('\r')));
                 }
             }
         }

@@ -43,6 +43,19 @@ public sealed class MfaProcessTests : FakeAwsToolTest
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(45)), "one 30-second step at most");
     }
 
+    [Test]
+    public async Task What_it_says_arrives_as_whole_lines_without_blank_ones_however_the_pipe_cuts_it()
+    {
+        // A line written in two parts, cmd-style \r\n line ends, and a blank line.
+        UseProcess("printf 'Touch your ' >&2; sleep 0.3; printf 'YubiKey\\r\\n\\r\\n' >&2; printf 'PIN accepted' >&2; printf 246810");
+
+        var result = await GetAsync();
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var said = result.Stderr.Split('\n').Where(l => l.StartsWith("awsmfa: mfa_process:", StringComparison.Ordinal)).ToList();
+        Assert.That(said, Is.EqualTo(new[] { "awsmfa: mfa_process: Touch your YubiKey", "awsmfa: mfa_process: PIN accepted" }), result.Stderr);
+    }
+
     [TestCase("exit 4", "mfa_process exited with 4")]
     [TestCase("printf 'not-a-code'", "mfa_process printed something that is not an MFA code")]
     public async Task A_broken_script_is_exit_2_and_no_sts_call(string script, string message)
