@@ -101,7 +101,7 @@ internal static partial class Repository
         return string.Join(Path.PathSeparator, path);
     }
 
-    public static async Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null)
+    public static async Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null, string? stdin = null)
     {
         var start = new ProcessStartInfo(program, args)
         {
@@ -116,6 +116,11 @@ internal static partial class Repository
         }
 
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

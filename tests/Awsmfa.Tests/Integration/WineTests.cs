@@ -1,0 +1,112 @@
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Integration;
+
+/// <summary>
+/// The win-x64 build, run under Wine (.ci/run publishes it and names it in
+/// <c>AWSMFA_TEST_WINE_TOOL</c>): Windows' own code paths on this Linux machine. Wine is not
+/// Windows (its ACLs are made up from Unix modes), so these are smoke tests; the windows-latest
+/// CI job runs WindowsTests on the real thing.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+[Platform("Linux", Reason = "Wine runs the Windows build on Linux")]
+public sealed class WineTests
+{
+    private const string Serial = "arn:aws:iam::123456789012:mfa/alice";
+    private TempDirectory _temp = null!;
+    private FakeAwsServer _aws = null!;
+    private string _tool = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        var tool = Environment.GetEnvironmentVariable("AWSMFA_TEST_WINE_TOOL");
+        if (string.IsNullOrEmpty(tool) || !File.Exists(tool) || MotoServer.FindOnPath("wine") is null)
+        {
+            const string why = "no win-x64 build under Wine: .ci/run installs Wine, publishes awsmfa for win-x64 and sets AWSMFA_TEST_WINE_TOOL";
+            if (Environment.GetEnvironmentVariable("AWSMFA_TEST_REQUIRE_WINE") == "1")
+            {
+                Assert.Fail(why);
+            }
+
+            Assert.Ignore(why);
+        }
+
+        _tool = tool!;
+        _temp = new TempDirectory();
+        _aws = new FakeAwsServer();
+        File.WriteAllText(_temp.Combine("credentials"), $"""
+            [base]
+            aws_access_key_id = {ToolProcess.AccessKeyId}
+            aws_secret_access_key = {ToolProcess.SecretAccessKey}
+            mfa_serial = {Serial}
+            """);
+        File.WriteAllText(_temp.Combine("config"), "[profile base]\nregion = us-east-1\n");
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _aws?.Dispose();
+        _temp?.Dispose();
+    }
+
+    /// <summary>A Linux path as the Windows program sees it: Wine maps / to drive Z:.</summary>
+    private static string Windows(string path) => "Z:" + path.Replace('/', '\\');
+
+    private Task<CliResult> RunAsync(string? stdin, params string[] args)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["WINEDEBUG"] = "-all",
+            ["AWS_SHARED_CREDENTIALS_FILE"] = Windows(_temp.Combine("credentials")),
+            ["AWS_CONFIG_FILE"] = Windows(_temp.Combine("config")),
+            // A folder that does not exist yet: awsmfa makes it, and its parents, owner-only.
+            ["AWSMFA_CACHE_DIR"] = Windows(_temp.Combine("home", ".aws", "awsmfa", "cache")),
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        };
+        return Repository.RunAsync("wine", [_tool, .. args], _temp.Path, environment, stdin);
+    }
+
+    [Test]
+    public async Task The_windows_build_mints_caches_and_serves_a_session_with_lf_output()
+    {
+        var version = await RunAsync(null, "--version");
+        var miss = await RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _aws.Url, "-t", "123456", "-o", "credential-process");
+        var hit = await RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _aws.Url, "-o", "credential-process");
+
+        Assert.That(version.Stdout, Does.Match(@"^awsmfa \S+ \(commit [0-9a-f]{12}\)\n$"), "one line ending in \\n, not \\r\\n");
+        Assert.That(miss.ExitCode, Is.Zero, miss.ToString());
+        Assert.That(hit.ExitCode, Is.Zero, hit.ToString());
+        Assert.That(hit.Stderr, Does.Contain("from the cache"), hit.ToString());
+        Assert.That(hit.Stdout, Is.EqualTo(miss.Stdout).And.StartWith("{\"Version\":1,").And.EndWith("}\n"));
+        Assert.That(_aws.SessionsIssued, Is.EqualTo(1));
+        Assert.That(Directory.GetFiles(_temp.Combine("home", ".aws", "awsmfa", "cache"), "*.json"), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Mfa_process_runs_through_cmd_with_quotes_as_written_and_its_lines_reach_stderr()
+    {
+        var folder = Directory.CreateDirectory(_temp.Combine("a folder")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "code.txt"), "246810\r\n");
+        File.AppendAllText(_temp.Combine("config"), $"mfa_process = type \"{Windows(Path.Combine(folder, "code.txt"))}\" & echo Touch your YubiKey 1>&2\n");
+
+        var result = await RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _aws.Url, "-o", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr.Split('\n').Where(l => l.StartsWith("awsmfa: mfa_process:", StringComparison.Ordinal)), Is.EqualTo(new[] { "awsmfa: mfa_process: Touch your YubiKey" }), result.Stderr);
+        Assert.That(_aws.SessionsIssued, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Without_a_console_a_code_on_stdin_is_not_taken_as_the_prompt_answer()
+    {
+        var result = await RunAsync("123456\n", "session", "get", "--profile", "base", "--endpoint-url", _aws.Url);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("there is no terminal to ask"));
+        Assert.That(_aws.RequestsFor("GetSessionToken"), Is.Zero);
+    }
+}
