@@ -26,7 +26,9 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
     /// quoted account names must reach it as written). /d skips AutoRun commands.
     /// </summary>
     internal static ProcessStartInfo WindowsShell(string command) =>
-        new(Environment.GetEnvironmentVariable("ComSpec") is { Length: > 0 } comspec ? comspec : "cmd.exe", "/d /s /c \"" + command + "\"");
+        // System32's own cmd: not one found first in the current folder, nor a ComSpec that
+        // names another shell with other rules.
+        new(Path.Combine(Environment.SystemDirectory, "cmd.exe"), "/d /s /c \"" + command + "\"");
 
     /// <summary>The code it printed, trimmed; exit 2 naming mfa_process for anything else.</summary>
     public async Task<string> GetCodeAsync(string command, CancellationToken cancellationToken)
@@ -131,14 +133,18 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
             }
             else
             {
-                // Whole lines, however the pipe cut them (cmd ends its lines with \r\n); blank ones dropped.
-                pending.Append(chunk);
-                var text = pending.ToString();
-                var end = text.LastIndexOf('\n');
+                // Whole lines, however the pipe cut them (cmd ends its lines with \r\n); blank ones
+                // dropped; a line that never ends is cut at MaxOutput.
+                var end = chunk.LastIndexOf('\n');
                 if (end >= 0)
                 {
-                    Report(text[..end]);
-                    pending.Clear().Append(text[(end + 1)..]);
+                    Report(pending.Append(chunk, 0, end).ToString());
+                    pending.Clear().Append(chunk, end + 1, chunk.Length - end - 1);
+                }
+                else if (pending.Append(chunk).Length >= MaxOutput)
+                {
+                    Report(pending.ToString());
+                    pending.Clear();
                 }
             }
         }

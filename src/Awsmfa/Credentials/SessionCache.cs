@@ -386,8 +386,8 @@ internal sealed class SessionCache
             { Kind: not FileKind.Directory } => $"{Directory} is not a folder",
             { IsSomeoneElses: true } => $"{Directory} belongs to another user",
             { OthersCanAccess: true } => $"other users can access {Directory} (run: chmod 700 '{Directory}')",
-            _ when OperatingSystem.IsWindows() && OwnerOnlyAcl.OtherAccount(Directory) is { } other =>
-                $"{other} can access {Directory} (run: icacls \"{Directory}\" /inheritance:r /grant:r \"%USERNAME%:(OI)(CI)F\")",
+            _ when OperatingSystem.IsWindows() && OwnerOnlyAcl.WhyNotPrivate(Directory) is { } why =>
+                $"{why} (remove the folder: awsmfa makes it again, yours alone)",
             _ => null,
         };
         if (reason is not null)

@@ -30,47 +30,68 @@ internal static class OwnerOnlyAcl
     public static void CreateDirectory(string path) => new DirectoryInfo(path).Create(ForCurrentUser());
 
     /// <summary>
-    /// An account other than the current user that the folder's ACL lets in, or null. SYSTEM and
-    /// Administrators are not counted: they can read any file anyway, as root can on Unix.
+    /// Why the folder is not the current user's alone, or null: another owner (who may rewrite
+    /// the ACL at any time), or an entry that lets another account read, write, delete or change
+    /// it. SYSTEM and Administrators are not counted: they can read any file anyway, as root can
+    /// on Unix. Entries granting only attributes or traversal (backup agents add those) neither.
     /// </summary>
-    public static string? OtherAccount(string path)
+    public static string? WhyNotPrivate(string path)
     {
         var user = WindowsIdentity.GetCurrent().User;
+        DirectorySecurity security;
         AuthorizationRuleCollection rules;
         try
         {
-            rules = new DirectoryInfo(path).GetAccessControl().GetAccessRules(includeExplicit: true, includeInherited: true, typeof(SecurityIdentifier));
+            security = new DirectoryInfo(path).GetAccessControl();
+            rules = security.GetAccessRules(includeExplicit: true, includeInherited: true, typeof(SecurityIdentifier));
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException or PrivilegeNotHeldException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or PrivilegeNotHeldException or InvalidOperationException)
         {
-            return "someone (its ACL cannot be read)";
+            return $"{path}'s ACL cannot be read";
+        }
+
+        if (security.GetOwner(typeof(SecurityIdentifier)) is SecurityIdentifier owner && owner != user && !IsAdministration(owner))
+        {
+            return $"{path} belongs to {Name(owner)}";
         }
 
         foreach (FileSystemAccessRule rule in rules)
         {
-            if (rule.AccessControlType != AccessControlType.Allow || rule.IdentityReference is not SecurityIdentifier sid)
+            if (rule.AccessControlType == AccessControlType.Allow
+                && rule.IdentityReference is SecurityIdentifier sid
+                && sid != user
+                && !IsAdministration(sid)
+                && !sid.IsWellKnown(WellKnownSidType.CreatorOwnerSid)
+                && ((int)rule.FileSystemRights & Meaningful) != 0)
             {
-                continue;
-            }
-
-            if (sid == user
-                || sid.IsWellKnown(WellKnownSidType.LocalSystemSid)
-                || sid.IsWellKnown(WellKnownSidType.BuiltinAdministratorsSid)
-                || sid.IsWellKnown(WellKnownSidType.CreatorOwnerSid))
-            {
-                continue;
-            }
-
-            try
-            {
-                return sid.Translate(typeof(NTAccount)).Value;
-            }
-            catch (IdentityNotMappedException)
-            {
-                return sid.Value;
+                return $"{Name(sid)} can access {path}";
             }
         }
 
         return null;
+    }
+
+    // Reading or listing, writing or creating, deleting, changing the ACL or the owner, and the
+    // generic rights that inherit-only entries carry.
+    private const int Meaningful = (int)(FileSystemRights.ReadData | FileSystemRights.WriteData | FileSystemRights.AppendData
+        | FileSystemRights.DeleteSubdirectoriesAndFiles | FileSystemRights.Delete | FileSystemRights.ChangePermissions
+        | FileSystemRights.TakeOwnership) | unchecked((int)0xF0000000);
+
+    private static bool IsAdministration(SecurityIdentifier sid) =>
+        sid.IsWellKnown(WellKnownSidType.LocalSystemSid) || sid.IsWellKnown(WellKnownSidType.BuiltinAdministratorsSid);
+
+    /// <summary>The account's name, or its SID where the name cannot be looked up (an unreachable domain controller).</summary>
+    private static string Name(SecurityIdentifier sid)
+    {
+        try
+        {
+            return sid.Translate(typeof(NTAccount)).Value;
+        }
+#pragma warning disable CA1031 // Any failure to name an account leaves its SID, which is as precise.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return sid.Value;
+        }
     }
 }

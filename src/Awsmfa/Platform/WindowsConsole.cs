@@ -17,6 +17,9 @@ internal sealed partial class WindowsConsole : IDisposable
     private const uint FileShareReadWrite = 0x1 | 0x2;
     private const uint OpenExisting = 3;
     private const int MaxLine = 4096;
+    private const uint EnableProcessedInput = 0x1;
+    private const uint EnableLineInput = 0x2;
+    private const uint EnableEchoInput = 0x4;
 
     private readonly SafeFileHandle _input;
     private readonly SafeFileHandle _output;
@@ -34,7 +37,9 @@ internal sealed partial class WindowsConsole : IDisposable
         // A console without a window (a process started with CREATE_NO_WINDOW, as CI runners,
         // schedulers and services start theirs) has nobody in front of it: a prompt there would
         // wait forever. Windows Terminal's pseudo-consoles do report a window.
-        if (GetConsoleWindow() == 0)
+        // A window on a desktop nobody uses (a service, a task that runs whether or not the user
+        // is logged on) is no better.
+        if (GetConsoleWindow() == 0 || !Environment.UserInteractive)
         {
             return null;
         }
@@ -71,7 +76,30 @@ internal sealed partial class WindowsConsole : IDisposable
     }
 
     /// <summary>A line as typed (the console echoes and edits it), or null at Ctrl+Z or when reading fails.</summary>
-    public unsafe string? ReadLine()
+    public string? ReadLine()
+    {
+        // A program before us may have left the console in raw mode (a TUI that died): then
+        // ReadConsole returns key by key, unechoed, and Enter never ends the line.
+        var restore = GetConsoleMode(_input, out var mode);
+        if (restore)
+        {
+            SetConsoleMode(_input, mode | EnableProcessedInput | EnableLineInput | EnableEchoInput);
+        }
+
+        try
+        {
+            return ReadLineAsTyped();
+        }
+        finally
+        {
+            if (restore)
+            {
+                SetConsoleMode(_input, mode);
+            }
+        }
+    }
+
+    private unsafe string? ReadLineAsTyped()
     {
         var line = new StringBuilder();
         var buffer = new char[256];
@@ -123,6 +151,10 @@ internal sealed partial class WindowsConsole : IDisposable
     [LibraryImport("kernel32.dll", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]
     private static partial bool GetConsoleMode(SafeFileHandle handle, out uint mode);
+
+    [LibraryImport("kernel32.dll", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool SetConsoleMode(SafeFileHandle handle, uint mode);
 
     [LibraryImport("kernel32.dll", EntryPoint = "ReadConsoleW", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]

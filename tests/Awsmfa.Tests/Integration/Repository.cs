@@ -125,7 +125,19 @@ internal static partial class Repository
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{program} {string.Join(' ', args)} did not finish within 5 minutes");
+        }
+
+        // Something the program left behind may hold its pipes open (Wine's helper processes do
+        // for a few seconds): what it wrote is there, but not forever.
+        await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(30));
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 

@@ -103,7 +103,7 @@ internal sealed class ToolProcess : IDisposable
     public ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
         var (program, prefix) = _command;
-        var setsid = DetachFromTerminal ? MotoServer.FindOnPath("setsid") : null;
+        var setsid = DetachFromTerminal && !OperatingSystem.IsWindows() ? MotoServer.FindOnPath("setsid") : null;
         var start = setsid is not null
             ? new ProcessStartInfo(setsid, ["-w", program, .. prefix, .. args])
             : new ProcessStartInfo(program, [.. prefix, .. args]);
@@ -111,6 +111,8 @@ internal sealed class ToolProcess : IDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
+        // Windows' counterpart of setsid: a console nobody sees, as CI runners and schedulers give.
+        start.CreateNoWindow = DetachFromTerminal;
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);

@@ -53,7 +53,31 @@ public sealed class WindowsTests
 
         Assert.That(cache.TryWriteFile("probe", [1, 2, 3]), Is.False);
         Assert.That(Directory.GetFiles(folder), Is.Empty);
-        Assert.That(warnings.ToString(), Does.Contain("can access " + folder).And.Contain("icacls"));
+        Assert.That(warnings.ToString(), Does.Contain("can access " + folder).And.Contain("remove the folder"));
+
+        // What the warning says to do works.
+        Directory.Delete(folder);
+        var again = new SessionCache(folder, new Reporter(TextWriter.Null, verbose: false), TimeProvider.System);
+        Assert.That(again.TryWriteFile("probe", [1, 2, 3]), Is.True);
+    }
+
+    [Test]
+    public void An_existing_cache_folder_with_the_profile_folders_usual_acl_is_used()
+    {
+        // A folder made by hand or by an older awsmfa: it inherits the user's, SYSTEM's and
+        // Administrators' entries from the profile, as every folder under %USERPROFILE% does.
+        var folder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".awsmfa-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var cache = new SessionCache(folder, new Reporter(TextWriter.Null, verbose: false), TimeProvider.System);
+
+            Assert.That(cache.TryWriteFile("probe", [1, 2, 3]), Is.True);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Test]
@@ -84,11 +108,11 @@ public sealed class WindowsTests
     }
 
     [Test]
-    public async Task A_code_on_stdin_is_never_read_as_the_prompt_answer_and_a_windowless_console_fails_fast()
+    public async Task Without_a_console_window_there_is_no_terminal_and_stdin_is_not_read_for_a_code()
     {
-        // As a CI runner or scheduler starts it: stdin a pipe with a code in it, a console without
-        // a window. The prompt would read the console, never stdin; with nobody at the console
-        // there is no prompt at all, so the run ends at once with the usage error, no STS call.
+        // As a CI runner or scheduler starts it (ToolProcess sets CreateNoWindow): stdin a pipe
+        // with a code in it, a console nobody sees. No prompt, no code taken from stdin: the run
+        // ends at once with the usage error and no STS call.
         using var server = new FakeAwsServer();
         using var tool = new Awsmfa.Tests.Integration.ToolProcess();
         var clock = System.Diagnostics.Stopwatch.StartNew();
