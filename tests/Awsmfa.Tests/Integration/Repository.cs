@@ -101,7 +101,7 @@ internal static partial class Repository
         return string.Join(Path.PathSeparator, path);
     }
 
-    public static async Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null, string? stdin = null)
+    public static Task<CliResult> RunAsync(string program, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null, string? stdin = null)
     {
         var start = new ProcessStartInfo(program, args)
         {
@@ -115,30 +115,7 @@ internal static partial class Repository
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', args)} did not finish within 5 minutes");
-        }
-
-        // Something the program left behind may hold its pipes open (Wine's helper processes do
-        // for a few seconds): what it wrote is there, but not forever.
-        await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(30));
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return Processes.RunAsync(start, stdin, TimeSpan.FromMinutes(5), program + " " + string.Join(' ', args));
     }
 
     [GeneratedRegex(@"^awsmfa\.(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.nupkg$")]

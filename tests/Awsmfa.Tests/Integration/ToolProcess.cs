@@ -75,38 +75,18 @@ internal sealed class ToolProcess : IDisposable
 
     public async Task<CliResult> RunAsync(string? stdin, params string[] args) => await RunAsync(stdin, TimeSpan.FromSeconds(60), args);
 
-    public async Task<CliResult> RunAsync(string? stdin, TimeSpan timeout, params string[] args)
+    public Task<CliResult> RunAsync(string? stdin, TimeSpan timeout, params string[] args) =>
+        Processes.RunAsync(StartInfo(args), stdin, timeout, "awsmfa " + string.Join(' ', args));
+
+    public ProcessStartInfo StartInfo(IEnumerable<string> args) => StartInfo(_command.Program, [.. _command.Prefix, .. args]);
+
+    /// <summary><paramref name="program"/> with this tool's environment, under setsid unless <see cref="DetachFromTerminal"/> is off.</summary>
+    private ProcessStartInfo StartInfo(string program, IEnumerable<string> args)
     {
-        using var process = Process.Start(StartInfo(args))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"awsmfa {string.Join(' ', args)} did not finish within {timeout}");
-        }
-
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    public ProcessStartInfo StartInfo(IEnumerable<string> args)
-    {
-        var (program, prefix) = _command;
         var setsid = DetachFromTerminal && !OperatingSystem.IsWindows() ? MotoServer.FindOnPath("setsid") : null;
         var start = setsid is not null
-            ? new ProcessStartInfo(setsid, ["-w", program, .. prefix, .. args])
-            : new ProcessStartInfo(program, [.. prefix, .. args]);
+            ? new ProcessStartInfo(setsid, ["-w", program, .. args])
+            : new ProcessStartInfo(program, args);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -150,34 +130,8 @@ internal sealed class ToolProcess : IDisposable
     }
 
     /// <summary>Runs another program (a shell, the aws CLI) with this tool's environment and no terminal.</summary>
-    public async Task<CliResult> RunProgramAsync(string program, params string[] args)
-    {
-        var start = StartInfo([]);
-        start.ArgumentList.Clear();
-        if (DetachFromTerminal && MotoServer.FindOnPath("setsid") is { } setsid)
-        {
-            start.FileName = setsid;
-            start.ArgumentList.Add("-w");
-            start.ArgumentList.Add(program);
-        }
-        else
-        {
-            start.FileName = program;
-        }
-
-        foreach (var argument in args)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    public Task<CliResult> RunProgramAsync(string program, params string[] args) =>
+        Processes.RunAsync(StartInfo(program, args), null, TimeSpan.FromSeconds(90), program + " " + string.Join(' ', args));
 
     public void Dispose() => _home.Dispose();
 }

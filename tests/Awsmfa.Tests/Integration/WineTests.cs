@@ -14,16 +14,15 @@ namespace Awsmfa.Tests.Integration;
 [Platform("Linux", Reason = "Wine runs the Windows build on Linux")]
 public sealed class WineTests
 {
-    private const string Serial = "arn:aws:iam::123456789012:mfa/alice";
-    private TempDirectory _temp = null!;
     private FakeAwsServer _aws = null!;
-    private string _tool = null!;
+    private ToolProcess _tool = null!;
 
     [SetUp]
     public void SetUp()
     {
         var tool = Environment.GetEnvironmentVariable("AWSMFA_TEST_WINE_TOOL");
-        if (string.IsNullOrEmpty(tool) || !File.Exists(tool) || MotoServer.FindOnPath("wine") is null)
+        var wine = MotoServer.FindOnPath("wine");
+        if (string.IsNullOrEmpty(tool) || !File.Exists(tool) || wine is null)
         {
             const string why = "no win-x64 build under Wine: .ci/run installs Wine, publishes awsmfa for win-x64 and sets AWSMFA_TEST_WINE_TOOL";
             if (Environment.GetEnvironmentVariable("AWSMFA_TEST_REQUIRE_WINE") == "1")
@@ -34,41 +33,31 @@ public sealed class WineTests
             Assert.Ignore(why);
         }
 
-        _tool = tool!;
-        _temp = new TempDirectory();
         _aws = new FakeAwsServer();
-        File.WriteAllText(_temp.Combine("credentials"), $"""
-            [base]
-            aws_access_key_id = {ToolProcess.AccessKeyId}
-            aws_secret_access_key = {ToolProcess.SecretAccessKey}
-            mfa_serial = {Serial}
-            """);
-        File.WriteAllText(_temp.Combine("config"), "[profile base]\nregion = us-east-1\n");
+        // The usual profiles and private home, the paths in the form the Windows program reads.
+        _tool = new ToolProcess((wine!, [tool!]));
+        _tool.Environment["WINEDEBUG"] = "-all";
+        // The prefix .ci/run prepared, or the user's own: a new home would mean a new prefix each time.
+        _tool.Environment["WINEPREFIX"] = Environment.GetEnvironmentVariable("WINEPREFIX") is { Length: > 0 } prefix
+            ? prefix
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".wine");
+        _tool.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Windows(Path.Combine(_tool.AwsFolder, "credentials"));
+        _tool.Environment["AWS_CONFIG_FILE"] = Windows(Path.Combine(_tool.AwsFolder, "config"));
+        // A folder that does not exist yet: awsmfa makes it, and its parents, owner-only.
+        _tool.Environment["AWSMFA_CACHE_DIR"] = Windows(_tool.CacheFolder);
     }
 
     [TearDown]
     public void TearDown()
     {
         _aws?.Dispose();
-        _temp?.Dispose();
+        _tool?.Dispose();
     }
 
     /// <summary>A Linux path as the Windows program sees it: Wine maps / to drive Z:.</summary>
     private static string Windows(string path) => "Z:" + path.Replace('/', '\\');
 
-    private Task<CliResult> RunAsync(string? stdin, params string[] args)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["WINEDEBUG"] = "-all",
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Windows(_temp.Combine("credentials")),
-            ["AWS_CONFIG_FILE"] = Windows(_temp.Combine("config")),
-            // A folder that does not exist yet: awsmfa makes it, and its parents, owner-only.
-            ["AWSMFA_CACHE_DIR"] = Windows(_temp.Combine("home", ".aws", "awsmfa", "cache")),
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-        };
-        return Repository.RunAsync("wine", [_tool, .. args], _temp.Path, environment, stdin);
-    }
+    private Task<CliResult> RunAsync(string? stdin, params string[] args) => _tool.RunAsync(stdin, args);
 
     [Test]
     public async Task The_windows_build_mints_caches_and_serves_a_session_with_lf_output()
@@ -83,15 +72,15 @@ public sealed class WineTests
         Assert.That(hit.Stderr, Does.Contain("from the cache"), hit.ToString());
         Assert.That(hit.Stdout, Is.EqualTo(miss.Stdout).And.StartWith("{\"Version\":1,").And.EndWith("}\n"));
         Assert.That(_aws.SessionsIssued, Is.EqualTo(1));
-        Assert.That(Directory.GetFiles(_temp.Combine("home", ".aws", "awsmfa", "cache"), "*.json"), Has.Length.EqualTo(1));
+        Assert.That(Directory.GetFiles(_tool.CacheFolder, "*.json"), Has.Length.EqualTo(1));
     }
 
     [Test]
     public async Task Mfa_process_runs_through_cmd_with_quotes_as_written_and_its_lines_reach_stderr()
     {
-        var folder = Directory.CreateDirectory(_temp.Combine("a folder")).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(_tool.Home, "a folder")).FullName;
         await File.WriteAllTextAsync(Path.Combine(folder, "code.txt"), "246810\r\n");
-        File.AppendAllText(_temp.Combine("config"), $"mfa_process = type \"{Windows(Path.Combine(folder, "code.txt"))}\" & echo Touch your YubiKey 1>&2\n");
+        File.AppendAllText(Path.Combine(_tool.AwsFolder, "config"), $"\nmfa_process = type \"{Windows(Path.Combine(folder, "code.txt"))}\" & echo Touch your YubiKey 1>&2\n");
 
         var result = await RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", _aws.Url, "-o", "json");
 

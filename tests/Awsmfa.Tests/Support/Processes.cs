@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Awsmfa.Tests.Support;
+
+/// <summary>Runs a child process to the end, as the process tests all do.</summary>
+internal static class Processes
+{
+    /// <summary>
+    /// Starts <paramref name="start"/> (its standard streams redirected), writes
+    /// <paramref name="stdin"/> and closes it, and waits: past <paramref name="timeout"/> the
+    /// process and its children are killed and the test fails naming <paramref name="what"/>.
+    /// </summary>
+    public static async Task<CliResult> RunAsync(ProcessStartInfo start, string? stdin, TimeSpan timeout, string what)
+    {
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{what} did not finish within {timeout}");
+        }
+
+        // Something the program left behind may hold its pipes open (Wine's helper processes do
+        // for a few seconds): what it wrote is there, but not forever.
+        await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(30));
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}
