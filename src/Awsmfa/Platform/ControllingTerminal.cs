@@ -55,13 +55,9 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         ? (_console.Value ?? throw new InvalidOperationException("No console.")).ReadLine()
         : ReadLine(_device.Value ?? throw new InvalidOperationException("No terminal."));
 
+    /// <summary>/dev/tty, read only where there is one (not on Windows, which has the console).</summary>
     private static FileStream? Open()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-
         try
         {
             // Opening /dev/tty fails with ENXIO when the process has no controlling terminal
