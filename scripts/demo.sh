@@ -32,9 +32,11 @@ else
   tool=("$work/tool/awsmfa")
 fi
 
-# A private AWS setup: fake long-term keys and a virtual MFA device.
+# A private AWS setup: fake long-term keys and a virtual MFA device. Whatever AWS settings the
+# caller's shell holds (AWS_REGION, AWS_PROFILE, keys, endpoints, awsmfa's own) would steer the
+# demo elsewhere: none of them reaches it.
+while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(AWS|AWSMFA)_')
 export HOME="$work/home" AWS_SHARED_CREDENTIALS_FILE="$work/home/.aws/credentials" AWS_CONFIG_FILE="$work/home/.aws/config"
-unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWSMFA_TOKEN_CODE
 mkdir -p "$HOME/.aws"
 cat >"$AWS_SHARED_CREDENTIALS_FILE" <<'INI'
 [demo]

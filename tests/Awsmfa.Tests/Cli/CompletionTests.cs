@@ -91,7 +91,7 @@ public sealed class CompletionTests
     [Test]
     public async Task Bash_script_completes_in_a_real_bash()
     {
-        var bash = MotoServer.FindOnPath("bash");
+        var bash = Processes.FindOnPath("bash");
         if (bash is null)
         {
             Assert.Ignore("bash is not installed");
@@ -123,7 +123,7 @@ public sealed class CompletionTests
     /// </summary>
     private async Task<(string Output, string[] Created)> CompleteWithHostileCandidatesAsync(string shell, string line, string driver)
     {
-        var program = MotoServer.FindOnPath(shell);
+        var program = Processes.FindOnPath(shell);
         if (program is null)
         {
             Assert.Ignore($"{shell} is not installed (.ci/run installs it)");

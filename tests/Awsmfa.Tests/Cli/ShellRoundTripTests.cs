@@ -34,7 +34,7 @@ public sealed class ShellRoundTripTests
     [TestCaseSource(nameof(Shells))]
     public async Task Every_hostile_value_round_trips_and_nothing_runs(string shell, string formatName, string printToken, string[] arguments)
     {
-        var program = MotoServer.FindOnPath(shell);
+        var program = Processes.FindOnPath(shell);
         if (program is null)
         {
             Assert.Ignore($"{shell} is not installed (.ci/run installs it)");
@@ -44,7 +44,7 @@ public sealed class ShellRoundTripTests
         var script = new StringWriter();
         foreach (var value in HostileValues)
         {
-            SessionOutput.Write(SessionOutput.Formats.Single(f => f.Name == formatName).Format, new SessionCredentials("ASIAEXAMPLE000000001", "Secret0000000000000000", value, DateTimeOffset.UnixEpoch.AddYears(60)), script);
+            SessionOutput.Write(SessionOutput.Formats.Single(f => f.Name == formatName).Format, new SessionCredentials("ASIAEXAMPLE000000001", "Secret0000000000000000", value, DateTimeOffset.UnixEpoch.AddYears(60)), null, script);
             script.Write(printToken + "\n");
         }
 

@@ -41,7 +41,7 @@ public sealed class CredentialProcessTests : MotoToolTest
 
     private Task<CliResult> AwsCliAsync(params string[] args)
     {
-        var aws = MotoServer.FindOnPath("aws");
+        var aws = Processes.FindOnPath("aws");
         if (aws is null)
         {
             Assert.Ignore("the aws CLI is not installed");
@@ -82,7 +82,7 @@ public sealed class CredentialProcessTests : MotoToolTest
     [Test]
     public async Task The_aws_cli_gets_the_code_asked_on_the_terminal_while_it_captures_awsmfa()
     {
-        var aws = MotoServer.FindOnPath("aws");
+        var aws = Processes.FindOnPath("aws");
         if (aws is null)
         {
             Assert.Ignore("the aws CLI is not installed");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Awsmfa.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -30,7 +31,7 @@ internal sealed class MotoServer : IDisposable
 
     public static MotoServer StartOrIgnore()
     {
-        var executable = FindOnPath("moto_server");
+        var executable = Processes.FindOnPath("moto_server");
         if (executable is null)
         {
             Assert.Ignore("moto_server is not installed (pip install 'moto[server]'); integration tests skipped");
@@ -167,17 +168,5 @@ internal sealed class MotoServer : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The program as a shell finds it: on Windows with the extensions of PATHEXT (moto_server.exe, node.exe).</summary>
-    internal static string? FindOnPath(string name)
-    {
-        var extensions = OperatingSystem.IsWindows()
-            ? ["", .. (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)]
-            : new[] { "" };
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(folder => extensions.Select(extension => Path.Combine(folder, name + extension)))
-            .FirstOrDefault(File.Exists);
     }
 }

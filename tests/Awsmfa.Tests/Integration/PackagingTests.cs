@@ -57,6 +57,15 @@ public sealed class PackagingTests
     private static async Task AssertDemoRunsAsync(string workingDirectory, Dictionary<string, string> environment, string how)
     {
         environment["FUNCNEST"] = "50";
+        // A real user's shell: a region, a profile, keys and awsmfa settings of its own, none of
+        // which may steer the demo.
+        environment["AWS_REGION"] = "eu-west-1";
+        environment["AWS_DEFAULT_REGION"] = "eu-west-1";
+        environment["AWS_PROFILE"] = "work";
+        environment["AWS_ACCESS_KEY_ID"] = "AKIAUSERSOWNKEY00001";
+        environment["AWS_SECRET_ACCESS_KEY"] = "users-own-secret";
+        environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9";
+        environment["AWSMFA_SERIAL_NUMBER"] = "arn:aws:iam::210987654321:mfa/someone-else";
         var result = await RunAsync("bash", [Path.Combine(workingDirectory, "scripts", "demo.sh")], workingDirectory, environment);
 
         Assert.That(result.ExitCode, Is.Zero, how + ": " + result);
@@ -89,5 +98,62 @@ public sealed class PackagingTests
         Assert.That(demo.Stderr.Split('\n').Count(l => l.Contains("AWSMFA001", StringComparison.Ordinal)), Is.EqualTo(1), "one warning line");
         Assert.That(demo.Stderr, Does.Not.Contain("awsmfa: note:"), "and nothing about a cross build that was never possible");
         Assert.That(demo.Stderr, Does.Contain("dry run: EC2 would terminate 1 instance").And.Contain("2 instances: 2 running"));
+    }
+
+    [Test]
+    public async Task The_readme_install_works_where_clang_and_lld_are_there_but_not_the_arm64_libraries()
+    {
+        // A developer box with `apt-get install clang lld` and no arm64 C library: the probe for
+        // the cross build fails with the linker's canonical "ld.lld : error :" lines, which must
+        // neither fail the pack nor keep `dotnet tool install` from running.
+        if (System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier != "linux-x64")
+        {
+            Assert.Ignore("the linux-arm64 cross probe runs on linux-x64 hosts");
+        }
+
+        var sysroots = new[] { "/usr/aarch64-linux-gnu", "/usr/lib/gcc-cross" }.Where(Directory.Exists).ToList();
+        var canHide = Environment.UserName == "root" && Processes.FindOnPath("unshare") is not null;
+        if (Processes.FindOnPath("clang") is null || Processes.FindOnPath("ld.lld") is null || !canHide)
+        {
+            var why = "needs clang, lld, and root with unshare (to hide the arm64 libraries in a private mount namespace)";
+            if (Environment.GetEnvironmentVariable("AWSMFA_TEST_REQUIRE_CROSS") == "1")
+            {
+                Assert.Fail(why);
+            }
+
+            Assert.Ignore(why);
+        }
+
+        using var temp = new TempDirectory();
+        var clone = temp.Combine("clone");
+        var git = await RunAsync("git", ["clone", "-q", Repository.Root, clone], temp.Path);
+        Assert.That(git.ExitCode, Is.Zero, git.ToString());
+        var readme = await File.ReadAllTextAsync(Path.Combine(clone, "README.md"));
+        var install = Regex.Match(readme, @"## Install and run.*?```sh\n(?<command>[^\n]+)\n```", RegexOptions.Singleline).Groups["command"].Value;
+        Assert.That(install, Does.StartWith("dotnet pack").And.Contain("dotnet tool install -g awsmfa"), "the README's one-liner");
+
+        // The user's own HOME (where -g installs), the machine's NuGet cache (no re-download).
+        var home = temp.Combine("home");
+        Directory.CreateDirectory(home);
+        var hide = string.Concat(sysroots.Select(folder => $"mount -t tmpfs none '{folder}' && "));
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = home,
+            ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages
+                ? packages
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        var probe = await RunAsync("unshare", ["-m", "--propagation", "private", "bash", "-c", hide + "ls /usr/aarch64-linux-gnu/lib 2>/dev/null | wc -l"], clone, environment);
+        Assert.That(probe.Stdout.Trim(), Is.EqualTo("0"), "the arm64 libraries are hidden: " + probe);
+
+        var result = await RunAsync("unshare", ["-m", "--propagation", "private", "bash", "-c", hide + install], clone, environment);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("awsmfa: note: no linux-arm64 package"), "the probe ran and failed");
+        Assert.That(result.Stdout + result.Stderr, Does.Not.Match(@"(?m)\berror\b.*(Scrt1|crt1|ld\.lld|lgcc)"), "no linker line reported as a build error");
+        Assert.That(result.Stdout, Does.Contain("Usage: awsmfa"), "the installed awsmfa ran its --help");
+        Assert.That(Directory.GetFiles(Path.Combine(clone, "artifacts"), "awsmfa.linux-arm64.*.nupkg"), Is.Empty);
     }
 }

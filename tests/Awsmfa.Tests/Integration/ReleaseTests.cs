@@ -84,7 +84,7 @@ public sealed class ReleaseTests
         var (rid, triple, machine, loader) = RuntimeInformation.OSArchitecture == Architecture.X64
             ? ("linux-arm64", "aarch64-linux-gnu", (ushort)183, "/lib/ld-linux-aarch64.so.1")
             : ("linux-x64", "x86_64-linux-gnu", (ushort)62, "/lib64/ld-linux-x86-64.so.2");
-        var emulator = MotoServer.FindOnPath(rid == "linux-arm64" ? "qemu-aarch64" : "qemu-x86_64");
+        var emulator = Processes.FindOnPath(rid == "linux-arm64" ? "qemu-aarch64" : "qemu-x86_64");
         var packages = await Repository.PackagesAsync();
         var version = Repository.PackageVersion(packages);
         var package = Path.Combine(packages, $"awsmfa.{rid}.{version}.nupkg");
@@ -132,7 +132,7 @@ public sealed class ReleaseTests
     [Platform("Linux")]
     public async Task Without_the_cross_linker_the_pack_notes_once_that_it_leaves_the_other_architecture_out()
     {
-        if (MotoServer.FindOnPath("gcc") is null)
+        if (Processes.FindOnPath("gcc") is null)
         {
             Assert.Ignore("no gcc: without clang there would be no C toolchain at all, which PackagingTests covers (AWSMFA001)");
         }

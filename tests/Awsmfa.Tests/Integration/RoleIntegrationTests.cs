@@ -71,7 +71,7 @@ public sealed class RoleIntegrationTests : MotoToolTest
     [Test]
     public async Task The_aws_cli_uses_a_role_profile_through_credential_process()
     {
-        var aws = MotoServer.FindOnPath("aws");
+        var aws = Processes.FindOnPath("aws");
         if (aws is null)
         {
             Assert.Ignore("the aws CLI is not installed");

@@ -83,7 +83,7 @@ internal sealed class ToolProcess : IDisposable
     /// <summary><paramref name="program"/> with this tool's environment, under setsid unless <see cref="DetachFromTerminal"/> is off.</summary>
     private ProcessStartInfo StartInfo(string program, IEnumerable<string> args)
     {
-        var setsid = DetachFromTerminal && !OperatingSystem.IsWindows() ? MotoServer.FindOnPath("setsid") : null;
+        var setsid = DetachFromTerminal && !OperatingSystem.IsWindows() ? Processes.FindOnPath("setsid") : null;
         var start = setsid is not null
             ? new ProcessStartInfo(setsid, ["-w", program, .. args])
             : new ProcessStartInfo(program, args);
@@ -112,7 +112,7 @@ internal sealed class ToolProcess : IDisposable
     /// </summary>
     public ProcessStartInfo OnTerminal(string shellCommand)
     {
-        var script = MotoServer.FindOnPath("script");
+        var script = Processes.FindOnPath("script");
         if (script is null)
         {
             Assert.Ignore("script(1) is not installed (util-linux)");

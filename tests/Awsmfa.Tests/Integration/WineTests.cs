@@ -21,7 +21,7 @@ public sealed class WineTests
     public void SetUp()
     {
         var tool = Environment.GetEnvironmentVariable("AWSMFA_TEST_WINE_TOOL");
-        var wine = MotoServer.FindOnPath("wine");
+        var wine = Processes.FindOnPath("wine");
         if (string.IsNullOrEmpty(tool) || !File.Exists(tool) || wine is null)
         {
             const string why = "no win-x64 build under Wine: .ci/run installs Wine, publishes awsmfa for win-x64 and sets AWSMFA_TEST_WINE_TOOL";

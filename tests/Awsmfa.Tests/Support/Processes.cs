@@ -37,4 +37,16 @@ internal static class Processes
         await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(30));
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The program <paramref name="name"/> as the shell would find it on PATH (with PATHEXT on Windows), or null.</summary>
+    internal static string? FindOnPath(string name)
+    {
+        var extensions = OperatingSystem.IsWindows()
+            ? ["", .. (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)]
+            : new[] { "" };
+        return (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(folder => extensions.Select(extension => Path.Combine(folder, name + extension)))
+            .FirstOrDefault(File.Exists);
+    }
 }
