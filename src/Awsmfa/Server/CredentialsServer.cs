@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -15,9 +16,22 @@ namespace Awsmfa.Server;
 /// outlive any one set of credentials. Each answer comes through the credential pipeline; nothing
 /// is written anywhere but the usual cache.
 /// </summary>
+/// <remarks>
+/// HTTP/1.1 on a plain socket, one request per connection, because the endpoint must keep
+/// answering its command while another local user holds thousands of idle connections:
+/// HttpListener has no header timeout or connection cap on Linux and accepts until the process
+/// runs out of file descriptors. Here a request must arrive whole within
+/// <see cref="HeaderTimeout"/>, at most <see cref="MaxConnections"/> are open at once, and when
+/// that many are, the one that has waited longest for its request is dropped for the newcomer:
+/// a real SDK request takes well under a millisecond to arrive, an idle one never does.
+/// </remarks>
 internal sealed class CredentialsServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener;
+    public static readonly TimeSpan HeaderTimeout = TimeSpan.FromSeconds(2);
+    public const int MaxConnections = 64;
+    private const int MaxRequestBytes = 16 * 1024;
+
+    private readonly Socket _listener;
     private readonly Func<CancellationToken, Task<ServedCredentials>> _credentials;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _expiryMargin;
@@ -26,15 +40,19 @@ internal sealed class CredentialsServer : IAsyncDisposable
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
+    private readonly LinkedList<Connection> _waiting = new();
+    private readonly Lock _gate = new();
     private ServedCredentials? _current;
+    private volatile bool _closing;
 
-    private CredentialsServer(HttpListener listener, Uri uri, string token, Func<CancellationToken, Task<ServedCredentials>> credentials, TimeProvider clock, TimeSpan expiryMargin, Reporter reporter)
+    private CredentialsServer(Socket listener, Uri uri, string token, Func<CancellationToken, Task<ServedCredentials>> credentials, ServedCredentials first, TimeProvider clock, TimeSpan expiryMargin, Reporter reporter)
     {
         _listener = listener;
         Uri = uri;
         Token = token;
         _token = Encoding.UTF8.GetBytes(token);
         _credentials = credentials;
+        _current = first;
         _clock = clock;
         _expiryMargin = expiryMargin;
         _reporter = reporter;
@@ -47,88 +65,140 @@ internal sealed class CredentialsServer : IAsyncDisposable
     /// <summary>What AWS_CONTAINER_AUTHORIZATION_TOKEN says: 256 random bits, new for each run.</summary>
     public string Token { get; }
 
+    /// <summary>Connections open right now (tests and the benchmark watch it).</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
     /// <summary>Starts listening on 127.0.0.1 at a free port, under a random path.</summary>
     public static CredentialsServer Start(
         Func<CancellationToken, Task<ServedCredentials>> credentials, ServedCredentials first, TimeProvider clock, TimeSpan expiryMargin, Reporter reporter)
     {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var path = "/awsmfa/" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + "/credentials";
-        for (var attempt = 0; ; attempt++)
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
         {
-            // HttpListener cannot bind port 0: ask the system for a free port, then take it.
-            var port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return new CredentialsServer(listener, new Uri($"http://127.0.0.1:{port}{path}"), token, credentials, clock, expiryMargin, reporter)
-                {
-                    _current = first,
-                };
-            }
-            catch (HttpListenerException) when (attempt < 10)
-            {
-                listener.Close();
-            }
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(512);
         }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        return new CredentialsServer(listener, new Uri($"http://127.0.0.1:{port}{path}"), token, credentials, first, clock, expiryMargin, reporter);
     }
+
+    /// <summary>
+    /// After the command: the port stays bound, every request answered 503, so that no other
+    /// local user can take the port over and answer a leftover process of the command (which
+    /// still holds the URL and token) with credentials of their own.
+    /// </summary>
+    public void Close() => _closing = true;
 
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Close();
+        _listener.Dispose();
         try
         {
             await _serving.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // Closing the listener ends the loop with one of these.
+            // Closing the socket ends the loop with one of these.
+        }
+
+        lock (_gate)
+        {
+            foreach (var connection in _waiting)
+            {
+                connection.Drop();
+            }
         }
 
         _refresh.Dispose();
         _stop.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     private async Task ServeAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            Socket socket;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                socket = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                if (e is SocketException { SocketErrorCode: SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable })
+                {
+                    // Out of descriptors for a moment: let connections close, then go on.
+                    await Task.Delay(50).ConfigureAwait(false);
+                    continue;
+                }
+
+                return;
+            }
+
+            var connection = new Connection(socket);
+            lock (_gate)
+            {
+                if (_waiting.Count >= MaxConnections)
+                {
+                    // The oldest is the one least likely to be a real request.
+                    var oldest = _waiting.First!;
+                    _waiting.RemoveFirst();
+                    oldest.Value.Drop();
+                }
+
+                connection.Node = _waiting.AddLast(connection);
+            }
+
+            _ = Task.Run(() => HandleAsync(connection));
+        }
+    }
+
+    private async Task HandleAsync(Connection connection)
+    {
+        var outcome = "";
+        var status = 0;
+        Request? request = null;
+        try
+        {
+            request = await ReadRequestAsync(connection).ConfigureAwait(false);
+            if (request is null)
             {
                 return;
             }
 
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
+            lock (_gate)
+            {
+                // Arrived whole: no longer a candidate for eviction.
+                if (connection.Node?.List is not null)
+                {
+                    _waiting.Remove(connection.Node);
+                }
+            }
 
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        var request = context.Request;
-        var path = request.Url?.AbsolutePath ?? "";
-        var outcome = "";
-        int status;
-        try
-        {
-            (status, outcome) = await AnswerAsync(context).ConfigureAwait(false);
+            (status, var body, outcome, var allow) = await AnswerAsync(request).ConfigureAwait(false);
+            await RespondAsync(connection, status, body, allow).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
-            // The client went away.
+            // The client went away, was too slow, or was dropped for a newer connection.
             return;
         }
 #pragma warning disable CA1031 // The job must get an answer whatever happened; the bug is reported on stderr.
@@ -138,42 +208,85 @@ internal sealed class CredentialsServer : IAsyncDisposable
             _reporter.Warn($"server: this is a bug in awsmfa ({e.GetType().Name}); the request got HTTP 500");
             try
             {
-                await RespondAsync(context.Response, 500, Error("InternalError", "awsmfa could not answer")).ConfigureAwait(false);
+                await RespondAsync(connection, 500, Error("InternalError", "awsmfa could not answer"), allow: false).ConfigureAwait(false);
             }
-            catch (Exception inner) when (inner is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException)
+            catch (Exception inner) when (inner is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
             {
                 // The client went away meanwhile.
             }
 
             return;
         }
+        finally
+        {
+            lock (_gate)
+            {
+                if (connection.Node?.List is not null)
+                {
+                    _waiting.Remove(connection.Node);
+                }
+            }
+
+            connection.Drop();
+        }
 
         // The path's random part and the token are secrets of sorts: neither is logged.
-        _reporter.Detail($"server: {Printable.OneLine(request.HttpMethod)} {(path == Uri.AbsolutePath ? "/credentials" : "(other path)")} -> {status}{outcome}");
+        _reporter.Detail($"server: {Printable.OneLine(request.Method)} {(request.Path == Uri.AbsolutePath ? "/credentials" : "(other path)")} -> {status}{outcome}");
     }
 
-    private async Task<(int Status, string Outcome)> AnswerAsync(HttpListenerContext context)
+    /// <summary>The request line and headers, within the header timeout and size cap; null for anything else.</summary>
+    private static async Task<Request?> ReadRequestAsync(Connection connection)
     {
-        var request = context.Request;
-        if (request.Url?.AbsolutePath != Uri.AbsolutePath)
+        using var timeout = new CancellationTokenSource(HeaderTimeout);
+        var buffer = new byte[MaxRequestBytes];
+        var length = 0;
+        while (true)
         {
-            return (await RespondAsync(context.Response, 404, Error("NotFound", "no such path")).ConfigureAwait(false), "");
+            var read = await connection.Socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            length += read;
+            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
+            if (end >= 0)
+            {
+                return Request.Parse(Encoding.ASCII.GetString(buffer, 0, end));
+            }
+
+            if (length == buffer.Length)
+            {
+                return null;
+            }
+        }
+    }
+
+    private async Task<(int Status, string Body, string Outcome, bool Allow)> AnswerAsync(Request request)
+    {
+        if (request.Path != Uri.AbsolutePath)
+        {
+            return (404, Error("NotFound", "no such path"), "", false);
         }
 
-        if (request.HttpMethod != "GET")
+        if (request.Method != "GET")
         {
-            context.Response.AddHeader("Allow", "GET");
-            return (await RespondAsync(context.Response, 405, Error("MethodNotAllowed", "only GET")).ConfigureAwait(false), "");
+            return (405, Error("MethodNotAllowed", "only GET"), "", true);
         }
 
-        if (request.Headers["Authorization"] is not { } authorization)
+        if (request.Authorization is not { } authorization)
         {
-            return (await RespondAsync(context.Response, 401, Error("Unauthorized", "no Authorization header")).ConfigureAwait(false), "");
+            return (401, Error("Unauthorized", "no Authorization header"), "", false);
         }
 
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization), _token))
         {
-            return (await RespondAsync(context.Response, 403, Error("Forbidden", "wrong token")).ConfigureAwait(false), "");
+            return (403, Error("Forbidden", "wrong token"), "", false);
+        }
+
+        if (_closing)
+        {
+            return (503, Error("CredentialsUnavailable", "awsmfa: the command this endpoint served has ended"), ", closed", false);
         }
 
         ServedCredentials served;
@@ -186,20 +299,15 @@ internal sealed class CredentialsServer : IAsyncDisposable
         {
             // The SDK in the job shows this; the person at awsmfa's terminal sees what is needed.
             _reporter.Warn($"could not get credentials for the command: {e.Message}");
-            return (await RespondAsync(context.Response, 503, Error("CredentialsUnavailable", "awsmfa: " + e.Message)).ConfigureAwait(false), ", no credentials");
+            return (503, Error("CredentialsUnavailable", "awsmfa: " + e.Message), ", no credentials", false);
         }
 
         var body = JsonSerializer.Serialize(
             new ContainerCredentialsJson(served.Credentials.AccessKeyId, served.Credentials.SecretAccessKey, served.Credentials.SessionToken, Timestamps.Format(served.Credentials.Expiration), served.Identity.RoleArn),
             OutputJson.Compact.ContainerCredentialsJson);
-        return (await RespondAsync(context.Response, 200, body).ConfigureAwait(false), refreshed ? ", refreshed" : ", from memory");
+        return (200, body, refreshed ? ", refreshed" : ", from memory", false);
     }
 
-    /// <summary>
-    /// The credentials last served while they have more than the margin left; otherwise the
-    /// pipeline (cache, lock, STS), by one request at a time, so parallel requests at refresh
-    /// time make one call between them.
-    /// </summary>
     private async Task<(ServedCredentials Served, bool Refreshed)> CurrentAsync(CancellationToken cancellationToken)
     {
         if (Fresh(Volatile.Read(ref _current)) is { } current)
@@ -231,15 +339,69 @@ internal sealed class CredentialsServer : IAsyncDisposable
     private static string Error(string code, string message) =>
         JsonSerializer.Serialize(new ContainerErrorJson(code, message), OutputJson.Compact.ContainerErrorJson);
 
-    private static async Task<int> RespondAsync(HttpListenerResponse response, int status, string json)
+    private static async Task RespondAsync(Connection connection, int status, string json, bool allow)
     {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength64 = bytes.Length;
-        response.Headers["Cache-Control"] = "no-store";
-        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-        response.Close();
-        return status;
+        var body = Encoding.UTF8.GetBytes(json);
+        var reason = status switch
+        {
+            200 => "OK",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            503 => "Service Unavailable",
+            _ => "Internal Server Error",
+        };
+        var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nCache-Control: no-store\r\n{(allow ? "Allow: GET\r\n" : "")}Connection: close\r\n\r\n";
+        using var timeout = new CancellationTokenSource(HeaderTimeout);
+        await connection.Socket.SendAsync(Encoding.ASCII.GetBytes(head).Concat(body).ToArray(), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+        connection.Socket.Shutdown(SocketShutdown.Send);
+    }
+
+    private sealed class Connection(Socket socket)
+    {
+        public Socket Socket { get; } = socket;
+
+        public LinkedListNode<Connection>? Node { get; set; }
+
+        public void Drop()
+        {
+            try
+            {
+                Socket.Dispose();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The parts of a request the endpoint looks at.</summary>
+    private sealed record Request(string Method, string Path, string? Authorization)
+    {
+        public static Request? Parse(string head)
+        {
+            var lines = head.Split("\r\n");
+            var parts = lines[0].Split(' ');
+            if (parts.Length != 3 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var path = parts[1];
+            var query = path.IndexOf('?', StringComparison.Ordinal);
+            path = query >= 0 ? path[..query] : path;
+            string? authorization = null;
+            foreach (var line in lines.Skip(1))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && line.AsSpan(0, colon).Trim().Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+                {
+                    authorization = line[(colon + 1)..].Trim();
+                }
+            }
+
+            return new Request(parts[0], path, authorization);
+        }
     }
 }

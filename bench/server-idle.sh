@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The `exec --server` endpoint under a local denial-of-service attempt: another process holds
+# IDLE connections (5,000) that each sent half a request line, while awsmfa runs with a soft
+# open-file limit of 1,024; the command meanwhile fetches its credentials REQUESTS times (200).
+# Prints how many were answered and how fast; with OUT, writes a Markdown section there.
+#
+#   bench/server-idle.sh                  # packs and installs awsmfa (Native AOT) into a temp folder
+#   AWSMFA=/path/to/awsmfa bench/server-idle.sh
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+idle=${IDLE:-5000}
+requests=${REQUESTS:-200}
+
+command -v moto_server >/dev/null || { echo "bench: moto_server is needed (pip install 'moto[server]')" >&2; exit 1; }
+
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
+bench_awsmfa
+bench_home
+
+port=$(bench_port)
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+server_pid=$!
+bench_wait_http "$AWS_ENDPOINT_URL/moto-api/"
+
+cat >"$work/attack.py" <<'PY'
+# Another local user: as many idle connections as it can hold, each with half a request line,
+# reopened as the endpoint closes them, until told to stop.
+import socket, sys, time, os, resource
+resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[2]) + 100, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+port, count = int(sys.argv[1]), int(sys.argv[2])
+held, opened = [], 0
+deadline = time.time() + 120
+while time.time() < deadline and not os.path.exists(sys.argv[3]):
+    while len(held) < count:
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        try:
+            s.send(b"GET /awsmfa")
+        except OSError:
+            pass
+        held.append(s)
+        opened += 1
+    # Drop what the endpoint closed, so that the count held stays at `count`.
+    alive = []
+    for s in held:
+        try:
+            if s.recv(1, socket.MSG_PEEK) == b"":
+                s.close()
+                continue
+        except BlockingIOError:
+            pass
+        except OSError:
+            s.close()
+            continue
+        alive.append(s)
+    held = alive
+    time.sleep(0.05)
+print(opened, file=open(sys.argv[3] + ".opened", "w"))
+PY
+
+cat >"$work/client.py" <<'PY'
+# The command: waits until the attacker holds its connections, then fetches credentials.
+import os, sys, time, urllib.request, json
+url, token = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+port, idle, requests, stop = int(url.split(":")[2].split("/")[0]), sys.argv[1], int(sys.argv[2]), sys.argv[3]
+import subprocess
+attacker = subprocess.Popen([sys.executable, sys.argv[4], str(port), idle, stop], env={"PATH": os.environ["PATH"]})
+time.sleep(5)
+times, ok = [], 0
+for _ in range(requests):
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": token}), timeout=5) as r:
+            ok += json.load(r).get("AccessKeyId", "").startswith("ASIA")
+    except OSError:
+        pass
+    times.append((time.perf_counter() - started) * 1000)
+open(stop, "w").close()
+attacker.wait()
+times.sort()
+print(f"{ok} {requests} {times[len(times) // 2]:.2f} {times[int(len(times) * 0.99) - 1]:.2f} {open(stop + '.opened').read().strip()}")
+PY
+
+ulimit -Sn 1024
+"$awsmfa" exec --server --profile benchrole -t 123456 -q -- python3 "$work/client.py" "$idle" "$requests" "$work/stop" "$work/attack.py" >"$work/result.txt"
+read -r answered asked p50 p99 opened <"$work/result.txt"
+echo "answered $answered of $asked requests while another process held $idle idle connections (it opened $opened in all); p50 $p50 ms, p99 $p99 ms; awsmfa's soft open-file limit 1024" >&2
+if [ -n "${OUT:-}" ]; then
+  cat >>"$OUT" <<MD
+
+## Under a local denial-of-service attempt
+
+[\`bench/server-idle.sh\`](../bench/server-idle.sh): while another process holds $idle connections to the
+endpoint, each having sent half a request line (and reopens each one the endpoint closes), with
+awsmfa started under a soft open-file limit of 1,024, the command fetches its credentials $asked times.
+
+| | |
+| --- | ---: |
+| requests answered | $answered of $asked |
+| latency p50 | $p50 ms |
+| latency p99 | $p99 ms |
+| connections the attacker had to open | $opened |
+MD
+fi

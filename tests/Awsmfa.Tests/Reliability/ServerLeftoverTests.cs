@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Reliability;
+
+/// <summary>
+/// A process the command of <c>exec --server</c> leaves behind still holds the endpoint's URL and
+/// token: the port stays awsmfa's while it runs, for a grace period at most.
+/// </summary>
+[TestFixture]
+[Category("Process")]
+[NonParallelizable]
+[Platform("Linux", Reason = "leftover processes are found in /proc")]
+public sealed class ServerLeftoverTests : FakeAwsToolTest
+{
+    [Test]
+    public async Task The_port_is_kept_while_a_leftover_process_runs()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync(null, "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", "sleep 1.5 > /dev/null 2>&1 &");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("1 process started by the command still runs: keeping the endpoint's port (answering 503) for up to 5s"));
+        Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(1.4)).And.LessThan(TimeSpan.FromSeconds(20)));
+    }
+
+    [Test]
+    public async Task Without_leftovers_awsmfa_exits_with_the_command()
+    {
+        var result = await Tool.RunAsync(null, "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", "exit 3");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(result.Stderr, Does.Not.Contain("keeping the endpoint"));
+    }
+}
