@@ -14,5 +14,8 @@ internal sealed class AwsmfaException : Exception
 
     public int ExitCode { get; }
 
+    /// <summary>AWS refused the MFA code itself (wrong, expired or used): the code is worth remembering, and a person may type another.</summary>
+    public bool CodeRejected { get; init; }
+
     public static AwsmfaException Usage(string message) => new(ExitCodes.UsageError, message);
 }

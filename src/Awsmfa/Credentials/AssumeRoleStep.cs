@@ -104,55 +104,54 @@ internal sealed class AssumeRoleStep : ICredentialStep
             ExternalId = _hop.ExternalId,
             DurationSeconds = duration,
         };
+        AssumeRoleResponse? response;
         string? codeHash = null;
-        Amazon.SecurityToken.IAmazonSecurityTokenService sts;
         if (duration > MaxChainedSeconds)
         {
             // Only the first role gets here (Validate): AWS caps a role assumed with temporary
-            // credentials at 1 h, so it is assumed with the long-term keys and an MFA code.
-            if (await _codes.GetFreshCodeAsync(_request, cachedCodeHash, cancellationToken).ConfigureAwait(false) is not { } code)
+            // credentials at 1 h, so it is assumed with the long-term keys and an MFA code; the
+            // MFA session, cached or not, cannot serve it, which the user should hear before a
+            // code is asked for.
+            _reporter.Info($"role '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(duration))}, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key");
+            using var sts = _clients.CreateSts(_request.LongTerm, _request.Target);
+            var spent = await _codes.SpendAsync(_request, cachedCodeHash, (code, token) =>
+            {
+                request.SerialNumber = _request.MfaSerial;
+                request.TokenCode = code;
+                _reporter.Detail($"assuming {_hop.RoleArn} straight from the long-term key {KeyIds.Mask(_request.LongTerm.AccessKeyId)} with an MFA code, {duration} s");
+                return CallAsync(sts, request, token);
+            }, cancellationToken).ConfigureAwait(false);
+            if (spent is not var (answered, hash))
             {
                 return null;
             }
 
-            codeHash = SessionCache.CodeHashFor(code, _request.MfaSerial);
-            request.SerialNumber = _request.MfaSerial;
-            request.TokenCode = code;
-            _reporter.Detail($"role profile '{_hop.Profile}' asks for more than 1h: assuming {_hop.RoleArn} straight from the long-term key {KeyIds.Mask(_request.LongTerm.AccessKeyId)} with an MFA code, {duration} s");
-            sts = _clients.CreateSts(_request.LongTerm, _request.Target);
+            (response, codeHash) = (answered, hash);
         }
         else
         {
             var signer = await _source(cancellationToken).ConfigureAwait(false);
             _reporter.Detail($"assuming {_hop.RoleArn} for profile '{_hop.Profile}' with the credentials of '{signer.Identity.Profile}' ({signer.Identity.Type}), {duration} s");
-            sts = _clients.CreateSts(signer.Credentials, _request.Target);
-        }
-
-        AssumeRoleResponse response;
-        using (sts)
-        {
-            try
-            {
-                response = await AwsCall.RunAsync(
-                    _request.Target,
-                    token => sts.AssumeRoleAsync(request, token),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-            {
-                throw Map(e);
-            }
-        }
-
-        if (request.TokenCode is { } spent)
-        {
-            await _codes.SpentAsync(spent, _request.MfaSerial, cancellationToken).ConfigureAwait(false);
+            using var sts = _clients.CreateSts(signer.Credentials, _request.Target);
+            response = await CallAsync(sts, request, cancellationToken).ConfigureAwait(false);
         }
 
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
             "AssumeRole", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, _clock.GetUtcNow(), duration);
         return new MintedCredentials(credentials, codeHash);
+    }
+
+    private async Task<AssumeRoleResponse?> CallAsync(Amazon.SecurityToken.IAmazonSecurityTokenService sts, AssumeRoleRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AwsCall.RunAsync(_request.Target, token => sts.AssumeRoleAsync(request, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw Map(e);
+        }
     }
 
     private AwsmfaException Map(Exception e)

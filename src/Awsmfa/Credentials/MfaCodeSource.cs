@@ -12,7 +12,7 @@ internal sealed class MfaCodeSource(
     IProfileStore profiles,
     IStandardInput standardInput,
     ITerminal terminal,
-    MfaProcess mfaProcess,
+    IMfaProcess mfaProcess,
     SpentCodes spentCodes,
     TimeProvider clock,
     Reporter reporter)
@@ -23,45 +23,87 @@ internal sealed class MfaCodeSource(
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// A code to send, or null when the cache already holds credentials minted with the very code
-    /// given (<paramref name="cachedCodeHash"/>): those are what a call with it would produce.
+    /// Runs <paramref name="call"/> with a fresh code and remembers the code, accepted or rejected,
+    /// so that it is never sent again; a code STS rejects at the prompt is asked for again, three
+    /// tries in all. Null when the cache already holds credentials minted with the very code given
+    /// (<paramref name="cachedCodeHash"/>): those are what a call with it would produce.
     /// </summary>
-    public async Task<string?> GetFreshCodeAsync(SessionRequest request, string? cachedCodeHash, CancellationToken cancellationToken)
+    /// <returns>What the call returned, and the hash of the code it spent.</returns>
+    public async Task<(T Result, string CodeHash)?> SpendAsync<T>(
+        SessionRequest request, string? cachedCodeHash, Func<string, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await GetFreshCodeAsync(request, cachedCodeHash, cancellationToken).ConfigureAwait(false) is not var (code, origin))
+            {
+                return null;
+            }
+
+            T result;
+            try
+            {
+                result = await call(code, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsmfaException e) when (e.CodeRejected)
+            {
+                // Remembered before the lock is let go: a parallel run waiting with the same code
+                // fails at once instead of spending one more of AWS's failed-attempt allowance.
+                await spentCodes.RememberAsync(code, request.MfaSerial, cancellationToken, rejected: true).ConfigureAwait(false);
+                if (origin != CodeOrigin.Prompt || attempt == Attempts)
+                {
+                    throw;
+                }
+
+                terminal.WriteLine("STS rejected that code (wrong, expired or already used); wait for the next one.");
+                continue;
+            }
+
+            await spentCodes.RememberAsync(code, request.MfaSerial, cancellationToken).ConfigureAwait(false);
+            return (result, SessionCache.CodeHashFor(code, request.MfaSerial));
+        }
+    }
+
+    private enum CodeOrigin
+    {
+        /// <summary>--token-code, -, AWSMFA_TOKEN_CODE: the user's own, used as given.</summary>
+        Given,
+        Process,
+        Prompt,
+    }
+
+    private async Task<(string Code, CodeOrigin Origin)?> GetFreshCodeAsync(SessionRequest request, string? cachedCodeHash, CancellationToken cancellationToken)
     {
         var serial = request.MfaSerial;
-        bool Spent(string code) => SessionCache.CodeHashFor(code, serial) != cachedCodeHash && spentCodes.WasSpent(code, serial);
+        bool Spent(string code) => SessionCache.CodeHashFor(code, serial) != cachedCodeHash && spentCodes.WasSpent(code, serial) is not null;
 
         // Looked up only now, when a code is needed: a cached answer reads no more of the files.
         var process = request.ProfileChain.Select(name => profiles.FindSetting(name, "mfa_process")).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p));
-        var (code, given) = await GetCodeAsync(request.TokenCode, serial, process, Spent, cancellationToken).ConfigureAwait(false);
+        var (code, origin) = await GetCodeAsync(request.TokenCode, serial, process, Spent, cancellationToken).ConfigureAwait(false);
         if (SessionCache.CodeHashFor(code, serial) == cachedCodeHash)
         {
             return null;
         }
 
-        if (given && spentCodes.WasSpent(code, serial))
+        if (origin == CodeOrigin.Given && spentCodes.WasSpent(code, serial) is { } how)
         {
             throw new AwsmfaException(
                 ExitCodes.AuthenticationRejected,
-                "this MFA code was already used (AWS accepts each code once); pass the next code from the device");
+                how == SpentCodes.Use.Rejected
+                    ? "STS rejected this MFA code a moment ago (wrong, expired or already used); pass the next code from the device"
+                    : "this MFA code was already used (AWS accepts each code once); pass the next code from the device");
         }
 
-        return code;
+        return (code, origin);
     }
 
-    /// <summary>Remembers a code AWS accepted, so that it is never sent again.</summary>
-    public Task SpentAsync(string code, string mfaSerial, CancellationToken cancellationToken) =>
-        spentCodes.RememberAsync(code, mfaSerial, cancellationToken);
-
-    /// <returns>The code, and whether the user gave it (option, stdin, environment) rather than awsmfa asking for it.</returns>
-    private async Task<(string Code, bool Given)> GetCodeAsync(
+    private async Task<(string Code, CodeOrigin Origin)> GetCodeAsync(
         TokenCodeSource source, string mfaSerial, string? processCommand, Func<string, bool> spent, CancellationToken cancellationToken)
     {
         if (source.Option == StdinMarker)
         {
             var line = await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             return TokenCode.TryNormalize(line, out var fromStdin)
-                ? (fromStdin, true)
+                ? (fromStdin, CodeOrigin.Given)
                 : throw AwsmfaException.Usage(line is null
                     ? "--token-code - found no line on stdin"
                     : $"the line on stdin is not a valid MFA code: {TokenCode.FormatHint}");
@@ -70,23 +112,23 @@ internal sealed class MfaCodeSource(
         if (source.Option is not null)
         {
             return TokenCode.TryNormalize(source.Option, out var fromOption)
-                ? (fromOption, true)
+                ? (fromOption, CodeOrigin.Given)
                 : throw AwsmfaException.Usage($"--token-code is not a valid MFA code: {TokenCode.FormatHint}");
         }
 
         if (environment.Get(EnvironmentVariable) is { } fromEnvironment)
         {
             return TokenCode.TryNormalize(fromEnvironment, out var code)
-                ? (code, true)
+                ? (code, CodeOrigin.Given)
                 : throw AwsmfaException.Usage($"{EnvironmentVariable} is not a valid MFA code: {TokenCode.FormatHint}");
         }
 
         if (processCommand is not null)
         {
-            return (await FromProcessAsync(processCommand, spent, cancellationToken).ConfigureAwait(false), false);
+            return (await FromProcessAsync(processCommand, spent, cancellationToken).ConfigureAwait(false), CodeOrigin.Process);
         }
 
-        return (await FromTerminalAsync(mfaSerial, spent, cancellationToken).ConfigureAwait(false), false);
+        return (await FromTerminalAsync(mfaSerial, spent, cancellationToken).ConfigureAwait(false), CodeOrigin.Prompt);
     }
 
     private async Task<string> FromProcessAsync(string command, Func<string, bool> spent, CancellationToken cancellationToken)
@@ -134,7 +176,7 @@ internal sealed class MfaCodeSource(
             }
             else if (spent(code))
             {
-                terminal.WriteLine("This code was already used; wait for the next one.");
+                terminal.WriteLine("This code was already used or rejected; wait for the next one.");
             }
             else
             {

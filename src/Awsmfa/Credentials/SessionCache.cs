@@ -371,7 +371,7 @@ internal sealed class SessionCache
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _reporter.Warn($"not using the session cache: could not create {Directory}: {e.Message}");
+                _reporter.Warn($"not using the session cache{NorSpentCodes}: could not create {Directory}: {e.Message}");
                 return (_folderUsable = false).Value;
             }
 
@@ -392,7 +392,7 @@ internal sealed class SessionCache
         };
         if (reason is not null)
         {
-            _reporter.Warn("not using the session cache: " + reason);
+            _reporter.Warn($"not using the session cache{NorSpentCodes}: {reason}");
             return (_folderUsable = false).Value;
         }
 
@@ -439,9 +439,15 @@ internal sealed class SessionCache
         return options;
     }
 
+    // The memory of spent codes lives in the same folder: the user should know it is off too.
+    private const string NorSpentCodes = " (nor its memory of spent MFA codes: a code given twice is sent twice)";
+
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
     private void WarnUnless(bool quiet, string message)
     {
-        if (quiet)
+        // An entry is read before the lock and again after it: one warning for one problem.
+        if (quiet || !_warned.Add(message))
         {
             _reporter.Detail(message);
         }

@@ -23,30 +23,32 @@ internal sealed class SessionTokenStep(
     public async Task<MintedCredentials?> MintAsync(string? cachedCodeHash, CancellationToken cancellationToken)
     {
         Validate();
-        if (await codes.GetFreshCodeAsync(request, cachedCodeHash, cancellationToken).ConfigureAwait(false) is not { } code)
+        using var sts = clients.CreateSts(request.LongTerm, request.Target);
+        var spent = await codes.SpendAsync(request, cachedCodeHash, async (code, token) =>
+        {
+            reporter.Detail($"calling STS GetSessionToken for {request.MfaSerial}, {_duration} s, with access key {KeyIds.Mask(request.LongTerm.AccessKeyId)}");
+            GetSessionTokenResponse response;
+            try
+            {
+                response = await AwsCall.RunAsync(
+                    request.Target,
+                    attempt => sts.GetSessionTokenAsync(
+                        new GetSessionTokenRequest { DurationSeconds = _duration, SerialNumber = request.MfaSerial, TokenCode = code },
+                        attempt),
+                    token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !token.IsCancellationRequested)
+            {
+                throw Map(e, request);
+            }
+
+            return response;
+        }, cancellationToken).ConfigureAwait(false);
+        if (spent is not var (response, codeHash))
         {
             return null;
         }
 
-        var codeHash = SessionCache.CodeHashFor(code, request.MfaSerial);
-        using var sts = clients.CreateSts(request.LongTerm, request.Target);
-        reporter.Detail($"calling STS GetSessionToken for {request.MfaSerial}, {_duration} s, with access key {KeyIds.Mask(request.LongTerm.AccessKeyId)}");
-        GetSessionTokenResponse response;
-        try
-        {
-            response = await AwsCall.RunAsync(
-                request.Target,
-                token => sts.GetSessionTokenAsync(
-                    new GetSessionTokenRequest { DurationSeconds = _duration, SerialNumber = request.MfaSerial, TokenCode = code },
-                    token),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw Map(e, request);
-        }
-
-        await codes.SpentAsync(code, request.MfaSerial, cancellationToken).ConfigureAwait(false);
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
             "GetSessionToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, clock.GetUtcNow(), _duration!.Value);
@@ -104,7 +106,10 @@ internal sealed class SessionTokenStep(
             return new AwsmfaException(
                 ExitCodes.AuthenticationRejected,
                 "STS rejected the MFA code: it is wrong, expired or was already used. Wait for the next code; if that fails too, check the device's clock",
-                e);
+                e)
+            {
+                CodeRejected = true,
+            };
         }
 
         if (message.Contains("unable to validate MFA code", StringComparison.OrdinalIgnoreCase)

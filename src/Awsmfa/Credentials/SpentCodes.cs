@@ -16,15 +16,28 @@ internal sealed class SpentCodes(SessionCache cache, TimeProvider clock)
     /// <summary>A TOTP code is valid for its 30-second step and, with clock drift allowed, a few more.</summary>
     public static readonly TimeSpan Remembered = TimeSpan.FromMinutes(5);
 
-    public bool WasSpent(string code, string mfaSerial)
+    /// <summary>What became of a code sent to AWS.</summary>
+    public enum Use
+    {
+        Accepted,
+        Rejected,
+    }
+
+    /// <summary>How AWS took this code in the last few minutes, or null when it was not sent.</summary>
+    public Use? WasSpent(string code, string mfaSerial)
     {
         var memory = Read(mfaSerial);
         var now = clock.GetUtcNow();
-        return memory is not null && memory.Codes.Any(c => now - c.At < Remembered && c.Hash == Hash(memory.Salt, code));
+        return memory?.Codes.LastOrDefault(c => now - c.At < Remembered && c.Hash == Hash(memory.Salt, code)) is { } spent
+            ? spent.Rejected ? Use.Rejected : Use.Accepted
+            : null;
     }
 
-    /// <summary>Remembers a code AWS accepted; a failure to write costs only this protection, so it is not an error.</summary>
-    public async Task RememberAsync(string code, string mfaSerial, CancellationToken cancellationToken)
+    /// <summary>
+    /// Remembers a code AWS accepted or rejected (either way, sending it again cannot work); a
+    /// failure to write costs only this protection, so it is not an error.
+    /// </summary>
+    public async Task RememberAsync(string code, string mfaSerial, CancellationToken cancellationToken, bool rejected = false)
     {
         var key = KeyFor(mfaSerial);
         IDisposable? held;
@@ -43,7 +56,7 @@ internal sealed class SpentCodes(SessionCache cache, TimeProvider clock)
         var memory = Read(mfaSerial) ?? new SpentCodeMemory { Salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
         memory = memory with
         {
-            Codes = [.. memory.Codes.Where(c => now - c.At < Remembered).TakeLast(20), new SpentCode(Hash(memory.Salt, code), now)],
+            Codes = [.. memory.Codes.Where(c => now - c.At < Remembered).TakeLast(20), new SpentCode(Hash(memory.Salt, code), now) { Rejected = rejected }],
         };
         cache.TryWriteFile(key, JsonSerializer.SerializeToUtf8Bytes(memory, SpentCodesJsonContext.Default.SpentCodeMemory));
     }
@@ -75,7 +88,12 @@ internal sealed class SpentCodes(SessionCache cache, TimeProvider clock)
 
 internal sealed record SpentCode(
     [property: JsonPropertyName("hash")] string Hash,
-    [property: JsonPropertyName("at")] DateTimeOffset At);
+    [property: JsonPropertyName("at")] DateTimeOffset At)
+{
+    [JsonPropertyName("rejected")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Rejected { get; init; }
+}
 
 internal sealed record SpentCodeMemory
 {

@@ -20,7 +20,16 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         Write(prompt);
         // A read from a terminal cannot be cancelled, so the wait is: Ctrl-C must end the
         // process at once instead of after the user presses Enter.
-        return await Task.Run(ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The terminal echoed ^C on the prompt's line: what comes next starts a line of its own.
+            WriteLine("");
+            throw;
+        }
     }
 
     public void WriteLine(string text) => Write(text + (OperatingSystem.IsWindows() ? "\r\n" : "\n"));

@@ -5,6 +5,7 @@ namespace Awsmfa.Tests.Credentials;
 
 /// <summary>Role profiles (issue #9): one MFA code, then every role; chains, the 1-hour rule, caching and errors.</summary>
 [TestFixture]
+[Category("Unit")]
 public sealed class RoleProfileTests
 {
     private const string Admin = "arn:aws:iam::210987654321:role/admin";
@@ -178,7 +179,7 @@ public sealed class RoleProfileTests
         Assert.That(request.SerialNumber, Is.EqualTo(TestHost.Serial));
         Assert.That(request.TokenCode, Is.EqualTo("123456"));
         Assert.That(signedBy, Is.EqualTo(TestHost.AccessKeyId));
-        Assert.That(result.Stderr, Does.Contain("asks for more than 1h"));
+        Assert.That(result.Stderr, Does.Contain("awsmfa: role 'long' asks for 2h00m, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key\n"));
     }
 
     [Test]

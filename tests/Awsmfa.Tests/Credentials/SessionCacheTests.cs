@@ -6,6 +6,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Credentials;
 
 [TestFixture]
+[Category("Unit")]
 [UnsupportedOSPlatform("windows")]
 [Platform(Exclude = "Win", Reason = "POSIX: Unix file modes and ownership; Windows ACLs are in WindowsTests")]
 public sealed class SessionCacheTests
@@ -119,7 +120,7 @@ public sealed class SessionCacheTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Does.Contain("SessionTokenPart1"));
-        Assert.That(result.Stderr, Does.Contain("not using the session cache: other users can access"));
+        Assert.That(result.Stderr, Does.Contain("not using the session cache (nor its memory of spent MFA codes: a code given twice is sent twice): other users can access"));
         Assert.That(_host.CacheFiles(), Is.Empty);
     }
 
@@ -133,7 +134,7 @@ public sealed class SessionCacheTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Does.Contain("SessionTokenPart1"));
-        Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache: could not create"));
+        Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache (nor its memory of spent MFA codes: a code given twice is sent twice): could not create"));
     }
 
     [Test]

@@ -70,4 +70,30 @@ public sealed class TerminalPromptTests : MotoToolTest
         Assert.That(seen.Contains("\u001b[?1h", StringComparison.Ordinal) || seen.Contains("\u001b=", StringComparison.Ordinal), Is.False,
             "no keypad-transmit sequence: " + seen.Replace("\u001b", "ESC", StringComparison.Ordinal));
     }
+
+    [Test]
+    public async Task Ctrl_C_at_the_prompt_ends_the_prompts_line_first()
+    {
+        // stderr on the terminal too, as when a person runs awsmfa.
+        var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} session get --profile base --endpoint-url {Moto.Url} > /dev/null < /dev/null");
+        using var process = Process.Start(start)!;
+        var seen = new System.Text.StringBuilder();
+        var buffer = new char[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!seen.ToString().Contains("MFA code for", StringComparison.Ordinal))
+        {
+            var read = await process.StandardOutput.ReadAsync(buffer.AsMemory(), timeout.Token);
+            Assert.That(read, Is.Positive, "the prompt appears: " + seen);
+            seen.Append(buffer, 0, read);
+        }
+
+        // What the terminal's Ctrl-C sends: the line discipline turns it into SIGINT.
+        await process.StandardInput.WriteAsync("\u0003");
+        await process.StandardInput.FlushAsync();
+        seen.Append(await process.StandardOutput.ReadToEndAsync(timeout.Token));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(seen.ToString(), Does.Match(@"MFA code for [^\n]*: \^C\r?\nawsmfa: interrupted"), seen.ToString());
+        Assert.That(Moto.CountCalls("GetSessionToken"), Is.Zero);
+    }
 }

@@ -6,7 +6,7 @@ namespace Awsmfa.Tests.Reliability;
 
 /// <summary>AWS failing, slow or silent, and a cache that cannot be written: bounded time, one line, nothing lost.</summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Process")]
 [NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: Unix file modes")]
 public sealed class FaultTests : FakeAwsToolTest
@@ -102,7 +102,7 @@ public sealed class FaultTests : FakeAwsToolTest
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Does.Contain("FakeSessionTokenPart1"));
-        Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache: could not create"));
+        Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache (nor its memory of spent MFA codes: a code given twice is sent twice): could not create"));
     }
 
     [Test]

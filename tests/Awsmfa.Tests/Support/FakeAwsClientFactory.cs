@@ -85,6 +85,9 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
     /// <summary>Accept a code more than once (for tests that run many times with one code).</summary>
     public bool AllowCodeReuse { get; set; }
 
+    /// <summary>Codes STS rejects as wrong (RespondWithNewSessions).</summary>
+    public HashSet<string> WrongCodes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The test's clock, so that sessions end when STS would end them.</summary>
     public Func<DateTime>? Now { get; set; }
 
@@ -151,7 +154,7 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
 
                 lock (usedCodes)
                 {
-                    if (!usedCodes.Add(request.TokenCode) && !AllowCodeReuse)
+                    if (WrongCodes.Contains(request.TokenCode) || (!usedCodes.Add(request.TokenCode) && !AllowCodeReuse))
                     {
                         throw StsErrors.InvalidCode();
                     }
