@@ -4,6 +4,7 @@ namespace Awsmfa.Tests.Credentials;
 
 /// <summary>Codes from mfa_process (a YubiKey, a password manager), and a spent code never sent twice (issue #11).</summary>
 [TestFixture]
+[Category("Process")]
 [Platform(Exclude = "Win", Reason = "POSIX: mfa_process stand-ins are /bin/sh scripts")]
 public sealed class CodeSourceTests
 {
@@ -98,7 +99,7 @@ public sealed class CodeSourceTests
         var result = await GetAsync();
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("awsmfa: mfa_process exited with 3: Error: no YubiKey detected; no STS call was made"));
+        Assert.That(result.Stderr, Does.Contain("awsmfa: mfa_process exited with 3: Error: no YubiKey detected; no AWS call was made"));
         Assert.That(_host.Aws.StsCalls, Is.Zero);
     }
 
@@ -192,7 +193,7 @@ public sealed class CodeSourceTests
         var result = await GetAsync();
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(_host.Terminal.Shown, Does.Contain("This code was already used; wait for the next one."));
+        Assert.That(_host.Terminal.Shown, Does.Contain("This code was already used or rejected; wait for the next one."));
         Assert.That(CodesSent(), Is.EqualTo(new[] { "123456", "654321" }));
     }
 
