@@ -46,7 +46,7 @@ internal static class AwsErrors
             default:
                 return Innermost(e) is System.Xml.XmlException or FormatException
                     ? new AwsmfaException(ExitCodes.AwsError, $"{service} answered something that is not an AWS response; is the endpoint right?", e)
-                    : new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: {OneLine(Innermost(e).Message)}", e);
+                    : new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: {OneLine(Unreachable(e))}", e);
         }
     }
 
@@ -60,6 +60,23 @@ internal static class AwsErrors
 
     /// <summary>What the endpoint said, safe for a terminal: one line, no control characters or escape sequences.</summary>
     public static string OneLine(string? message) => Output.Printable.OneLine(message);
+
+    /// <summary>
+    /// Why the endpoint could not be reached, naming it: .NET's HttpRequestException says
+    /// "Connection refused (host:port)", while the socket error inside it names no host.
+    /// </summary>
+    private static string Unreachable(Exception e)
+    {
+        for (var cause = e; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is HttpRequestException { Message: { } message } && message.Contains('(', StringComparison.Ordinal) && message.EndsWith(')'))
+            {
+                return message;
+            }
+        }
+
+        return Innermost(e).Message;
+    }
 
     private static Exception Innermost(Exception e)
     {

@@ -44,55 +44,139 @@ internal sealed class AwsmfaCli
         var dash = Array.IndexOf(args, "--");
         if (dash < 0)
         {
-            var helpOnly = parseResult.Action is not ParseErrorAction && command.Tokens.Count == 0 && parseResult.UnmatchedTokens.Count == 0;
-            return !helpOnly;
+            // No command at all starts the user's shell; options of awsmfa's own are read as usual.
+            return command.Tokens.Count > 0 || parseResult.UnmatchedTokens.Count > 0;
         }
 
         // The command is exactly what follows the first --: nothing of it may stand before.
         return parseResult.UnmatchedTokens.Count > 0 || !command.Tokens.Select(t => t.Value).SequenceEqual(args[(dash + 1)..]);
     }
 
-    /// <summary>One line for what the parser found; for a mistyped command, the closest one.</summary>
+    /// <summary>
+    /// Anything that starts with - before <c>--</c> is meant as an option: one the command does not
+    /// have is named as such (the parser would take it as an instance id or a command to run).
+    /// </summary>
+    private static string? UnknownOption(ParseResult parseResult)
+    {
+        var consumed = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        Collect(parseResult.RootCommandResult);
+        var exec = parseResult.CommandResult.Command.Name == ExecCommand.Name;
+        foreach (var token in parseResult.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash)
+            {
+                break;
+            }
+
+            if (token.Type != TokenType.Argument || consumed.Contains(token))
+            {
+                continue;
+            }
+
+            if (token.Value.Length < 2 || token.Value[0] != '-')
+            {
+                // exec's command without --: what follows is the command's, not awsmfa's.
+                if (exec)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            var typed = token.Value.Split('=', ':')[0];
+            var closest = Suggestions.Closest(typed, OptionNames(parseResult.CommandResult));
+            var where = HelpExamples.CommandPath(parseResult);
+            return $"unknown option '{Printable.OneLine(typed)}' for '{where}'" + (closest is not null ? $" (did you mean {closest}?)" : $"; see '{where} --help'");
+        }
+
+        return null;
+
+        void Collect(SymbolResult result)
+        {
+            switch (result)
+            {
+                case OptionResult option:
+                    consumed.UnionWith(option.Tokens);
+                    break;
+                case CommandResult command:
+                    foreach (var child in command.Children)
+                    {
+                        Collect(child);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The options a command accepts: its own, and those of its parents that apply below them.</summary>
+    private static IEnumerable<string> OptionNames(CommandResult command)
+    {
+        foreach (var option in command.Command.Options)
+        {
+            yield return option.Name;
+            foreach (var alias in option.Aliases.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
+            {
+                yield return alias;
+            }
+        }
+
+        for (var parent = command.Parent as CommandResult; parent is not null; parent = parent.Parent as CommandResult)
+        {
+            foreach (var option in parent.Command.Options.Where(o => o.Recursive))
+            {
+                yield return option.Name;
+            }
+        }
+    }
+
+    /// <summary>One line for what the parser found, in awsmfa's words, with the closest command, option or value.</summary>
     private static string ParseErrorLine(ParseResult parseResult)
     {
+        var where = HelpExamples.CommandPath(parseResult);
         var command = parseResult.CommandResult.Command;
         var unknown = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
         if (unknown is not null && !unknown.StartsWith('-') && command.Subcommands.Count > 0)
         {
             var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
-            var closest = names.OrderBy(name => EditDistance(unknown, name)).ThenBy(name => name, StringComparer.Ordinal).First();
-            var hint = EditDistance(unknown, closest) <= Math.Max(2, closest.Length / 3)
+            var hint = Suggestions.Closest(unknown, names) is { } closest
                 ? $"did you mean '{closest}'?"
                 : $"commands are: {string.Join(", ", names)}";
-            return $"unknown command '{Printable.OneLine(unknown)}' for '{HelpExamples.CommandPath(parseResult)}'; {hint}";
+            return $"unknown command '{Printable.OneLine(unknown)}' for '{where}'; {hint}";
         }
 
-        var messages = parseResult.Errors.Select(e => Printable.OneLine(e.Message)).Distinct().ToList();
-        return messages.Count == 1 ? messages[0] : string.Join("; ", messages.Select(m => m.TrimEnd('.'))) + ".";
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
+        if (command.Subcommands.Count > 0 && parseResult.Tokens.Count > 0 && unknown is null)
         {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-
-            previous = current;
+            return $"'{where}' needs a command: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}; see '{where} --help'";
         }
 
-        return previous[b.Length];
+        var missing = command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0 && parseResult.GetResult(a) is not { Tokens.Count: > 0 });
+        if (missing is not null && parseResult.Errors.Any(e => e.SymbolResult is CommandResult or ArgumentResult))
+        {
+            var example = HelpExamples.For(where).FirstOrDefault();
+            return $"'{where}' needs the {missing.HelpName ?? missing.Name} argument" + (example is not null ? $", e.g. {example}" : $"; see '{where} --help'");
+        }
+
+        if (unknown is not null)
+        {
+            return $"unexpected argument '{Printable.OneLine(unknown)}' for '{where}'; see '{where} --help'";
+        }
+
+        var messages = parseResult.Errors.Select(e => Printable.OneLine(e.Message).TrimEnd('.')).Distinct().ToList();
+        return string.Join("; ", messages);
     }
 
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var parseResult = _root.Parse(args);
+        // Plain awsmfa: what it can do, rather than an error.
+        var parseResult = _root.Parse(args.Length == 0 ? ["--help"] : args);
+        if (UnknownOption(parseResult) is { } unknownOption)
+        {
+            await error.WriteLineAsync("awsmfa: " + unknownOption).ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
         if (ExecWithoutDoubleDash(parseResult, args))
         {
             await error.WriteLineAsync("awsmfa: " + ExecCommand.PutCommandAfterDoubleDash).ConfigureAwait(false);
@@ -102,7 +186,6 @@ internal sealed class AwsmfaCli
         if (parseResult.Action is ParseErrorAction)
         {
             await error.WriteLineAsync("awsmfa: " + ParseErrorLine(parseResult)).ConfigureAwait(false);
-            await error.WriteLineAsync($"Run '{HelpExamples.CommandPath(parseResult)} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
 
@@ -120,7 +203,8 @@ internal sealed class AwsmfaCli
         }
         catch (AwsmfaException e)
         {
-            await error.WriteLineAsync("awsmfa: " + e.Message).ConfigureAwait(false);
+            // Messages quote names from the config files and answers from AWS: one clean line.
+            await error.WriteLineAsync("awsmfa: " + Printable.OneLine(e.Message)).ConfigureAwait(false);
             if (e.InnerException is { } cause && parseResult.GetValue(CommonOptions.Verbose))
             {
                 await error.WriteLineAsync($"awsmfa: [verbose] caused by {cause.GetType().Name} ({Printable.OneLine(AwsErrors.ErrorCode(cause))}): {Printable.OneLine(cause.Message)}").ConfigureAwait(false);

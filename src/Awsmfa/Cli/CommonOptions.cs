@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Awsmfa.Output;
 
 namespace Awsmfa.Cli;
 
@@ -40,7 +41,7 @@ internal static class CommonOptions
                     }
                 }
 
-                result.AddError($"--output '{Awsmfa.Output.Printable.OneLine(text)}' is not one of: {string.Join(", ", names)}");
+                result.AddError(Suggestions.NotOneOf("--output", text, names));
                 return formats[0].Format;
             },
         };

@@ -41,12 +41,12 @@ internal static class ExecCommand
         };
         var commandLine = new Argument<string[]>("COMMAND")
         {
-            Description = "The program and its arguments, after -- so that their options are not read as awsmfa's.",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "The program and its arguments, after -- so that their options are not read as awsmfa's [default: your shell, $SHELL, else /bin/sh; %COMSPEC% on Windows].",
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var command = new Command(
             Name,
-            "Run a command with the MFA session in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION); its exit code is awsmfa's.");
+            "Run a command with the MFA session in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION); its exit code is awsmfa's. With no command, starts your shell with the session.");
         pipeline.AddTo(command);
         command.Options.Add(allowNested);
         command.Options.Add(server);
@@ -61,7 +61,7 @@ internal static class ExecCommand
                     $"already inside awsmfa exec (session of profile '{outer}'); pass --allow-nested to run another one inside it");
             }
 
-            var argv = parseResult.GetValue(commandLine)!;
+            var argv = parseResult.GetValue(commandLine) is { Length: > 0 } given ? given : [UserShell(services.Environment)];
             var credentials = services.CreatePipeline(run.Reporter);
             var request = credentials.Resolve(pipeline.Read(parseResult));
             var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
@@ -73,22 +73,68 @@ internal static class ExecCommand
                     .ConfigureAwait(false);
             }
 
+            run.Reporter.Detail($"open-file limit: {ProcessHardening.RaiseOpenFileLimit()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}");
             // Later answers come from the cache or are minted anew; a --refresh was for this first one.
             var again = request with { Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal };
             await using var endpoint = CredentialsServer.Start(
                 token => credentials.GetAsync(again, token), served, services.Clock, services.ReadExpiryMargin(), run.Reporter);
             run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");
-            return await services.Processes.RunAsync(argv[0], argv[1..], ServerEnvironment(services.Environment, served, request.Target, endpoint), cancellationToken)
+            var exit = await services.Processes.RunAsync(argv[0], argv[1..], ServerEnvironment(services.Environment, served, request.Target, endpoint), cancellationToken)
                 .ConfigureAwait(false);
+            await HoldPortAsync(endpoint, run.Reporter, cancellationToken).ConfigureAwait(false);
+            return exit;
         });
         return command;
     }
+
+    /// <summary>The user's interactive shell, as aws-vault starts it: $SHELL, else /bin/sh; %COMSPEC%, else cmd.exe, on Windows.</summary>
+    public static string UserShell(IEnvironment environment) => OperatingSystem.IsWindows()
+        ? environment.Get("COMSPEC") is { Length: > 0 } comspec ? comspec : "cmd.exe"
+        : environment.Get("SHELL") is { Length: > 0 } shell ? shell : "/bin/sh";
+
+    /// <summary>How long the port stays bound for processes the command left behind.</summary>
+    public static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Once the command has exited, a process it left running in the background still holds the
+    /// endpoint's URL and token: were the port let go, another local user could bind it and answer
+    /// that process with credentials of their own. The port stays bound (every answer a 503) while
+    /// such a process lives, for <see cref="LeftoverGrace"/> at most.
+    /// </summary>
+    private static async Task HoldPortAsync(CredentialsServer endpoint, Reporter reporter, CancellationToken cancellationToken)
+    {
+        endpoint.Close();
+        var deadline = DateTime.UtcNow + LeftoverGrace;
+        var told = false;
+        while (ProcessEnvironments.CountHolding("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.Token) is > 0 and var count && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            if (!told)
+            {
+                reporter.Info($"{count} {(count == 1 ? "process" : "processes")} started by the command still {(count == 1 ? "runs" : "run")}: keeping the endpoint's port (answering 503) for up to {(int)LeftoverGrace.TotalSeconds}s");
+                told = true;
+            }
+
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    // Variables through which an SDK would find other credentials before the endpoint's:
+    // botocore and the other SDKs try web identity (AWS_ROLE_ARN with
+    // AWS_WEB_IDENTITY_TOKEN_FILE) and container-credentials variables of their own first.
+    private static bool ShadowsEndpoint(string name) =>
+        name is "AWS_ROLE_ARN" or "AWS_ROLE_SESSION_NAME" or "AWS_WEB_IDENTITY_TOKEN_FILE"
+        || name.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal);
 
     /// <summary>The command's environment under --server: the endpoint and its token, and no credentials of any kind.</summary>
     public static Dictionary<string, string> ServerEnvironment(IEnvironment environment, ServedCredentials served, AwsTarget target, CredentialsServer endpoint)
     {
         var child = ChildEnvironment(environment, served, target);
         foreach (var (name, _) in SessionOutput.Variables(served.Credentials))
+        {
+            child.Remove(name);
+        }
+
+        foreach (var name in child.Keys.Where(ShadowsEndpoint).ToList())
         {
             child.Remove(name);
         }
@@ -118,10 +164,9 @@ internal static class ExecCommand
             child[name] = value;
         }
 
-        if (target.Region is { } region)
+        foreach (var (name, value) in SessionOutput.RegionVariables(target.Region))
         {
-            child["AWS_REGION"] = region;
-            child["AWS_DEFAULT_REGION"] = region;
+            child[name] = value;
         }
 
         child[SessionMarker] = served.Identity.Profile;

@@ -61,6 +61,10 @@ internal static class HelpExamples
         ["awsmfa session clear"] = ["awsmfa session clear", "awsmfa session clear --profile work"],
     };
 
+    /// <summary>The examples of a command (<c>awsmfa ec2 stop</c>), without their comments.</summary>
+    public static IEnumerable<string> For(string commandPath) =>
+        Examples.TryGetValue(commandPath, out var lines) ? lines.Select(l => l.Split("  #")[0].TrimEnd()) : [];
+
     public static void Attach(RootCommand root)
     {
         var help = root.Options.OfType<HelpOption>().Single();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Awsmfa.Aws;
 using Awsmfa.Credentials;
 
 namespace Awsmfa.Cli;
@@ -17,7 +18,23 @@ internal sealed class PipelineOptionSet
         RoleArn.Validators.Add(result => Check(result, InputRules.IsRoleArn, InputRules.RoleArnHint));
         ExternalId.Validators.Add(result => Check(result, InputRules.IsExternalId, InputRules.ExternalIdHint));
         RoleSessionName.Validators.Add(result => Check(result, InputRules.IsSessionName, InputRules.SessionNameHint));
-        Region.Validators.Add(result => Check(result, value => regionList ? SplitRegions(value).All(InputRules.IsRegion) && SplitRegions(value).Count > 0 : InputRules.IsRegion(value), InputRules.RegionHint + (regionList ? ", or a comma-separated list" : "")));
+        Region.Validators.Add(result =>
+        {
+            Check(result, value => regionList ? SplitRegions(value).All(InputRules.IsRegion) && SplitRegions(value).Count > 0 : InputRules.IsRegion(value), InputRules.RegionHint + (regionList ? ", or a comma-separated list" : ""));
+            if (result.Errors.Any() || result.GetValueOrDefault<string?>() is not { } text)
+            {
+                return;
+            }
+
+            foreach (var region in regionList ? SplitRegions(text) : [text.Trim()])
+            {
+                if (KnownRegions.Typo(region) is { } typo)
+                {
+                    result.AddError(typo);
+                    return;
+                }
+            }
+        });
         if (regionList)
         {
             Region.Description = "AWS region, or a comma-separated list (us-east-1,eu-west-1) to work in several at once [default: $AWS_REGION, $AWS_DEFAULT_REGION, else the profile's region].";
@@ -113,6 +130,19 @@ internal sealed class PipelineOptionSet
     {
         Description = "Neither read nor write the session cache.",
     };
+
+    /// <summary>The options that change which credentials are served (not how they are fetched: codes, cache, timeouts).</summary>
+    public IReadOnlyList<Option> Shaping => [Profile, RoleArn, ExternalId, RoleSessionName, SerialNumber, Duration, Region, EndpointUrl];
+
+    /// <summary>EC2 commands: --region names regions, --all-regions asks for every one; both at once is a contradiction.</summary>
+    public void RefuseRegionWith(Command command, Option<bool> allRegions) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(allRegions) && result.GetResult(Region) is { Implicit: false })
+            {
+                result.AddError("--region and --all-regions do not go together: name the regions, or ask for all of them");
+            }
+        });
 
     public void AddTo(Command command)
     {

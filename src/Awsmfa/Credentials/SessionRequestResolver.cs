@@ -1,4 +1,5 @@
 using Awsmfa.Aws;
+using Awsmfa.Output;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Credentials;
@@ -7,6 +8,9 @@ namespace Awsmfa.Credentials;
 internal sealed class SessionRequestResolver(IEnvironment environment, IProfileStore profiles, Reporter reporter)
 {
     public const string EnvironmentProfile = "env";
+
+    /// <summary>Role hops awsmfa follows from the named profile down to the keys.</summary>
+    public const int MaxChainDepth = 16;
     private const string DefaultProfile = "default";
 
     public SessionRequest Resolve(PipelineOptions options)
@@ -54,6 +58,14 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         {
             chain.Add(current);
             seen.Add(current.Name);
+            if (chain.Count > MaxChainDepth)
+            {
+                // Each hop is an AssumeRole call; a deeper chain is a mistake or a hostile config,
+                // and walking thousands of hops would take minutes.
+                throw AwsmfaException.Usage(
+                    $"profile '{named.Name}' leads through more than {MaxChainDepth} source_profile hops ({string.Join(" -> ", seen.Take(4))} -> ...); awsmfa follows at most {MaxChainDepth}");
+            }
+
             if (!current.AssumesRole)
             {
                 return chain;
@@ -232,10 +244,19 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     }
 
     /// <summary>The nearest region from the named profile down its chain: a role profile's own wins.</summary>
-    private static string? ProfileRegion(IReadOnlyList<AwsProfile> chain) =>
-        chain.FirstOrDefault(p => p.Region is not null) is not { Region: { } region } profile || InputRules.IsRegion(region)
-            ? chain.FirstOrDefault(p => p.Region is not null)?.Region
-            : throw AwsmfaException.Usage($"region in profile '{profile.Name}' is not valid: {InputRules.RegionHint}");
+    private static string? ProfileRegion(IReadOnlyList<AwsProfile> chain)
+    {
+        if (chain.FirstOrDefault(p => p.Region is not null) is not { Region: { } region } profile)
+        {
+            return null;
+        }
+
+        return !InputRules.IsRegion(region)
+            ? throw AwsmfaException.Usage($"region in profile '{Printable.OneLine(profile.Name)}' is not valid: {InputRules.RegionHint}")
+            : KnownRegions.Typo(region) is { } typo
+                ? throw AwsmfaException.Usage($"region in profile '{Printable.OneLine(profile.Name)}': {typo}")
+                : region;
+    }
 
     private TimeSpan? EnvironmentTimeout()
     {
@@ -257,9 +278,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         }
 
         region = region.Trim();
-        return InputRules.IsRegion(region)
-            ? region
-            : throw AwsmfaException.Usage($"AWS_REGION / AWS_DEFAULT_REGION is not a valid region: {InputRules.RegionHint}");
+        return !InputRules.IsRegion(region)
+            ? throw AwsmfaException.Usage($"AWS_REGION / AWS_DEFAULT_REGION is not a valid region: {InputRules.RegionHint}")
+            : KnownRegions.Typo(region) is { } typo
+                ? throw AwsmfaException.Usage($"AWS_REGION / AWS_DEFAULT_REGION: {typo}")
+                : region;
     }
 
     // Keys that STS issues for sessions start with ASIA; IAM users' long-term keys with AKIA.

@@ -19,9 +19,45 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
     public SharedConfigProfileStore(string? credentialsFilePath = null)
     {
         _credentialsFilePath = credentialsFilePath;
-        _file = new Lazy<SharedCredentialsFile>(() => credentialsFilePath is null
-            ? new SharedCredentialsFile()
-            : new SharedCredentialsFile(credentialsFilePath));
+        _file = new Lazy<SharedCredentialsFile>(() =>
+        {
+            // The paths the SDK is about to read: the variables, else ~/.aws (or the test's folder).
+            var folder = Path.GetDirectoryName(credentialsFilePath ?? SharedCredentialsFile.DefaultFilePath) ?? ".";
+            var credentials = credentialsFilePath
+                ?? (Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } named ? named : SharedCredentialsFile.DefaultFilePath);
+            var config = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE") is { Length: > 0 } configured ? configured : Path.Combine(folder, "config");
+            CheckReadable(credentials, credentialsFilePath is null ? "AWS_SHARED_CREDENTIALS_FILE" : null);
+            CheckReadable(config, "AWS_CONFIG_FILE");
+            return credentialsFilePath is null ? new SharedCredentialsFile() : new SharedCredentialsFile(credentialsFilePath);
+        });
+    }
+
+    /// <summary>Larger than any real config or credentials file, and small enough to read at once.</summary>
+    public const long MaxFileBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The SDK reads the files whole and blocks on a FIFO: a path to /dev/zero, a pipe or a huge
+    /// file (AWS_CONFIG_FILE=/dev/zero) would grow memory without end or hang. Only a regular file
+    /// of sane size is handed to it; a missing file is the SDK's to treat as empty.
+    /// </summary>
+    private static void CheckReadable(string path, string? variable)
+    {
+        var status = Platform.FileStatus.Following(path);
+        if (status is null)
+        {
+            return;
+        }
+
+        var what = variable is not null && Environment.GetEnvironmentVariable(variable) is { Length: > 0 } ? $"{variable} ({Output.Printable.OneLine(path)})" : Output.Printable.OneLine(path);
+        if (status.Value.Kind != Platform.FileKind.Regular)
+        {
+            throw AwsmfaException.Usage($"{what} is not a regular file; point it at your AWS config or credentials file");
+        }
+
+        if (status.Value.Size > MaxFileBytes)
+        {
+            throw AwsmfaException.Usage($"{what} is larger than {MaxFileBytes / 1024 / 1024} MiB, which no AWS config or credentials file is");
+        }
     }
 
     public AwsProfile? Find(string name)

@@ -38,6 +38,17 @@ internal sealed class InstanceActionEngine(
 
     private bool Multi => regions.Count > 1;
 
+    /// <summary>Where the ids were looked for, in a few words however many regions that was.</summary>
+    private string LookedIn() => regions.Count switch
+    {
+        1 => regions[0].Target.Region is { } region ? $"in {region}" : "in this region",
+        <= 3 => $"in {string.Join(", ", regions.Select(r => r.Region))}",
+        _ => $"in {regions.Count} regions",
+    };
+
+    private static string Listed(List<string> ids) =>
+        ids.Count <= 5 ? string.Join(", ", ids) : $"{string.Join(", ", ids.Take(5))} and {ids.Count - 5} more";
+
     private sealed record Target(string Id, RegionalClient Region, InstanceRow Row);
 
     private sealed record Outcome(string InstanceId, string? Region, string? PreviousState, string? CurrentState, string? Error, string? ErrorCode);
@@ -48,8 +59,7 @@ internal sealed class InstanceActionEngine(
         var missing = ids.Where(id => !found.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
-            var where = Multi ? $" in {string.Join(", ", regions.Select(r => r.Region))}" : "";
-            throw new AwsmfaException(ExitCodes.AwsError, $"no such instance{where}: {string.Join(", ", missing)}; nothing was {action.Past}");
+            throw new AwsmfaException(ExitCodes.AwsError, $"no such instance {LookedIn()}: {Listed(missing)}; nothing was {action.Past}{(Multi ? "" : " (another region: --region REGION, or --all-regions)")}");
         }
 
         if (ids.FirstOrDefault(id => found[id].Count > 1) is { } twice)

@@ -5,7 +5,12 @@ using System.Text.Json.Serialization;
 namespace Awsmfa.Output;
 
 /// <summary>Credentials as <c>-o json</c> prints them.</summary>
-internal sealed record CredentialsJson(string AccessKeyId, string SecretAccessKey, string SessionToken, string Expiration);
+internal sealed record CredentialsJson(string AccessKeyId, string SecretAccessKey, string SessionToken, string Expiration)
+{
+    /// <summary>The region the session was resolved for; left out when none was.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Region { get; init; }
+}
 
 /// <summary>The credential_process contract: Version 1 and the four fields.</summary>
 internal sealed record CredentialProcessJson(int Version, string AccessKeyId, string SecretAccessKey, string SessionToken, string Expiration);

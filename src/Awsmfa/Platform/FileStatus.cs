@@ -42,6 +42,28 @@ internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFil
         return new FileStatus(kind, null, OperatingSystem.IsWindows() ? 0 : info.UnixFileMode, info is FileInfo file ? file.Length : 0, 0);
     }
 
+    /// <summary>Where the path leads, links followed; null when nothing is there.</summary>
+    public static FileStatus? Following(string path)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            return NativeFiles.Statx(NativeFiles.AtFdCwd, path, 0, out var status) ? status : null;
+        }
+
+        var file = new FileInfo(path);
+        if (file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target)
+        {
+            file = target;
+        }
+
+        if (!file.Exists)
+        {
+            return Directory.Exists(path) ? new FileStatus(FileKind.Directory, null, 0, 0, 0) : null;
+        }
+
+        return new FileStatus(FileKind.Regular, null, OperatingSystem.IsWindows() ? 0 : file.UnixFileMode, file.Length, 0);
+    }
+
     /// <summary>The open file itself (Linux), so a check cannot be raced by swapping the path.</summary>
     public static FileStatus? Of(SafeFileHandle handle) =>
         OperatingSystem.IsLinux() && NativeFiles.Statx((int)handle.DangerousGetHandle(), string.Empty, NativeFiles.AtEmptyPath, out var status)

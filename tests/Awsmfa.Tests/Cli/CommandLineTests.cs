@@ -3,6 +3,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Cli;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class CommandLineTests
 {
     [Test]
@@ -29,28 +30,5 @@ public sealed class CommandLineTests
 
         Assert.That(result.ExitCode, Is.Zero);
         Assert.That(result.Stdout, Does.Contain(option).And.Contain("Examples:").And.Contain(example));
-    }
-
-    [Test]
-    public async Task Unknown_option_is_exit_2_with_a_pointer_to_help()
-    {
-        using var host = new TestHost();
-
-        var result = await host.RunAsync("session", "get", "--bogus");
-
-        Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Stderr, Is.EqualTo("awsmfa: Unrecognized command or argument '--bogus'.\nRun 'awsmfa session get --help' for usage.\n"));
-        Assert.That(result.Stdout, Is.Empty);
-    }
-
-    [Test]
-    public async Task Unknown_command_is_exit_2()
-    {
-        using var host = new TestHost();
-
-        var result = await host.RunAsync("sesion");
-
-        Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Stderr, Does.StartWith("awsmfa: "));
     }
 }

@@ -5,6 +5,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Cli;
 
 [TestFixture]
+[Category("Process")]
 [Platform(Exclude = "Win", Reason = "POSIX: completion scripts are evaluated in bash, zsh and fish")]
 public sealed class CompletionTests
 {

@@ -4,6 +4,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Cli;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class ExecTests
 {
     private TestHost _host = null!;
@@ -76,12 +77,31 @@ public sealed class ExecTests
     }
 
     [Test]
-    public async Task Without_a_command_is_exit_2()
+    public async Task Without_a_command_starts_the_users_shell_with_the_session()
     {
+        var runner = new RecordingRunner();
+        _host.Processes = runner;
+        _host.Environment["SHELL"] = "/usr/bin/zsh";
+
         var result = await _host.RunAsync("exec", "--profile", "base", "-t", "123456");
 
-        Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(runner.Program, Is.EqualTo("/usr/bin/zsh"));
+        Assert.That(runner.Arguments, Is.Empty);
+        Assert.That(runner.Environment!["AWS_SESSION_TOKEN"], Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task Without_a_command_or_SHELL_starts_bin_sh()
+    {
+        var runner = new RecordingRunner();
+        _host.Processes = runner;
+        _host.Environment["SHELL"] = null;
+
+        var result = await _host.RunAsync("exec", "--profile", "base", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(runner.Program, Is.EqualTo(OperatingSystem.IsWindows() ? "cmd.exe" : "/bin/sh"));
     }
 
     private sealed class RecordingRunner : IChildProcessRunner

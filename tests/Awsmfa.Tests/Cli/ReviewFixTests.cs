@@ -7,6 +7,7 @@ namespace Awsmfa.Tests.Cli;
 
 /// <summary>What a newcomer and a code review found broken (issue #12), each proved at the command line.</summary>
 [TestFixture]
+[Category("Unit")]
 public sealed class ReviewFixTests
 {
     private const string Web = "i-0123456789abcdef0";
@@ -26,28 +27,17 @@ public sealed class ReviewFixTests
     public void TearDown() => _host.Dispose();
 
     [Test]
-    public async Task A_mistyped_command_gets_one_line_with_the_closest_command()
-    {
-        var result = await _host.RunAsync("sesion", "get");
-
-        Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Stderr, Is.EqualTo(
-            "awsmfa: unknown command 'sesion' for 'awsmfa'; did you mean 'session'?\nRun 'awsmfa --help' for usage.\n"));
-    }
-
-    [Test]
     public async Task A_mistyped_subcommand_is_matched_among_its_siblings()
     {
         var result = await _host.RunAsync("ec2", "terminat", Web);
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Stderr, Does.StartWith("awsmfa: unknown command 'terminat' for 'awsmfa ec2'; did you mean 'terminate'?\n"));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: unknown command 'terminat' for 'awsmfa ec2'; did you mean 'terminate'?\n"));
     }
 
     [TestCase("exec", "ls", "-d", "/tmp")]
     [TestCase("exec", "ls", "--help")]
     [TestCase("exec", "--profile", "base", "aws", "s3", "ls")]
-    [TestCase("exec")]
     [TestCase("exec", "ls", "-d", "/tmp", "--", "x")]
     [TestCase("exec", "--profile", "base", "echo", "hi", "--")]
     public async Task Exec_without_double_dash_says_where_the_command_goes(params string[] args)
@@ -88,16 +78,6 @@ public sealed class ReviewFixTests
 
         Assert.That(result.Stdout.Split('\n'), Has.None.EqualTo("/?").And.None.EqualTo("/h").And.None.EqualTo("-?"));
         Assert.That(result.Stdout.Split('\n'), Has.Some.EqualTo("--help"));
-    }
-
-    [Test]
-    public async Task Session_get_on_a_terminal_says_how_to_load_the_exports()
-    {
-        _host.Terminal.StdoutIsTerminal = true;
-
-        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
-
-        Assert.That(result.Stderr, Does.Contain("awsmfa: to load these into your shell: eval \"$(awsmfa session get)\""));
     }
 
     [Test]

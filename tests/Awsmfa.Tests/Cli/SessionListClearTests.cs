@@ -4,6 +4,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Cli;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class SessionListClearTests
 {
     private TestHost _host = null!;

@@ -11,6 +11,7 @@ namespace Awsmfa.Tests.Cli;
 /// back as the same text, and nothing in it may run. Checked in the real shells (.ci/run installs them).
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [Platform(Exclude = "Win", Reason = "POSIX: output is evaluated in bash, dash, zsh and fish")]
 public sealed class ShellRoundTripTests
 {

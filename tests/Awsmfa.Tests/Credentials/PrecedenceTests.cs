@@ -3,6 +3,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Credentials;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class PrecedenceTests
 {
     private TestHost _host = null!;

@@ -3,6 +3,7 @@ using Awsmfa.Credentials;
 namespace Awsmfa.Tests.Credentials;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class StsAnswerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);

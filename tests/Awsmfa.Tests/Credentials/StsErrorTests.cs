@@ -3,6 +3,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Credentials;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class StsErrorTests
 {
     private static IEnumerable<TestCaseData> Answers()

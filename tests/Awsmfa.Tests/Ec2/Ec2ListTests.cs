@@ -6,6 +6,7 @@ using Moq;
 namespace Awsmfa.Tests.Ec2;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class Ec2ListTests
 {
     private TestHost _host = null!;

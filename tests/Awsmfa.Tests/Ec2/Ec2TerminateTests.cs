@@ -4,6 +4,7 @@ using Awsmfa.Tests.Support;
 namespace Awsmfa.Tests.Ec2;
 
 [TestFixture]
+[Category("Unit")]
 public sealed class Ec2TerminateTests
 {
     private const string Web = "i-0123456789abcdef0";
@@ -123,7 +124,7 @@ public sealed class Ec2TerminateTests
         var result = await TerminateAsync(Web, "i-0bbbbbbbbbbbbbbbb", "--yes");
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
-        Assert.That(result.Stderr, Does.Contain("no such instance: i-0bbbbbbbbbbbbbbbb; nothing was terminated"));
+        Assert.That(result.Stderr, Does.Contain("no such instance in us-east-1: i-0bbbbbbbbbbbbbbbb; nothing was terminated (another region: --region REGION, or --all-regions)"));
         Assert.That(_fleet.TerminateRequests, Is.Empty);
     }
 

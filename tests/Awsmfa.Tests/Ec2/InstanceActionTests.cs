@@ -8,6 +8,7 @@ namespace Awsmfa.Tests.Ec2;
 
 /// <summary>stop, start and reboot on the instance-action engine, and EC2 across regions (issue #13).</summary>
 [TestFixture]
+[Category("Unit")]
 public sealed class InstanceActionTests
 {
     private const string Web = "i-0123456789abcdef0";
@@ -155,7 +156,7 @@ public sealed class InstanceActionTests
         var lines = result.Stdout.TrimEnd('\n').Split('\n');
         Assert.That(lines[0], Does.StartWith("REGION     INSTANCE ID"));
         Assert.That(lines.Skip(1).Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "us-east-1", "us-east-1", "eu-west-1" }), "the order asked for, then as EC2 answers");
-        Assert.That(result.Stderr, Does.Contain("3 instances in 2 regions: 2 running, 1 stopped"));
+        Assert.That(result.Stderr, Does.Contain("3 instances in 2 regions (2 asked): 2 running, 1 stopped"));
     }
 
     [Test]

@@ -98,7 +98,7 @@ public sealed class Ec2IntegrationTests : MotoToolTest
         Assert.That(list.ExitCode, Is.Zero, list.ToString());
         Assert.That(list.Stdout.Trim(), Is.EqualTo(here), "only the instance of the region asked for");
         Assert.That(dryRun.ExitCode, Is.EqualTo(1), dryRun.ToString());
-        Assert.That(dryRun.Stderr, Does.Contain($"no such instance: {elsewhere}"));
+        Assert.That(dryRun.Stderr, Does.Contain($"no such instance in eu-west-1: {elsewhere}; nothing was terminated (another region: --region REGION, or --all-regions)"));
     }
 
     [Test]
@@ -189,7 +189,7 @@ public sealed class Ec2IntegrationTests : MotoToolTest
         var result = await RunAsync(null, "ec2", "terminate", ids[0], "i-0123456789abcdef0", "--yes");
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("no such instance: i-0123456789abcdef0"));
+        Assert.That(result.Stderr, Does.Contain("no such instance in us-east-1: i-0123456789abcdef0; nothing was terminated"));
         Assert.That(await StateAsync(ids[0]), Is.EqualTo("running"));
     }
 
@@ -208,7 +208,7 @@ public sealed class Ec2IntegrationTests : MotoToolTest
         Assert.That(rows.Select(r => r[1]), Is.EquivalentTo(virginia.Concat(dublin).Concat(tokyo)));
         Assert.That(rows.Select(r => r[0]), Is.Ordered, "rows in region order");
         Assert.That(rows.Single(r => r[1] == dublin[0])[0], Is.EqualTo("eu-west-1"));
-        Assert.That(all.Stderr, Does.Match(@"4 instances in \d+ regions: 4 running"));
+        Assert.That(all.Stderr, Does.Match(@"4 instances in 3 regions \(\d+ asked\): 4 running"));
         Assert.That(two.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(dublin.Concat(tokyo)));
     }
 

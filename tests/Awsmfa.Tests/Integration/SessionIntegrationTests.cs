@@ -15,7 +15,7 @@ public sealed class SessionIntegrationTests : MotoToolTest
         var second = await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Moto.Url, "-o", "json");
 
         Assert.That(first.ExitCode, Is.Zero, first.ToString());
-        Assert.That(first.Stdout, Does.Match("^export AWS_ACCESS_KEY_ID='[A-Z0-9]+'\nexport AWS_SECRET_ACCESS_KEY='.+'\nexport AWS_SESSION_TOKEN='.+'\nexport AWS_CREDENTIAL_EXPIRATION='\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ'\n$"));
+        Assert.That(first.Stdout, Does.Match("^export AWS_ACCESS_KEY_ID='[A-Z0-9]+'\nexport AWS_SECRET_ACCESS_KEY='.+'\nexport AWS_SESSION_TOKEN='.+'\nexport AWS_CREDENTIAL_EXPIRATION='\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ'\nexport AWS_REGION='us-east-1'\nexport AWS_DEFAULT_REGION='us-east-1'\n$"));
         Assert.That(first.Stderr, Does.Contain("new from STS"));
         Assert.That(second.ExitCode, Is.Zero, second.ToString());
         Assert.That(second.Stderr, Does.Contain("from the cache"));

@@ -83,6 +83,7 @@ internal sealed class ToolProcess : IDisposable
     /// <summary><paramref name="program"/> with this tool's environment, under setsid unless <see cref="DetachFromTerminal"/> is off.</summary>
     private ProcessStartInfo StartInfo(string program, IEnumerable<string> args)
     {
+        (program, args) = Processes.WithDefaultSignals(program, args);
         var setsid = DetachFromTerminal && !OperatingSystem.IsWindows() ? Processes.FindOnPath("setsid") : null;
         var start = setsid is not null
             ? new ProcessStartInfo(setsid, ["-w", program, .. args])

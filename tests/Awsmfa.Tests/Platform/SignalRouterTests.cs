@@ -4,6 +4,7 @@ using Awsmfa.Platform;
 namespace Awsmfa.Tests.Platform;
 
 [TestFixture]
+[Category("Process")]
 [Platform(Exclude = "Win", Reason = "POSIX: POSIX signals")]
 public sealed class SignalRouterTests
 {

@@ -12,6 +12,7 @@ namespace Awsmfa.Tests.Platform;
 /// windows-latest CI job (.github/workflows/ci.yml); elsewhere NUnit reports them as skipped.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [Platform("Win", Reason = "Windows code paths, run by the windows-latest CI job")]
 [SupportedOSPlatform("windows")]
 public sealed class WindowsTests

@@ -9,7 +9,7 @@ namespace Awsmfa.Tests.Reliability;
 /// unexpected error, only documented exit codes. Seeded, so a failure can be replayed.
 /// </summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Unit")]
 [Platform(Exclude = "Win", Reason = "POSIX: Unix file modes")]
 public sealed class FuzzTests
 {

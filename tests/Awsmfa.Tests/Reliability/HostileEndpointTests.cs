@@ -9,7 +9,7 @@ namespace Awsmfa.Tests.Reliability;
 /// the terminal only as plain text.
 /// </summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Process")]
 [NonParallelizable]
 public sealed class HostileEndpointTests : FakeAwsToolTest
 {
@@ -178,6 +178,6 @@ public sealed class HostileEndpointTests : FakeAwsToolTest
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stdout.TrimEnd('\n').Split('\n').Select(l => l.Split('\t')[0]), Is.EqualTo(new[] { "eu-west-1", "us-east-1" }));
         Assert.That(result.Stderr, Does.Contain("warning: ap-south-1: EC2 error OptInRequired"));
-        Assert.That(result.Stderr, Does.Contain("2 instances in 2 regions: 2 running"));
+        Assert.That(result.Stderr, Does.Contain("2 instances in 2 regions (3 asked, 1 failed): 2 running"));
     }
 }

@@ -4,7 +4,7 @@ namespace Awsmfa.Tests.Reliability;
 
 /// <summary>Every option given hostile values: one clear line and exit 2, before any network call.</summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Unit")]
 public sealed class HostileInputTests
 {
     private static readonly string[] HostileValues =

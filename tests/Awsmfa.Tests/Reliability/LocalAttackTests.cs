@@ -11,7 +11,7 @@ namespace Awsmfa.Tests.Reliability;
 /// secrets stay out of core files and children.
 /// </summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Process")]
 [NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: Unix file modes, FIFOs and symlinks")]
 public sealed class LocalAttackTests : FakeAwsToolTest

@@ -8,7 +8,7 @@ namespace Awsmfa.Tests.Reliability;
 /// endpoint that rejects a reused code as STS does: a script stands in for ykman.
 /// </summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Process")]
 [NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: mfa_process stand-ins are /bin/sh scripts")]
 public sealed class MfaProcessTests : FakeAwsToolTest

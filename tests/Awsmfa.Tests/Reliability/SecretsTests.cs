@@ -8,7 +8,7 @@ namespace Awsmfa.Tests.Reliability;
 /// cache folder, and the session's secret and token appear only where they were asked for.
 /// </summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Process")]
 [NonParallelizable]
 public sealed class SecretsTests
 {

@@ -8,7 +8,7 @@ namespace Awsmfa.Tests.Reliability;
 
 /// <summary>Ctrl-C and SIGTERM while waiting for STS, for the lock, or at the prompt.</summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Process")]
 [NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: POSIX signals")]
 public sealed class SignalTests : FakeAwsToolTest

@@ -10,7 +10,7 @@ namespace Awsmfa.Tests.Reliability;
 /// reused code, as STS does. (It was 32 x 5; the rounds dropped repeated what these three prove.)
 /// </summary>
 [TestFixture]
-[Category("Reliability")]
+[Category("Process")]
 [NonParallelizable]
 public sealed class SoakTests
 {

@@ -49,4 +49,34 @@ internal static class Processes
             .SelectMany(folder => extensions.Select(extension => Path.Combine(folder, name + extension)))
             .FirstOrDefault(File.Exists);
     }
+
+    /// <summary>
+    /// A runner started with SIGINT or SIGQUIT ignored (a script's <c>&amp;</c>, nohup, some CI
+    /// runners) passes that on to every child, and a program rightly keeps ignoring what it was
+    /// started ignoring: tests that signal a child start it through <c>env --default-signal</c>
+    /// then, so the child gets the disposition a terminal gives it.
+    /// </summary>
+    public static (string Program, IEnumerable<string> Args) WithDefaultSignals(string program, IEnumerable<string> args)
+    {
+        if (!IgnoredSignals.Value)
+        {
+            return (program, args);
+        }
+
+        return FindOnPath("env") is { } env ? (env, ["--default-signal=INT,QUIT", program, .. args]) : (program, args);
+    }
+
+    private static readonly Lazy<bool> IgnoredSignals = new(() =>
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        // SigIgn: a hexadecimal mask, bit N-1 for signal N (SIGINT 2, SIGQUIT 3).
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+            && (mask & 0b110) != 0;
+    });
 }

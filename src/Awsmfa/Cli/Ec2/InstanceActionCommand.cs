@@ -54,6 +54,7 @@ internal static class InstanceActionCommand
         var command = new Command(verb, description);
         command.Arguments.Add(ids);
         pipeline.AddTo(command);
+        pipeline.RefuseRegionWith(command, allRegions);
         var options = new List<Option> { allRegions, yes, dryRun };
         Option<bool>? wait = null;
         Option<TimeSpan?>? timeout = null;

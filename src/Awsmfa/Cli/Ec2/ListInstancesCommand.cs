@@ -3,6 +3,7 @@ using System.Globalization;
 using Amazon.EC2.Model;
 using Awsmfa.Aws;
 using Awsmfa.Ec2;
+using Awsmfa.Output;
 
 namespace Awsmfa.Cli.Ec2;
 
@@ -21,7 +22,17 @@ internal static class ListInstancesCommand
             HelpName = "STATE",
             AllowMultipleArgumentsPerToken = false,
         };
-        state.AcceptOnlyFromAmong(Ec2Rules.States);
+        state.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!Ec2Rules.States.Contains(value, StringComparer.Ordinal))
+                {
+                    result.AddError(Suggestions.NotOneOf("--state", value, Ec2Rules.States));
+                }
+            }
+        });
+        state.CompletionSources.Add(Ec2Rules.States);
         var filter = new Option<string[]>("--filter")
         {
             Description = "An EC2 filter in the AWS CLI's syntax, Name=NAME,Values=A,B (repeatable; all must match).",
@@ -91,6 +102,7 @@ internal static class ListInstancesCommand
 
         var command = new Command("list", "List EC2 instances (ID, Name tag, state, type, zone, IPs, launch time), filtered on the server.");
         pipeline.AddTo(command);
+        pipeline.RefuseRegionWith(command, allRegions);
         foreach (var option in new Option[] { allRegions, state, filter, tag, instanceId, pageSize, output, quiet })
         {
             command.Options.Add(option);
@@ -161,6 +173,7 @@ internal static class ListInstancesCommand
         var multi = regions.Count > 1;
         var writer = InstanceOutput.Create(format, run.Output, withRegion: multi);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var holding = new HashSet<string>(StringComparer.Ordinal);
         void Emit(InstanceRow row)
         {
             writer.Write(row);
@@ -224,14 +237,14 @@ internal static class ListInstancesCommand
             foreach (var row in rows)
             {
                 Emit(row);
+                holding.Add(regions[i].Region!);
             }
 
             await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         writer.Complete();
-        var asked = regions.Count - failed;
-        run.Reporter.Info(Summary(counts, $" in {asked} {(asked == 1 ? "region" : "regions")}"));
+        run.Reporter.Info(Summary(counts, $" in {holding.Count} {(holding.Count == 1 ? "region" : "regions")} ({regions.Count} asked{(failed > 0 ? $", {failed} failed" : "")})"));
         return worst;
     }
 

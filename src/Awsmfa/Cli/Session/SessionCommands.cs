@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using Awsmfa.Credentials;
 using Awsmfa.Output;
 
@@ -41,18 +42,14 @@ internal static class SessionCommands
         {
             var run = new CommandRun(parseResult, quiet);
             var credentials = services.CreatePipeline(run.Reporter);
-            var served = await credentials.GetAsync(credentials.Resolve(pipeline.Read(parseResult)), cancellationToken).ConfigureAwait(false);
+            var request = credentials.Resolve(pipeline.Read(parseResult));
+            var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
             var format = parseResult.GetValue(output);
-            SessionOutput.Write(format, served.Credentials, run.Output);
+            SessionOutput.Write(format, served.Credentials, request.Target.Region, run.Output);
             run.Reporter.Info(Describe(served, services.Clock.GetUtcNow()));
             if (services.Terminal.StdoutIsTerminal && format is SessionFormat.Env or SessionFormat.Fish or SessionFormat.PowerShell)
             {
-                run.Reporter.Info(format switch
-                {
-                    SessionFormat.Fish => "to load these into your shell: awsmfa session get -o fish | source",
-                    SessionFormat.PowerShell => "to load these into your shell: awsmfa session get -o powershell | Out-String | Invoke-Expression",
-                    _ => "to load these into your shell: eval \"$(awsmfa session get)\"",
-                });
+                run.Reporter.Info("to load these into your shell: " + LoadHint(parseResult, format, [.. pipeline.Shaping, output]));
             }
 
             return ExitCodes.Success;
@@ -93,7 +90,7 @@ internal static class SessionCommands
             else
             {
                 var rows = new List<IReadOnlyList<string>> { ListHeader };
-                rows.AddRange(entries.Select(e => new[] { e.Profile, e.RoleArn ?? "-", e.MfaSerial, Timestamps.Format(e.Expiration), TimeLeft(e, now) }));
+                rows.AddRange(entries.Select(e => new[] { Printable.Cell(e.Profile), Printable.Cell(e.RoleArn), Printable.Cell(e.MfaSerial), Timestamps.Format(e.Expiration), TimeLeft(e, now) }));
                 run.Output.Write(TextTable.Render(rows));
             }
 
@@ -130,6 +127,44 @@ internal static class SessionCommands
         });
         return command;
     }
+
+    /// <summary>
+    /// The command that loads this very session into the shell: every option given that changes
+    /// which credentials, or in which shape, quoted for that shell (a code is spent, and cache
+    /// and timeout options do not change the answer).
+    /// </summary>
+    private static string LoadHint(ParseResult parseResult, SessionFormat format, IReadOnlyList<Option> shaping)
+    {
+        Func<string, string> quote = format switch
+        {
+            SessionFormat.Fish => SessionOutput.FishQuote,
+            SessionFormat.PowerShell => SessionOutput.PowerShellQuote,
+            _ => SessionOutput.PosixQuote,
+        };
+        var command = new StringBuilder("awsmfa session get");
+        foreach (var option in shaping)
+        {
+            if (parseResult.GetResult(option) is not { Implicit: false } given)
+            {
+                continue;
+            }
+
+            foreach (var token in given.Tokens)
+            {
+                command.Append(' ').Append(given.IdentifierToken?.Value ?? option.Name).Append(' ').Append(IsPlain(token.Value) ? token.Value : quote(token.Value));
+            }
+        }
+
+        return format switch
+        {
+            SessionFormat.Fish => $"{command} | source",
+            SessionFormat.PowerShell => $"{command} | Out-String | Invoke-Expression",
+            _ => $"eval \"$({command})\"",
+        };
+    }
+
+    private static bool IsPlain(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or '+');
 
     private static string Describe(ServedCredentials served, DateTimeOffset now)
     {

@@ -35,26 +35,34 @@ internal static class SessionOutput
         new("AWS_CREDENTIAL_EXPIRATION", Timestamps.Format(credentials.Expiration)),
     ];
 
-    public static void Write(SessionFormat format, SessionCredentials credentials, TextWriter output)
+    /// <summary>
+    /// The region the credentials were resolved for, under both names the SDKs and CLIs read:
+    /// without it a shell that loaded the session works in another region than awsmfa did.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> RegionVariables(string? region) =>
+        region is null ? [] : [new("AWS_REGION", region), new("AWS_DEFAULT_REGION", region)];
+
+    /// <param name="region">The resolved region, if any: shell formats export it, JSON names it; credential-process has no field for it.</param>
+    public static void Write(SessionFormat format, SessionCredentials credentials, string? region, TextWriter output)
     {
         switch (format)
         {
             case SessionFormat.Env:
-                WriteLines(credentials, output, (name, value) => $"export {name}={PosixQuote(value)}");
+                WriteLines(credentials, region, output, (name, value) => $"export {name}={PosixQuote(value)}");
                 break;
             case SessionFormat.Dotenv:
-                WriteLines(credentials, output, (name, value) => $"{name}={DotenvValue(value)}");
+                WriteLines(credentials, region, output, (name, value) => $"{name}={DotenvValue(value)}");
                 break;
             case SessionFormat.Fish:
-                WriteLines(credentials, output, (name, value) => $"set -gx {name} {FishQuote(value)};");
+                WriteLines(credentials, region, output, (name, value) => $"set -gx {name} {FishQuote(value)};");
                 break;
             case SessionFormat.PowerShell:
-                WriteLines(credentials, output, (name, value) => $"$Env:{name} = {PowerShellQuote(value)}");
+                WriteLines(credentials, region, output, (name, value) => $"$Env:{name} = {PowerShellQuote(value)}");
                 break;
             case SessionFormat.Json:
                 OutputJson.Write(
                     output,
-                    new CredentialsJson(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, Timestamps.Format(credentials.Expiration)),
+                    new CredentialsJson(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken, Timestamps.Format(credentials.Expiration)) { Region = region },
                     OutputJson.Indented.CredentialsJson);
                 break;
             case SessionFormat.CredentialProcess:
@@ -71,7 +79,7 @@ internal static class SessionOutput
     /// <summary>Single quotes keep every character literal in sh, bash and zsh; a quote itself is closed, escaped and reopened.</summary>
     public static string PosixQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static string FishQuote(string value) =>
+    public static string FishQuote(string value) =>
         "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 
     /// <summary>
@@ -101,10 +109,10 @@ internal static class SessionOutput
             ? value
             : throw new AwsmfaException(ExitCodes.AwsError, "a credential contains a line break and cannot be written as dotenv; use --output json");
 
-    private static void WriteLines(SessionCredentials credentials, TextWriter output, Func<string, string, string> line)
+    private static void WriteLines(SessionCredentials credentials, string? region, TextWriter output, Func<string, string, string> line)
     {
         var text = new StringBuilder();
-        foreach (var (name, value) in Variables(credentials))
+        foreach (var (name, value) in Variables(credentials).Concat(RegionVariables(region)))
         {
             text.Append(line(name, value)).Append('\n');
         }

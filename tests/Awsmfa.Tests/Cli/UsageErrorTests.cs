@@ -1,0 +1,108 @@
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Cli;
+
+/// <summary>Usage errors: one line in awsmfa's words, exit 2, the closest option, command or value, nothing sent.</summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class UsageErrorTests
+{
+    private const string Id = "i-0123456789abcdef0";
+    private TestHost _host = null!;
+
+    [SetUp]
+    public void SetUp() => _host = new TestHost().WithBaseProfile();
+
+    [TearDown]
+    public void TearDown() => _host.Dispose();
+
+    [TestCase(new[] { "ec2", "list", "--stat", "running" }, "awsmfa: unknown option '--stat' for 'awsmfa ec2 list' (did you mean --state?)\n")]
+    [TestCase(new[] { "ec2", "stop", Id, "--wiat" }, "awsmfa: unknown option '--wiat' for 'awsmfa ec2 stop' (did you mean --wait?)\n")]
+    [TestCase(new[] { "ec2", "reboot", Id, "--yes", "--wait" }, "awsmfa: unknown option '--wait' for 'awsmfa ec2 reboot'; see 'awsmfa ec2 reboot --help'\n")]
+    [TestCase(new[] { "exec", "--sever", "--", "true" }, "awsmfa: unknown option '--sever' for 'awsmfa exec' (did you mean --server?)\n")]
+    [TestCase(new[] { "session", "get", "--profle=base" }, "awsmfa: unknown option '--profle' for 'awsmfa session get' (did you mean --profile?)\n")]
+    [TestCase(new[] { "ec2", "list", "--state", "runing" }, "awsmfa: --state 'runing' is not one of: pending, running, shutting-down, terminated, stopping, stopped (did you mean running?)\n")]
+    [TestCase(new[] { "session", "get", "-o", "jsn" }, "awsmfa: --output 'jsn' is not one of: env, dotenv, fish, powershell, json, credential-process (did you mean json?)\n")]
+    [TestCase(new[] { "ec2", "terminate" }, "awsmfa: 'awsmfa ec2 terminate' needs the ID argument, e.g. awsmfa ec2 terminate i-0123456789abcdef0\n")]
+    [TestCase(new[] { "ec2", "list", "extra" }, "awsmfa: unexpected argument 'extra' for 'awsmfa ec2 list'; see 'awsmfa ec2 list --help'\n")]
+    [TestCase(new[] { "ec2" }, "awsmfa: 'awsmfa ec2' needs a command: list, stop, start, reboot, terminate; see 'awsmfa ec2 --help'\n")]
+    [TestCase(new[] { "sesion", "get" }, "awsmfa: unknown command 'sesion' for 'awsmfa'; did you mean 'session'?\n")]
+    public async Task A_usage_error_is_one_line_naming_the_closest_choice_and_exit_2(string[] args, string expected)
+    {
+        var result = await _host.RunAsync(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo(expected));
+        Assert.That(result.Stdout, Is.Empty);
+        Assert.That(_host.Aws.StsCalls + _host.Aws.RoleCalls, Is.Zero);
+    }
+
+    [Test]
+    public async Task An_option_value_that_starts_with_a_dash_is_not_an_unknown_option()
+    {
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "--token-code", "-", "-o", "json");
+
+        Assert.That(result.Stderr, Does.Not.Contain("unknown option"));
+    }
+
+    [Test]
+    public async Task Plain_awsmfa_shows_the_help()
+    {
+        var result = await _host.RunAsync();
+
+        Assert.That(result.ExitCode, Is.Zero);
+        Assert.That(result.Stdout, Does.Contain("Usage:").And.Contain("session").And.Contain("Examples:"));
+        Assert.That(result.Stderr, Is.Empty);
+    }
+
+    [TestCase("us-est-1", "us-east-1")]
+    [TestCase("eu-wset-1", "eu-west-1")]
+    [TestCase("ap-southest-1", "ap-southeast-1")]
+    public async Task A_region_close_to_a_known_one_is_refused_before_any_call(string typo, string meant)
+    {
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--region", typo);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo($"awsmfa: unknown region '{typo}' (did you mean {meant}?)\n"));
+        Assert.That(_host.Aws.StsCalls, Is.Zero);
+    }
+
+    [TestCase("eu-west-4")]
+    [TestCase("xx-newplace-1")]
+    public async Task A_region_newer_than_the_sdk_goes_through(string region)
+    {
+        _host.Aws.RespondWithNewSessions();
+
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--region", region);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(_host.Aws.StsClients.Single().Target.Region, Is.EqualTo(region));
+    }
+
+    [Test]
+    public async Task A_typo_in_the_environments_region_is_refused_too()
+    {
+        _host.Environment["AWS_REGION"] = "us-est-1";
+
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.Contain("unknown region 'us-est-1' (did you mean us-east-1?)"));
+        Assert.That(_host.Aws.StsCalls, Is.Zero);
+    }
+
+    [TestCase("list")]
+    [TestCase("stop")]
+    public async Task Region_and_all_regions_together_are_a_conflict(string verb)
+    {
+        var args = verb == "list"
+            ? new[] { "ec2", "list", "--profile", "base", "--region", "us-east-1", "--all-regions" }
+            : new[] { "ec2", verb, Id, "--profile", "base", "--region", "us-east-1", "--all-regions", "--yes" };
+
+        var result = await _host.RunAsync(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: --region and --all-regions do not go together: name the regions, or ask for all of them\n"));
+        Assert.That(_host.Aws.StsCalls, Is.Zero);
+    }
+}
