@@ -34,6 +34,9 @@ internal sealed class AppServices(
     /// <summary>Starts the program of <c>awsmfa exec</c>.</summary>
     public IChildProcessRunner Processes { get; init; } = new ChildProcessRunner(new SignalRouter());
 
+    /// <summary>Runs a profile's <c>mfa_process</c>; tests give scripted answers.</summary>
+    public Func<Reporter, IMfaProcess> MfaProcess { get; init; } = reporter => new MfaProcess(environment, terminal, reporter);
+
     /// <summary>How often <c>ec2 terminate --wait</c> asks EC2 for the instances' states.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -45,10 +48,12 @@ internal sealed class AppServices(
         var margin = ReadExpiryMargin();
         var cache = new Lazy<SessionCache>(() => CreateCache(reporter));
         var codes = new MfaCodeSource(
-            Environment, Profiles, StandardInput, Terminal, new MfaProcess(Environment, Terminal, reporter), new SpentCodes(cache.Value, Clock), Clock, reporter);
+            Environment, Profiles, StandardInput, Terminal, MfaProcess(reporter), new SpentCodes(cache.Value, Clock), Clock, reporter);
+        var roots = new CredentialRoots(
+            request => new CredentialProcessRoot(request.Root, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock));
         return new CredentialPipeline(
             new SessionRequestResolver(Environment, Profiles, reporter),
-            new CredentialChain(AwsClients, Profiles, codes, () => cache.Value, Clock, margin, LockTimeout, reporter));
+            new CredentialChain(roots, AwsClients, Profiles, codes, () => cache.Value, Clock, margin, LockTimeout, reporter));
     }
 
     /// <summary>How long before expiry credentials stop being served: AWSMFA_EXPIRY_MARGIN, else 5 minutes.</summary>

@@ -6,9 +6,11 @@ namespace Awsmfa.Credentials;
 
 /// <summary>
 /// STS AssumeRole for one role profile: signed with the credentials of the step below it (the MFA
-/// session, or the previous role), which carry the MFA context, so no code is needed; or, for a
-/// first role asked for more than an hour, straight from the root's long-term keys with the MFA
-/// device and a code (AWS caps a role assumed with temporary credentials at one hour).
+/// session, or the previous role), which carry the MFA context, so no code is needed. The first
+/// role is assumed straight from the root's credentials with the MFA device and a code when it
+/// asks for more than an hour (AWS caps a role assumed with temporary credentials at one hour),
+/// when the profile says credential_source = Environment, or when the root (a credential_process)
+/// gave temporary credentials, which carry no MFA.
 /// </summary>
 internal sealed class AssumeRoleStep : ICredentialStep
 {
@@ -19,20 +21,22 @@ internal sealed class AssumeRoleStep : ICredentialStep
     private readonly RoleHop _hop;
     private readonly bool _first;
     private readonly SessionRequest _request;
+    private readonly ICredentialRoot _root;
     private readonly Func<CancellationToken, Task<ServedCredentials>> _source;
     private readonly IAwsClientFactory _clients;
     private readonly IProfileStore _profiles;
     private readonly MfaCodeSource _codes;
     private readonly TimeProvider _clock;
     private readonly Reporter _reporter;
-    private int? _duration;
 
     /// <param name="below">The roles assumed before this one (none for the first).</param>
+    /// <param name="root">The chain's root, for a first role assumed straight from it.</param>
     /// <param name="source">The credentials below (the MFA session, or the previous role) to sign with.</param>
     public AssumeRoleStep(
         RoleHop hop,
         IReadOnlyList<RoleHop> below,
         SessionRequest request,
+        ICredentialRoot root,
         Func<CancellationToken, Task<ServedCredentials>> source,
         IAwsClientFactory clients,
         IProfileStore profiles,
@@ -43,6 +47,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
         _hop = hop;
         _first = below.Count == 0;
         _request = request;
+        _root = root;
         _source = source;
         _clients = clients;
         _profiles = profiles;
@@ -56,7 +61,8 @@ internal sealed class AssumeRoleStep : ICredentialStep
             hop.Profile,
             request.MfaSerial,
             hop.RoleArn,
-            [request.Profile, request.LongTerm.AccessKeyId, request.MfaSerial, .. below.Concat([hop]).SelectMany(h => new[] { h.RoleArn, h.ExternalId ?? "", h.SessionName })]);
+            root.Identity.Kind,
+            [.. root.Identity.KeyParts, request.MfaSerial ?? "", .. below.Concat([hop]).SelectMany(h => new[] { h.RoleArn, h.ExternalId ?? "", h.SessionName })]);
     }
 
     public StepIdentity Identity { get; }
@@ -65,38 +71,29 @@ internal sealed class AssumeRoleStep : ICredentialStep
     /// The role session's length: --duration on the last hop, else the profile's duration_seconds,
     /// else 1 h; read only when credentials are minted, so a cached answer reads no more files.
     /// </summary>
-    public void Validate()
-    {
-        _duration ??= Duration();
-        if (!_first && _duration > MaxChainedSeconds)
-        {
-            throw AwsmfaException.Usage(
-                $"role profile '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(_duration.Value))}, but a role assumed with another role's credentials lasts at most 1h (AWS's role-chaining limit); ask for 1h or less");
-        }
-    }
-
     private int Duration()
     {
-        if (_hop.DurationOption is { } option)
+        var duration = _hop.DurationOption is { } option ? Checked(option)
+            : !_hop.FromProfile || _profiles.FindSetting(_hop.Profile, "duration_seconds") is not { } configured ? MaxChainedSeconds
+            : DurationParser.TryParseSeconds(configured, out var seconds) ? Checked(seconds)
+            : throw OutOfRange();
+        if (!_first && duration > MaxChainedSeconds)
         {
-            return option is >= MinRoleSeconds and <= MaxRoleSeconds ? option : throw OutOfRange();
+            throw AwsmfaException.Usage(
+                $"role profile '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(duration))}, but a role assumed with another role's credentials lasts at most 1h (AWS's role-chaining limit); ask for 1h or less");
         }
 
-        if (!_hop.FromProfile || _profiles.FindSetting(_hop.Profile, "duration_seconds") is not { } configured)
-        {
-            return MaxChainedSeconds;
-        }
-
-        return DurationParser.TryParseSeconds(configured, out var seconds) && seconds is >= MinRoleSeconds and <= MaxRoleSeconds ? seconds : throw OutOfRange();
+        return duration;
     }
+
+    private int Checked(int seconds) => seconds is >= MinRoleSeconds and <= MaxRoleSeconds ? seconds : throw OutOfRange();
 
     private AwsmfaException OutOfRange() =>
         AwsmfaException.Usage($"the session length of role profile '{_hop.Profile}' (duration_seconds or --duration) must be from 900 (15m) to 43200 (12h) seconds");
 
-    public async Task<MintedCredentials?> MintAsync(string? cachedCodeHash, CancellationToken cancellationToken)
+    public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)
     {
-        Validate();
-        var duration = _duration!.Value;
+        var duration = Duration();
         var request = new AssumeRoleRequest
         {
             RoleArn = _hop.RoleArn,
@@ -104,42 +101,60 @@ internal sealed class AssumeRoleStep : ICredentialStep
             ExternalId = _hop.ExternalId,
             DurationSeconds = duration,
         };
-        AssumeRoleResponse? response;
-        string? codeHash = null;
-        if (duration > MaxChainedSeconds)
+
+        Amazon.SecurityToken.IAmazonSecurityTokenService sts;
+        bool withCode;
+        if (_first && (_request.FirstRoleFromRoot || duration > MaxChainedSeconds))
         {
-            // Only the first role gets here (Validate): AWS caps a role assumed with temporary
-            // credentials at 1 h, so it is assumed with the long-term keys and an MFA code; the
-            // MFA session, cached or not, cannot serve it, which the user should hear before a
-            // code is asked for.
-            _reporter.Info($"role '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(duration))}, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key");
-            using var sts = _clients.CreateSts(_request.LongTerm, _request.Target);
-            var spent = await _codes.SpendAsync(_request, cachedCodeHash, (code, token) =>
+            if (duration > MaxChainedSeconds)
             {
-                request.SerialNumber = _request.MfaSerial;
-                request.TokenCode = code;
-                _reporter.Detail($"assuming {_hop.RoleArn} straight from the long-term key {KeyIds.Mask(_request.LongTerm.AccessKeyId)} with an MFA code, {duration} s");
-                return CallAsync(sts, request, token);
-            }, cancellationToken).ConfigureAwait(false);
-            if (spent is not var (answered, hash))
-            {
-                return null;
+                // The MFA session, cached or not, cannot serve it: the user should hear why a code is asked for.
+                _reporter.Info($"role '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(duration))}, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key");
             }
 
-            (response, codeHash) = (answered, hash);
+            var keys = await _root.GetAsync(cancellationToken).ConfigureAwait(false);
+            if (duration > MaxChainedSeconds && !keys.IsLongTerm)
+            {
+                throw AwsmfaException.Usage(
+                    $"role profile '{_hop.Profile}' asks for more than 1h, but the {_root.Identity.Kind} credentials it is assumed from are temporary, and AWS caps such a role at 1h; ask for 1h or less");
+            }
+
+            _reporter.Detail($"assuming {_hop.RoleArn} straight from the {_root.Identity.Kind} key {KeyIds.Mask(keys.AccessKeyId)}, {duration} s");
+            sts = keys.IsLongTerm ? _clients.CreateSts(keys.LongTerm, _request.Target) : _clients.CreateSts(keys.Session, _request.Target);
+            withCode = true;
         }
         else
         {
             var signer = await _source(cancellationToken).ConfigureAwait(false);
             _reporter.Detail($"assuming {_hop.RoleArn} for profile '{_hop.Profile}' with the credentials of '{signer.Identity.Profile}' ({signer.Identity.Type}), {duration} s");
-            using var sts = _clients.CreateSts(signer.Credentials, _request.Target);
-            response = await CallAsync(sts, request, cancellationToken).ConfigureAwait(false);
+            sts = _clients.CreateSts(signer.Credentials, _request.Target);
+            // A credential_process's temporary credentials carry no MFA: the role gets the device and a code.
+            withCode = !signer.CarriesMfa;
         }
 
+        using (sts)
+        {
+            if (!withCode || _request.MfaSerial is not { } serial)
+            {
+                return Minted(await CallAsync(sts, request, cancellationToken).ConfigureAwait(false), duration, codeHash: null, carriesMfa: !withCode);
+            }
+
+            var (response, codeHash) = await _codes.SpendAsync(_request, serial, (code, token) =>
+            {
+                request.SerialNumber = serial;
+                request.TokenCode = code;
+                return CallAsync(sts, request, token);
+            }, cancellationToken).ConfigureAwait(false);
+            return Minted(response, duration, codeHash, carriesMfa: true);
+        }
+    }
+
+    private MintedCredentials Minted(AssumeRoleResponse? response, int duration, string? codeHash, bool carriesMfa)
+    {
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
             "AssumeRole", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, _clock.GetUtcNow(), duration);
-        return new MintedCredentials(credentials, codeHash);
+        return new MintedCredentials(credentials, codeHash) { CarriesMfa = carriesMfa };
     }
 
     private async Task<AssumeRoleResponse?> CallAsync(Amazon.SecurityToken.IAmazonSecurityTokenService sts, AssumeRoleRequest request, CancellationToken cancellationToken)
@@ -157,7 +172,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
     private AwsmfaException Map(Exception e)
     {
         var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
-        if (SessionTokenStep.RejectedCode(e, _request.MfaSerial) is { } rejected)
+        if (_request.MfaSerial is { } serial && SessionTokenStep.RejectedCode(e, serial) is { } rejected)
         {
             return rejected;
         }

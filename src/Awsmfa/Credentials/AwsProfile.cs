@@ -12,7 +12,8 @@ internal sealed record AwsProfile(
     string? RoleArn,
     string? SourceProfile = null,
     string? ExternalId = null,
-    string? RoleSessionName = null)
+    string? RoleSessionName = null,
+    string? CredentialSource = null)
 {
     /// <summary>A role profile: <c>role_arn</c>, assumed with the credentials of <c>source_profile</c>.</summary>
     public bool AssumesRole => RoleArn is not null;

@@ -8,9 +8,6 @@ internal sealed record CacheEntry
 {
     public const int CurrentVersion = 2;
 
-    /// <summary>GetSessionToken's longest session plus clock skew: no entry may claim to live longer than its step can.</summary>
-    private static readonly TimeSpan LongestLife = TimeSpan.FromSeconds(DurationParser.MaxSessionSeconds) + StsAnswer.AllowedSkew;
-
     [JsonPropertyName("version")]
     public int Version { get; init; }
 
@@ -26,6 +23,10 @@ internal sealed record CacheEntry
 
     [JsonPropertyName("mfaSerial")]
     public string MfaSerial { get; init; } = "";
+
+    /// <summary>Where the keys below came from (file, environment, process, keyring); absent in entries of earlier versions (file).</summary>
+    [JsonPropertyName("root")]
+    public string? Root { get; init; }
 
     [JsonPropertyName("roleArn")]
     public string? RoleArn { get; init; }
@@ -54,12 +55,15 @@ internal sealed record CacheEntry
 
     // The JSON may say null where a string belongs, and a file may have been planted: nothing on
     // disk is trusted to be complete or to have the shape of what AWS issues.
+    // Each step type has its own rules: an MFA session has a device, a federation token none;
+    // no entry may claim to live longer than its step can.
     [JsonIgnore]
     public bool IsWellFormed =>
         Version == CurrentVersion
-        && !string.IsNullOrEmpty(Key) && !string.IsNullOrEmpty(Type) && !string.IsNullOrEmpty(Profile) && !string.IsNullOrEmpty(MfaSerial)
+        && !string.IsNullOrEmpty(Key) && StepTypes.IsKnown(Type) && !string.IsNullOrEmpty(Profile)
+        && (!StepTypes.NeedsMfaSerial(Type) || !string.IsNullOrEmpty(MfaSerial))
         && StsAnswer.HasValidShape(AccessKeyId, SecretAccessKey, SessionToken)
-        && Expiration != default && CreatedAt != default && Expiration - CreatedAt <= LongestLife;
+        && Expiration != default && CreatedAt != default && Expiration - CreatedAt <= StepTypes.LongestLife(Type);
 
     public static CacheEntry From(string key, StepIdentity identity, MintedCredentials minted, DateTimeOffset now) => new()
     {
@@ -67,7 +71,8 @@ internal sealed record CacheEntry
         Key = key,
         Type = identity.Type,
         Profile = identity.Profile,
-        MfaSerial = identity.MfaSerial,
+        MfaSerial = identity.MfaSerial ?? "",
+        Root = identity.Root,
         RoleArn = identity.RoleArn,
         AccessKeyId = minted.Credentials.AccessKeyId,
         SecretAccessKey = minted.Credentials.SecretAccessKey,

@@ -22,9 +22,7 @@ internal sealed class CachedStep(
         var identity = step.Identity;
         if (mode == CacheMode.Off)
         {
-            step.Validate();
-            var fresh = await step.MintAsync(null, cancellationToken).ConfigureAwait(false);
-            return new ServedCredentials(identity, fresh!.Credentials, FromCache: false);
+            return Fresh(identity, await step.GetAsync(cancellationToken).ConfigureAwait(false));
         }
 
         var key = identity.CacheKey;
@@ -34,7 +32,6 @@ internal sealed class CachedStep(
             return FromCache(cached, identity);
         }
 
-        step.Validate();
         using var held = await cache.LockAsync(key, lockTimeout, cancellationToken).ConfigureAwait(false);
 
         // Another process may have fetched the credentials while this one waited for the lock.
@@ -45,15 +42,26 @@ internal sealed class CachedStep(
             return FromCache(current, identity);
         }
 
-        var minted = await step.MintAsync(current?.CodeHash, cancellationToken).ConfigureAwait(false);
-        if (minted is null)
+        MintedCredentials minted;
+        try
+        {
+            using (MfaCodeSource.Reusing(current?.CodeHash))
+            {
+                minted = await step.GetAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (CodeAlreadySpent) when (current is not null)
         {
             reporter.Detail("the cache already holds credentials minted with this MFA code (an earlier or parallel run); a code works once, so they are served");
-            return FromCache(current!, identity);
+            return FromCache(current, identity);
         }
 
-        cache.TryWrite(CacheEntry.From(key, identity, minted, clock.GetUtcNow()));
-        return new ServedCredentials(identity, minted.Credentials, FromCache: false);
+        if (minted.Cacheable)
+        {
+            cache.TryWrite(CacheEntry.From(key, identity, minted, clock.GetUtcNow()));
+        }
+
+        return Fresh(identity, minted);
     }
 
     private CacheEntry? Usable(CacheEntry? entry)
@@ -72,6 +80,9 @@ internal sealed class CachedStep(
         reporter.Detail($"cached credentials have {DurationParser.Humanize(left)} left, not more than the {DurationParser.Humanize(expiryMargin)} margin");
         return null;
     }
+
+    private static ServedCredentials Fresh(StepIdentity identity, MintedCredentials minted) =>
+        new(identity, minted.Credentials, FromCache: false) { CarriesMfa = minted.CarriesMfa };
 
     private static ServedCredentials FromCache(CacheEntry entry, StepIdentity identity) =>
         new(identity, entry.Credentials, FromCache: true);

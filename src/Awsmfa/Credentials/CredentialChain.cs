@@ -3,11 +3,13 @@ using Awsmfa.Aws;
 namespace Awsmfa.Credentials;
 
 /// <summary>
-/// Composes the steps that serve a request, each behind its own cache entry: the root's MFA
-/// session, then one AssumeRole per role, each signed with the credentials below it. One code
-/// serves the MFA session, and the MFA session every role above it, until it expires.
+/// Composes the steps that serve a request, root first, each above the root behind its own cache
+/// entry: the root's MFA session, then one AssumeRole per role, each signed with the credentials
+/// below it. One code serves the MFA session, and the MFA session every role above it, until it
+/// expires. The root (keys in a file, a credential_process, …) is asked only on a miss.
 /// </summary>
 internal sealed class CredentialChain(
+    CredentialRoots roots,
     IAwsClientFactory clients,
     IProfileStore profiles,
     MfaCodeSource codes,
@@ -19,21 +21,38 @@ internal sealed class CredentialChain(
 {
     public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken)
     {
+        var root = roots.Create(request);
         var roles = request.Roles;
         // --refresh renews what the command uses: for a role profile the role's credentials,
         // which needs no code while the MFA session lasts. --no-cache applies to every step.
         var below = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal;
-        var session = Cached(new SessionTokenStep(request, clients, profiles, codes, clock, reporter), roles.Count > 0 ? below : request.Cache);
-        Func<CancellationToken, Task<ServedCredentials>> source = session.GetAsync;
+        var session = new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
+        Func<CancellationToken, Task<ServedCredentials>> source = Cached(session, roles.Count > 0 ? below : request.Cache).GetAsync;
         for (var i = 0; i < roles.Count; i++)
         {
-            var step = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), request, source, clients, profiles, codes, clock, reporter);
+            var step = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), request, root, source, clients, profiles, codes, clock, reporter);
             source = Cached(step, i == roles.Count - 1 ? request.Cache : below).GetAsync;
         }
 
         return source(cancellationToken);
     }
 
+    /// <summary>A federated user's credentials from the request's root (GetFederationToken: no MFA, no roles).</summary>
+    public Task<ServedCredentials> GetFederationTokenAsync(SessionRequest request, string name, string policy, int durationSeconds, CancellationToken cancellationToken) =>
+        Cached(new FederationTokenStep(roots.Create(request), name, policy, durationSeconds, request.Target, clients, clock, reporter), request.Cache)
+            .GetAsync(cancellationToken);
+
     private CachedStep Cached(ICredentialStep step, CacheMode mode) =>
         new(step, cache(), mode, clock, expiryMargin, lockTimeout, reporter);
+}
+
+/// <summary>Makes a request's root from what the resolver found: one line per kind of root.</summary>
+internal sealed class CredentialRoots(Func<SessionRequest, CredentialProcessRoot> process)
+{
+    public ICredentialRoot Create(SessionRequest request) => request.Root.Kind switch
+    {
+        RootIdentity.File or RootIdentity.Environment => new StaticKeysRoot(request.Root.Identity, request.Root.Keys!),
+        RootIdentity.Process => process(request),
+        _ => throw new InvalidOperationException($"No root of kind {request.Root.Kind}."),
+    };
 }

@@ -18,4 +18,8 @@ internal sealed class CredentialPipeline(SessionRequestResolver resolver, Creden
 
     public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken) =>
         steps.GetAsync(request, cancellationToken);
+
+    /// <summary>A federated user's credentials (GetFederationToken) from the request's root keys.</summary>
+    public Task<ServedCredentials> GetFederationTokenAsync(SessionRequest request, string name, string policy, int durationSeconds, CancellationToken cancellationToken) =>
+        steps.GetFederationTokenAsync(request, name, policy, durationSeconds, cancellationToken);
 }

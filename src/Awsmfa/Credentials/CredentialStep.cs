@@ -3,45 +3,76 @@ using Awsmfa.Aws;
 namespace Awsmfa.Credentials;
 
 /// <summary>
-/// One way of getting temporary credentials (GetSessionToken, AssumeRole over another step).
-/// <see cref="CachedStep"/> wraps any step with the cache, the lock and the expiry margin.
+/// One way of getting temporary credentials (GetSessionToken, AssumeRole, GetFederationToken):
+/// what it is, and how to get its credentials. <see cref="CachedStep"/> wraps any step with the
+/// cache, the lock and the expiry margin; <see cref="MfaCodeSource"/> owns codes, including the
+/// rule that a code already spent on the cached entry is not sent again. Adding a step is one
+/// file with this interface and a line where <see cref="CredentialChain"/> composes it.
 /// </summary>
 internal interface ICredentialStep
 {
     /// <summary>What the cache records of this step: its type, what it is for, and its key.</summary>
     StepIdentity Identity { get; }
 
-    /// <summary>Checks what can be checked before the lock is taken and a code is asked for.</summary>
-    void Validate();
-
-    /// <summary>
-    /// New credentials from AWS. <paramref name="cachedCodeHash"/> is the code hash of the entry the
-    /// cache holds (expired or ignored): a step that gets the very code it was minted with returns
-    /// null, since AWS would reject the code and that entry is what the call would produce.
-    /// </summary>
-    Task<MintedCredentials?> MintAsync(string? cachedCodeHash, CancellationToken cancellationToken);
+    /// <summary>New credentials from AWS (called on a cache miss, under the entry's lock).</summary>
+    Task<MintedCredentials> GetAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Credentials a step got from AWS, with the hash of the MFA code spent on them, if any.</summary>
-internal sealed record MintedCredentials(SessionCredentials Credentials, string? CodeHash);
+/// <summary>Credentials a step got, with the hash of the MFA code spent on them, if any.</summary>
+internal sealed record MintedCredentials(SessionCredentials Credentials, string? CodeHash)
+{
+    /// <summary>False for what a step only passes on (a root's own temporary credentials): not written to the cache.</summary>
+    public bool Cacheable { get; init; } = true;
+
+    /// <summary>Whether AWS sees MFA behind these credentials (an MFA session, a role assumed with one or with a code).</summary>
+    public bool CarriesMfa { get; init; } = true;
+}
 
 /// <summary>What identifies a step's credentials in the cache, and what <c>session list</c> shows of them.</summary>
 /// <param name="Type">The AWS call, e.g. <c>sts.GetSessionToken</c>.</param>
 /// <param name="Profile">The profile the user named (or <c>env</c>).</param>
-/// <param name="MfaSerial">The MFA device behind the credentials.</param>
+/// <param name="MfaSerial">The MFA device behind the credentials, if any.</param>
 /// <param name="RoleArn">The role, for AssumeRole steps.</param>
+/// <param name="Root">Where the keys below came from: file, environment, process, keyring.</param>
 /// <param name="KeyParts">Everything that makes two steps' credentials different; hashed into the key.</param>
-internal sealed record StepIdentity(string Type, string Profile, string MfaSerial, string? RoleArn, IReadOnlyList<string> KeyParts)
+internal sealed record StepIdentity(string Type, string Profile, string? MfaSerial, string? RoleArn, string Root, IReadOnlyList<string> KeyParts)
 {
     public const string SessionTokenType = "sts.GetSessionToken";
     public const string AssumeRoleType = "sts.AssumeRole";
+    public const string FederationTokenType = "sts.GetFederationToken";
 
-    public string CacheKey => SessionCache.KeyFor([Type, .. KeyParts]);
+    public string CacheKey => CacheKeys.For([Type, .. KeyParts]);
 
-    /// <summary>The MFA session of a profile's long-term key and device.</summary>
+    /// <summary>The MFA session of a profile's long-term key in a file and device (what the cache has always keyed it by).</summary>
     public static StepIdentity ForSessionToken(string profile, string accessKeyId, string mfaSerial) =>
-        new(SessionTokenType, profile, mfaSerial, RoleArn: null, [profile, accessKeyId, mfaSerial]);
+        ForSessionToken(new RootIdentity(RootIdentity.File, profile, [profile, accessKeyId]), mfaSerial);
+
+    public static StepIdentity ForSessionToken(RootIdentity root, string mfaSerial) =>
+        new(SessionTokenType, root.Profile, mfaSerial, RoleArn: null, root.Kind, [.. root.KeyParts, mfaSerial]);
+}
+
+/// <summary>What each step type's cache entries must hold, and how long they can live.</summary>
+internal static class StepTypes
+{
+    private static readonly Dictionary<string, (bool NeedsMfaSerial, int LongestSeconds)> Rules = new(StringComparer.Ordinal)
+    {
+        [StepIdentity.SessionTokenType] = (true, DurationParser.MaxSessionSeconds),
+        [StepIdentity.AssumeRoleType] = (false, AssumeRoleStep.MaxRoleSeconds),
+        [StepIdentity.FederationTokenType] = (false, FederationTokenStep.MaxSeconds),
+    };
+
+    public static bool IsKnown(string type) => Rules.ContainsKey(type);
+
+    public static bool NeedsMfaSerial(string type) => Rules.TryGetValue(type, out var rule) && rule.NeedsMfaSerial;
+
+    /// <summary>The longest a type's credentials can live, clock skew allowed; none for an unknown type.</summary>
+    public static TimeSpan LongestLife(string type) =>
+        Rules.TryGetValue(type, out var rule) ? TimeSpan.FromSeconds(rule.LongestSeconds) + StsAnswer.AllowedSkew : TimeSpan.Zero;
 }
 
 /// <summary>Credentials as the pipeline hands them to a command.</summary>
-internal sealed record ServedCredentials(StepIdentity Identity, SessionCredentials Credentials, bool FromCache);
+internal sealed record ServedCredentials(StepIdentity Identity, SessionCredentials Credentials, bool FromCache)
+{
+    /// <summary>Whether AWS sees MFA behind them: false only for a root's own temporary credentials passed on.</summary>
+    public bool CarriesMfa { get; init; } = true;
+}

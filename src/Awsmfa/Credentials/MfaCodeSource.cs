@@ -23,22 +23,39 @@ internal sealed class MfaCodeSource(
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Runs <paramref name="call"/> with a fresh code and remembers the code, accepted or rejected,
-    /// so that it is never sent again; a code STS rejects at the prompt is asked for again, three
-    /// tries in all. Null when the cache already holds credentials minted with the very code given
-    /// (<paramref name="cachedCodeHash"/>): those are what a call with it would produce.
+    /// The code hash of the entry the cache holds for the step being minted (expired, or ignored
+    /// by --refresh), set by <see cref="CachedStep"/> around each step: a code that was spent on
+    /// that very entry is not sent again, since AWS would reject it and the entry is what a call
+    /// with it would produce. Steps never see this rule.
+    /// </summary>
+    private static readonly AsyncLocal<string?> CachedCodeHash = new();
+
+    /// <summary>Marks the cached entry's code for the steps run inside; <see cref="CodeAlreadySpent"/> is thrown for it.</summary>
+    public static IDisposable Reusing(string? cachedCodeHash)
+    {
+        var outer = CachedCodeHash.Value;
+        CachedCodeHash.Value = cachedCodeHash;
+        return new Restore(outer);
+    }
+
+    private sealed class Restore(string? outer) : IDisposable
+    {
+        public void Dispose() => CachedCodeHash.Value = outer;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with a fresh code for <paramref name="mfaSerial"/> and
+    /// remembers the code, accepted or rejected, so that it is never sent again; a code STS
+    /// rejects at the prompt is asked for again, three tries in all.
     /// </summary>
     /// <returns>What the call returned, and the hash of the code it spent.</returns>
-    public async Task<(T Result, string CodeHash)?> SpendAsync<T>(
-        SessionRequest request, string? cachedCodeHash, Func<string, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    /// <exception cref="CodeAlreadySpent">The code given is the one the cached entry was minted with.</exception>
+    public async Task<(T Result, string CodeHash)> SpendAsync<T>(
+        SessionRequest request, string mfaSerial, Func<string, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (await GetFreshCodeAsync(request, cachedCodeHash, cancellationToken).ConfigureAwait(false) is not var (code, origin))
-            {
-                return null;
-            }
-
+            var (code, origin) = await GetFreshCodeAsync(request, mfaSerial, cancellationToken).ConfigureAwait(false);
             T result;
             try
             {
@@ -48,7 +65,7 @@ internal sealed class MfaCodeSource(
             {
                 // Remembered before the lock is let go: a parallel run waiting with the same code
                 // fails at once instead of spending one more of AWS's failed-attempt allowance.
-                await spentCodes.RememberAsync(code, request.MfaSerial, cancellationToken, rejected: true).ConfigureAwait(false);
+                await spentCodes.RememberAsync(code, mfaSerial, cancellationToken, rejected: true).ConfigureAwait(false);
                 if (origin != CodeOrigin.Prompt || attempt == Attempts)
                 {
                     throw;
@@ -58,8 +75,8 @@ internal sealed class MfaCodeSource(
                 continue;
             }
 
-            await spentCodes.RememberAsync(code, request.MfaSerial, cancellationToken).ConfigureAwait(false);
-            return (result, SessionCache.CodeHashFor(code, request.MfaSerial));
+            await spentCodes.RememberAsync(code, mfaSerial, cancellationToken).ConfigureAwait(false);
+            return (result, CacheKeys.CodeHash(code, mfaSerial));
         }
     }
 
@@ -71,17 +88,17 @@ internal sealed class MfaCodeSource(
         Prompt,
     }
 
-    private async Task<(string Code, CodeOrigin Origin)?> GetFreshCodeAsync(SessionRequest request, string? cachedCodeHash, CancellationToken cancellationToken)
+    private async Task<(string Code, CodeOrigin Origin)> GetFreshCodeAsync(SessionRequest request, string serial, CancellationToken cancellationToken)
     {
-        var serial = request.MfaSerial;
-        bool Spent(string code) => SessionCache.CodeHashFor(code, serial) != cachedCodeHash && spentCodes.WasSpent(code, serial) is not null;
+        var cachedCodeHash = CachedCodeHash.Value;
+        bool Spent(string code) => CacheKeys.CodeHash(code, serial) != cachedCodeHash && spentCodes.WasSpent(code, serial) is not null;
 
         // Looked up only now, when a code is needed: a cached answer reads no more of the files.
         var process = request.ProfileChain.Select(name => profiles.FindSetting(name, "mfa_process")).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p));
         var (code, origin) = await GetCodeAsync(request.TokenCode, serial, process, Spent, cancellationToken).ConfigureAwait(false);
-        if (SessionCache.CodeHashFor(code, serial) == cachedCodeHash)
+        if (CacheKeys.CodeHash(code, serial) == cachedCodeHash)
         {
-            return null;
+            throw new CodeAlreadySpent();
         }
 
         if (origin == CodeOrigin.Given && spentCodes.WasSpent(code, serial) is { } how)
@@ -185,5 +202,14 @@ internal sealed class MfaCodeSource(
         }
 
         throw AwsmfaException.Usage("no valid MFA code was entered");
+    }
+}
+
+/// <summary>The code given is the one the cached entry was minted with: <see cref="CachedStep"/> serves that entry.</summary>
+internal sealed class CodeAlreadySpent : Exception
+{
+    public CodeAlreadySpent()
+        : base("The MFA code was spent on the cached entry.")
+    {
     }
 }

@@ -3,27 +3,33 @@ using Awsmfa.Aws;
 namespace Awsmfa.Credentials;
 
 /// <summary>Everything the pipeline needs to serve one request, resolved from options, environment and profiles.</summary>
-/// <param name="Profile">The root profile's name (the one with the long-term keys), or <c>env</c> for keys from the environment; its MFA session's cache key.</param>
+/// <param name="Root">Where the chain's first credentials come from (keys in a file or the environment, a credential_process).</param>
 /// <param name="SettingsProfile">The root profile, whose <c>duration_seconds</c> applies to the MFA session, if any.</param>
+/// <param name="MfaSerial">The MFA device; null only for a role reached straight from a root that needs none.</param>
 /// <param name="DurationSeconds">--duration: the MFA session's length, or the last role's when there are roles.</param>
 /// <param name="Roles">The roles to assume on top of the MFA session, first hop first; empty for an IAM user's own profile.</param>
 internal sealed record SessionRequest(
-    string Profile,
+    RootSpec Root,
     string? SettingsProfile,
-    LongTermCredentials LongTerm,
-    string MfaSerial,
+    string? MfaSerial,
     int? DurationSeconds,
     TokenCodeSource TokenCode,
     AwsTarget Target,
     CacheMode Cache)
 {
+    /// <summary>The root profile's name (<c>env</c> for keys from the environment): what the MFA session is recorded under.</summary>
+    public string Profile => Root.Profile;
+
     public IReadOnlyList<RoleHop> Roles { get; init; } = [];
 
     /// <summary>The named profile and its sources down to the root, where settings such as <c>mfa_process</c> are looked up, nearest first.</summary>
     public IReadOnlyList<string> ProfileChain { get; init; } = [];
 
-    /// <summary>The profile the user named: the last role's, or the root's.</summary>
-    public string RequestedProfile => Roles.Count > 0 ? Roles[^1].Profile : Profile;
+    /// <summary>Every profile being resolved, by this awsmfa and the ones that ran it: passed to a credential_process, which must not resolve them again.</summary>
+    public IReadOnlyList<string> Resolving { get; init; } = [];
+
+    /// <summary>The first role is assumed straight from the root's credentials with the device and a code (credential_source = Environment), not from an MFA session.</summary>
+    public bool FirstRoleFromRoot { get; init; }
 }
 
 /// <summary>One AssumeRole on the way to the credentials the user asked for.</summary>

@@ -15,21 +15,30 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
     public SessionRequest Resolve(PipelineOptions options)
     {
-        var (profileName, longTerm, profile) = ResolveLongTerm(options.Profile);
+        var (profileName, namedRoot, profile) = ResolveRoot(options.Profile);
         // From the profile the user named down to the one with the keys: a role profile's own
         // settings win over its source's.
         var chain = profileName == EnvironmentProfile ? [] : RoleChain(profile);
+        var names = chain.Count > 0 ? chain.Select(p => p.Name).ToList() : profile is null ? [] : [profile.Name];
+        var resolving = CheckNotResolvingAlready(names);
         var root = chain.Count > 0 ? chain[^1] : profile;
-        var rootName = root is null || profileName == EnvironmentProfile ? profileName : root.Name;
-        var rootKeys = root is not null && root != profile ? CheckedRoot(root.Name, root) : longTerm!;
-        var serial = ResolveSerial(options.SerialNumber, chain.Count > 0 ? chain : profile is null ? [] : [profile], profileName);
+        // credential_source = Environment: the last role is assumed straight from the keys in the
+        // environment, with its mfa_serial and a code (the AWS CLI's convention).
+        var fromEnvironment = root is { AssumesRole: true, CredentialSource: not null };
+        var spec = fromEnvironment ? EnvironmentRoot(root!.Name)
+            : root is not null && root != profile ? CheckedRoot(root.Name, root)
+            : namedRoot!;
+        var roles = RoleHops(chain, options);
+        // A role reached straight from a root's credentials may carry no MFA (a role whose trust
+        // policy does not ask for it, temporary credentials from a credential_process); an MFA
+        // session always needs a device.
+        var serialOptional = roles.Length > 0 && (fromEnvironment || spec.Kind == RootIdentity.Process);
+        var serial = ResolveSerial(options.SerialNumber, chain.Count > 0 ? chain : profile is null ? [] : [profile], profileName, serialOptional);
         var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain.Count > 0 ? chain : profile is null ? [] : [profile]);
         var cache = options.NoCache ? CacheMode.Off : options.Refresh ? CacheMode.Refresh : CacheMode.Normal;
-        var roles = RoleHops(chain, options);
         return new SessionRequest(
-            rootName,
-            root?.Name,
-            rootKeys,
+            spec,
+            fromEnvironment ? null : root?.Name,
             serial,
             roles.Length > 0 ? null : options.DurationSeconds,
             new TokenCodeSource(options.TokenCode),
@@ -37,8 +46,45 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             cache)
         {
             Roles = roles,
-            ProfileChain = chain.Count > 0 ? [.. chain.Select(p => p.Name)] : profile is null ? [] : [profile.Name],
+            ProfileChain = names,
+            Resolving = [.. resolving, .. names.Where(n => !resolving.Contains(n, StringComparer.Ordinal))],
+            FirstRoleFromRoot = fromEnvironment,
         };
+    }
+
+    /// <summary>
+    /// A profile whose <c>credential_process</c> runs awsmfa for itself (or for a profile further
+    /// up the chain that led here) would start awsmfa after awsmfa without end: each awsmfa tells
+    /// the processes it starts which profiles it is resolving, and refuses to resolve one again.
+    /// </summary>
+    /// <returns>The profiles the awsmfa that started this one was resolving.</returns>
+    private List<string> CheckNotResolvingAlready(IReadOnlyList<string> names)
+    {
+        if (environment.Get(CredentialProcessRoot.ResolvingVariable) is not { } text)
+        {
+            return [];
+        }
+
+        var resolving = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (names.FirstOrDefault(n => resolving.Contains(n, StringComparer.Ordinal)) is { } again)
+        {
+            throw AwsmfaException.Usage(
+                $"credential_process loop: profile '{again}' is already being resolved by the awsmfa that ran this one ({string.Join(" -> ", resolving)} -> {again}); a profile's credential_process must not run awsmfa for that profile");
+        }
+
+        return resolving;
+    }
+
+    /// <summary>Keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), for a role profile's credential_source.</summary>
+    private RootSpec EnvironmentRoot(string profile)
+    {
+        if (environment.Get("AWS_ACCESS_KEY_ID") is not { } id || environment.Get("AWS_SECRET_ACCESS_KEY") is not { } secret)
+        {
+            throw AwsmfaException.Usage(
+                $"profile '{profile}' has credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set");
+        }
+
+        return new RootSpec(RootIdentity.Environment, profile, new RootCredentials(id.Trim(), secret.Trim(), environment.Get("AWS_SESSION_TOKEN")?.Trim()));
     }
 
     /// <summary>
@@ -71,10 +117,20 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 return chain;
             }
 
+            if (current.CredentialSource is { } credentialSource)
+            {
+                return current.SourceProfile is not null
+                    ? throw AwsmfaException.Usage($"profile '{current.Name}' has both source_profile and credential_source; a role profile names one of them")
+                    : string.Equals(credentialSource, "Environment", StringComparison.OrdinalIgnoreCase)
+                        ? chain
+                        : throw AwsmfaException.Usage(
+                            $"profile '{current.Name}' has credential_source = {credentialSource}; awsmfa takes credential_source = Environment only (Ec2InstanceMetadata and EcsContainer credentials belong to a machine, not to a person with an MFA device): use source_profile, or Environment");
+            }
+
             if (current.SourceProfile is not { } source)
             {
                 throw AwsmfaException.Usage(
-                    $"profile '{current.Name}' assumes a role but names no source_profile; awsmfa assumes roles from a source_profile with an IAM user's long-term keys");
+                    $"profile '{current.Name}' assumes a role but names no source_profile or credential_source; awsmfa assumes roles from a source_profile with an IAM user's keys, or from credential_source = Environment");
             }
 
             // The AWS CLI's own shape: a profile that is its own source uses its keys for its role.
@@ -148,7 +204,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     private static string Checked(string value, Func<string, bool> isValid, string what, string hint) =>
         isValid(value) ? value : throw AwsmfaException.Usage($"{what} is not valid: {hint}");
 
-    private (string Name, LongTermCredentials? LongTerm, AwsProfile? Profile) ResolveLongTerm(string? option)
+    private (string Name, RootSpec? Root, AwsProfile? Profile) ResolveRoot(string? option)
     {
         var named = option ?? environment.Get("AWS_PROFILE")?.Trim();
         if (named is null
@@ -159,7 +215,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             if (environment.Get("AWS_SESSION_TOKEN") is null && !IsTemporaryKeyId(accessKeyId))
             {
                 // The default profile may still carry mfa_serial and region for keys from the environment.
-                return (EnvironmentProfile, new LongTermCredentials(accessKeyId.Trim(), secret.Trim()), defaults);
+                return (EnvironmentProfile, new RootSpec(RootIdentity.Environment, EnvironmentProfile, new RootCredentials(accessKeyId.Trim(), secret.Trim())), defaults);
             }
 
             // Session credentials in the environment are most often an earlier
@@ -193,8 +249,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         return (name, CheckedRoot(name, profile), profile);
     }
 
-    /// <summary>The keys of a profile that must hold an IAM user's long-term keys (a named profile, or the root of a role chain).</summary>
-    private static LongTermCredentials CheckedRoot(string name, AwsProfile profile)
+    /// <summary>
+    /// The root a profile gives (a named profile, or the end of a role chain): its static keys,
+    /// else its credential_process; never session credentials, which cannot call GetSessionToken.
+    /// </summary>
+    private static RootSpec CheckedRoot(string name, AwsProfile profile)
     {
         if (profile.SessionToken is not null || (profile.AccessKeyId is { } id && IsTemporaryKeyId(id)))
         {
@@ -202,21 +261,22 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 $"profile '{name}' holds session credentials (aws_session_token), which cannot call GetSessionToken; name the profile with the IAM user's long-term keys");
         }
 
-        if (profile.AccessKeyId is null || profile.SecretAccessKey is null)
+        if (profile.AccessKeyId is not null && profile.SecretAccessKey is not null)
         {
-            // A profile that itself runs credential_process (perhaps awsmfa) is never followed:
-            // that could recurse into this very command.
-            var how = profile.CredentialProcess is not null ? "gets its credentials from credential_process"
-                : "has no aws_access_key_id and aws_secret_access_key";
-            throw AwsmfaException.Usage(
-                $"profile '{name}' {how}; awsmfa needs a profile with an IAM user's long-term access keys (--profile NAME), or a role profile whose source_profile leads to one");
+            return new RootSpec(RootIdentity.File, name, new RootCredentials(profile.AccessKeyId, profile.SecretAccessKey));
         }
 
-        return new LongTermCredentials(profile.AccessKeyId, profile.SecretAccessKey);
+        if (profile.CredentialProcess is { } command)
+        {
+            return new RootSpec(RootIdentity.Process, name, Command: command);
+        }
+
+        throw AwsmfaException.Usage(
+            $"profile '{name}' has no aws_access_key_id and aws_secret_access_key, nor a credential_process; awsmfa needs a profile with an IAM user's keys (--profile NAME), or a role profile whose source_profile leads to one");
     }
 
     /// <summary>--serial-number, AWSMFA_SERIAL_NUMBER, else the nearest mfa_serial from the named profile down its chain.</summary>
-    private string ResolveSerial(string? option, IReadOnlyList<AwsProfile> chain, string profileName)
+    private string? ResolveSerial(string? option, IReadOnlyList<AwsProfile> chain, string profileName, bool optional)
     {
         if (option is not null)
         {
@@ -236,6 +296,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             return InputRules.IsMfaSerial(fromProfile)
                 ? fromProfile
                 : throw AwsmfaException.Usage($"mfa_serial in profile '{profile.Name}' is not valid: {InputRules.SerialHint}");
+        }
+
+        if (optional)
+        {
+            return null;
         }
 
         var where = profileName == EnvironmentProfile ? "the default profile" : $"profile '{profileName}'";

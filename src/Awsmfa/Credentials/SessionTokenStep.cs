@@ -4,54 +4,60 @@ using Awsmfa.Aws;
 
 namespace Awsmfa.Credentials;
 
-/// <summary>STS GetSessionToken with the long-term keys, the MFA device and a code: the MFA session.</summary>
+/// <summary>STS GetSessionToken with the root's long-term keys, the MFA device and a code: the MFA session.</summary>
+/// <param name="passTemporaryOn">
+/// Below a role: when the root gives temporary credentials (a credential_process), they are
+/// passed on to sign the role with (not cached, no MFA behind them) instead of refused.
+/// </param>
 internal sealed class SessionTokenStep(
+    ICredentialRoot root,
     SessionRequest request,
     IAwsClientFactory clients,
     IProfileStore profiles,
     MfaCodeSource codes,
     TimeProvider clock,
-    Reporter reporter) : ICredentialStep
+    Reporter reporter,
+    bool passTemporaryOn = false) : ICredentialStep
 {
-    private int? _duration;
+    public StepIdentity Identity { get; } = StepIdentity.ForSessionToken(root.Identity, request.MfaSerial ?? "");
 
-    public StepIdentity Identity { get; } = StepIdentity.ForSessionToken(request.Profile, request.LongTerm.AccessKeyId, request.MfaSerial);
-
-    /// <summary>The session length: --duration, else the profile's duration_seconds, else 1 h.</summary>
-    public void Validate() => _duration ??= ResolveDuration();
-
-    public async Task<MintedCredentials?> MintAsync(string? cachedCodeHash, CancellationToken cancellationToken)
+    public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)
     {
-        Validate();
-        using var sts = clients.CreateSts(request.LongTerm, request.Target);
-        var spent = await codes.SpendAsync(request, cachedCodeHash, async (code, token) =>
+        // The session length is checked before the root is asked (a password manager may prompt).
+        var duration = ResolveDuration();
+        var keys = await root.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (!keys.IsLongTerm)
         {
-            reporter.Detail($"calling STS GetSessionToken for {request.MfaSerial}, {_duration} s, with access key {KeyIds.Mask(request.LongTerm.AccessKeyId)}");
-            GetSessionTokenResponse response;
+            return passTemporaryOn
+                ? new MintedCredentials(keys.Session, CodeHash: null) { Cacheable = false, CarriesMfa = false }
+                : throw AwsmfaException.Usage(
+                    $"the {root.Identity.Kind} keys of profile '{request.Profile}' are temporary credentials (a session token), which cannot call GetSessionToken; they can only be the source_profile of a role profile");
+        }
+
+        var serial = request.MfaSerial ?? throw AwsmfaException.Usage(
+            $"no MFA device for the long-term keys of profile '{request.Profile}': pass --serial-number ARN, set AWSMFA_SERIAL_NUMBER, or add mfa_serial = ARN to the profile in ~/.aws/config");
+        using var sts = clients.CreateSts(keys.LongTerm, request.Target);
+        var (response, codeHash) = await codes.SpendAsync(request, serial, async (code, token) =>
+        {
+            reporter.Detail($"calling STS GetSessionToken for {serial}, {duration} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
             try
             {
-                response = await AwsCall.RunAsync(
+                return await AwsCall.RunAsync(
                     request.Target,
                     attempt => sts.GetSessionTokenAsync(
-                        new GetSessionTokenRequest { DurationSeconds = _duration, SerialNumber = request.MfaSerial, TokenCode = code },
+                        new GetSessionTokenRequest { DurationSeconds = duration, SerialNumber = serial, TokenCode = code },
                         attempt),
                     token).ConfigureAwait(false);
             }
             catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !token.IsCancellationRequested)
             {
-                throw Map(e, request);
+                throw Map(e, serial, keys.AccessKeyId);
             }
-
-            return response;
         }, cancellationToken).ConfigureAwait(false);
-        if (spent is not var (response, codeHash))
-        {
-            return null;
-        }
 
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
-            "GetSessionToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, clock.GetUtcNow(), _duration!.Value);
+            "GetSessionToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, clock.GetUtcNow(), duration);
         return new MintedCredentials(credentials, codeHash);
     }
 
@@ -73,10 +79,10 @@ internal sealed class SessionTokenStep(
                 $"duration_seconds in profile '{request.SettingsProfile}' must be {DurationParser.SessionRangeHint}");
     }
 
-    private static AwsmfaException Map(Exception e, SessionRequest request)
+    private static AwsmfaException Map(Exception e, string mfaSerial, string accessKeyId)
     {
         var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
-        if (RejectedCode(e, request.MfaSerial) is { } rejected)
+        if (RejectedCode(e, mfaSerial) is { } rejected)
         {
             return rejected;
         }
@@ -85,7 +91,7 @@ internal sealed class SessionTokenStep(
         {
             return new AwsmfaException(
                 ExitCodes.UsageError,
-                $"access key {KeyIds.Mask(request.LongTerm.AccessKeyId)} belongs to a session; GetSessionToken needs an IAM user's long-term access key",
+                $"access key {KeyIds.Mask(accessKeyId)} belongs to a session; GetSessionToken needs an IAM user's long-term access key",
                 e);
         }
 

@@ -81,7 +81,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
                 NullIfEmpty(options.RoleArn),
                 NullIfEmpty(options.SourceProfile),
                 NullIfEmpty(options.ExternalID),
-                NullIfEmpty(options.RoleSessionName));
+                NullIfEmpty(options.RoleSessionName),
+                NullIfEmpty(options.CredentialSource));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {

@@ -41,9 +41,9 @@ public sealed class SessionListClearTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Is.EqualTo(
-            "PROFILE  ROLE  MFA SERIAL                            EXPIRES               LEFT\n" +
-            "base     -     arn:aws:iam::123456789012:mfa/base    2026-11-28T13:00:00Z  expired\n" +
-            "work     -     arn:aws:iam::210987654321:mfa/worker  2026-11-29T00:00:00Z  10h30m\n"));
+            "PROFILE  TYPE     ROOT  ROLE  MFA SERIAL                            EXPIRES               LEFT\n" +
+            "base     session  file  -     arn:aws:iam::123456789012:mfa/base    2026-11-28T13:00:00Z  expired\n" +
+            "work     session  file  -     arn:aws:iam::210987654321:mfa/worker  2026-11-29T00:00:00Z  10h30m\n"));
         Assert.That(result.Stdout + result.Stderr, Does.Not.Contain("session-secret").And.Not.Contain("session-token"));
     }
 

@@ -136,8 +136,8 @@ public sealed class PrecedenceTests
     }
 
     [TestCase("temporary", "holds session credentials (aws_session_token)")]
-    [TestCase("viaprocess", "gets its credentials from credential_process")]
-    [TestCase("nosource", "assumes a role but names no source_profile")]
+    [TestCase("viaprocess", "no MFA device: pass --serial-number ARN")]
+    [TestCase("nosource", "profile 'nosource' has credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set")]
     [TestCase("missing", "profile 'missing' was not found in")]
     public async Task Profiles_without_long_term_keys_are_refused_with_exit_2(string profile, string message)
     {

@@ -300,7 +300,7 @@ public sealed class RoleProfileTests
         var clear = await _host.RunAsync("session", "clear", "--profile", "prod");
         var after = await _host.RunAsync("session", "list", "-o", "json");
 
-        Assert.That(table.Stdout, Does.StartWith("PROFILE   ROLE").And.Contain(Admin).And.Contain(ReadOnly));
+        Assert.That(table.Stdout, Does.StartWith("PROFILE   TYPE     ROOT  ROLE").And.Contain(Admin).And.Contain(ReadOnly));
         Assert.That(table.Stdout, Does.Not.Contain("RoleSecretPart").And.Not.Contain("RoleTokenPart"));
         var rows = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().ToList();
         Assert.That(rows.Select(r => r.GetProperty("Type").GetString()), Is.EquivalentTo(new[] { "sts.GetSessionToken", "sts.AssumeRole", "sts.AssumeRole" }));

@@ -8,6 +8,9 @@ using System.Web;
 
 namespace Awsmfa.Tests.Support;
 
+/// <summary>One STS call as <see cref="FakeAwsServer"/> saw it.</summary>
+internal sealed record StsCall(string Action, string SignedBy, string? SerialNumber, string? TokenCode, string? RoleArn, bool WithSessionToken);
+
 /// <summary>How <see cref="FakeAwsServer"/> answers.</summary>
 public enum ServerBehaviour
 {
@@ -67,6 +70,9 @@ internal sealed class FakeAwsServer : IDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>Every STS call, in order: the action, the access key that signed it, and its MFA parameters.</summary>
+    public ConcurrentQueue<StsCall> Calls { get; } = new();
 
     public ServerBehaviour Mode { get; set; } = ServerBehaviour.Answer;
 
@@ -145,7 +151,7 @@ internal sealed class FakeAwsServer : IDisposable
             var form = HttpUtility.ParseQueryString(body);
             var action = form["Action"] ?? "?";
             Requests.AddOrUpdate(action, 1, (_, n) => n + 1);
-            var isSts = action == "GetSessionToken";
+            var isSts = action is "GetSessionToken" or "AssumeRole";
             switch (Mode)
             {
                 case ServerBehaviour.Hang:
@@ -205,8 +211,24 @@ internal sealed class FakeAwsServer : IDisposable
                 return;
             }
 
+            // Strict as STS is: every call is recorded with the access key that signed it, and a
+            // call that lacks what AWS requires is refused.
+            var signer = System.Text.RegularExpressions.Regex.Match(context.Request.Headers["Authorization"] ?? "", @"Credential=(?<key>[A-Z0-9]+)/").Groups["key"].Value;
+            Calls.Enqueue(new StsCall(action, signer, form["SerialNumber"], form["TokenCode"], form["RoleArn"], context.Request.Headers["X-Amz-Security-Token"] is not null));
+            if (action == "GetSessionToken" && (string.IsNullOrEmpty(form["SerialNumber"]) || string.IsNullOrEmpty(form["TokenCode"])))
+            {
+                await RespondAsync(context, 400, Error(true, "ValidationError", "awsmfa's fake STS expects SerialNumber and TokenCode"));
+                return;
+            }
+
+            if (action == "GetSessionToken" && signer.StartsWith("ASIA", StringComparison.Ordinal))
+            {
+                await RespondAsync(context, 403, Error(true, "AccessDenied", "Cannot call GetSessionToken with session credentials"));
+                return;
+            }
+
             var code = form["TokenCode"] ?? "";
-            if (_usedCodes.AddOrUpdate(code, 1, (_, n) => n + 1) > 1)
+            if (code.Length > 0 && _usedCodes.AddOrUpdate(code, 1, (_, n) => n + 1) > 1)
             {
                 await RespondAsync(context, 403, Error(true, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. "));
                 return;
@@ -217,6 +239,13 @@ internal sealed class FakeAwsServer : IDisposable
             if (Credentials is { } fixedAnswer)
             {
                 await RespondAsync(context, 200, SessionXml(fixedAnswer.AccessKeyId, fixedAnswer.Secret, fixedAnswer.Token, fixedAnswer.Expiration));
+                return;
+            }
+
+            if (action == "AssumeRole")
+            {
+                await RespondAsync(context, 200, SessionXml($"ASIAFAKEROLE{n:D8}", $"FakeRoleSecretPart{n}", $"FakeRoleTokenPart{n}", DateTime.UtcNow.AddSeconds(seconds))
+                    .Replace("GetSessionToken", "AssumeRole", StringComparison.Ordinal));
                 return;
             }
 

@@ -14,7 +14,7 @@ internal enum ListFormat
 /// <summary><c>awsmfa session get | list | clear</c>.</summary>
 internal static class SessionCommands
 {
-    private static readonly string[] ListHeader = ["PROFILE", "ROLE", "MFA SERIAL", "EXPIRES", "LEFT"];
+    private static readonly string[] ListHeader = ["PROFILE", "TYPE", "ROOT", "ROLE", "MFA SERIAL", "EXPIRES", "LEFT"];
 
     public static Command Create(AppServices services)
     {
@@ -60,7 +60,7 @@ internal static class SessionCommands
     private static Command CreateList(AppServices services)
     {
         var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
-        var command = new Command("list", "List cached MFA sessions and role credentials of every profile: profile, role, MFA device, expiry, time left. Shows no secrets.");
+        var command = new Command("list", "List cached MFA sessions and role credentials of every profile: profile, step type, where the keys came from, role, MFA device, expiry, time left. Shows no secrets.");
         command.Options.Add(output);
         command.SetAction(parseResult =>
         {
@@ -80,7 +80,7 @@ internal static class SessionCommands
                 OutputJson.Write(
                     run.Output,
                     entries.Select(e => new CachedSessionJson(
-                        e.Profile, e.Type, e.MfaSerial, e.RoleArn, Timestamps.Format(e.Expiration), Math.Max(0, (long)(e.Expiration - now).TotalSeconds), e.Expiration <= now)).ToList(),
+                        e.Profile, e.Type, e.Root ?? RootIdentity.File, string.IsNullOrEmpty(e.MfaSerial) ? null : e.MfaSerial, e.RoleArn, Timestamps.Format(e.Expiration), Math.Max(0, (long)(e.Expiration - now).TotalSeconds), e.Expiration <= now)).ToList(),
                     OutputJson.Indented.ListCachedSessionJson);
             }
             else if (entries.Count == 0)
@@ -90,7 +90,11 @@ internal static class SessionCommands
             else
             {
                 var rows = new List<IReadOnlyList<string>> { ListHeader };
-                rows.AddRange(entries.Select(e => new[] { Printable.Cell(e.Profile), Printable.Cell(e.RoleArn), Printable.Cell(e.MfaSerial), Timestamps.Format(e.Expiration), TimeLeft(e, now) }));
+                rows.AddRange(entries.Select(e => new[]
+                {
+                    Printable.Cell(e.Profile), ShortType(e.Type), Printable.Cell(e.Root ?? RootIdentity.File), Printable.Cell(e.RoleArn), Printable.Cell(e.MfaSerial),
+                    Timestamps.Format(e.Expiration), TimeLeft(e, now),
+                }));
                 run.Output.Write(TextTable.Render(rows));
             }
 
@@ -175,6 +179,15 @@ internal static class SessionCommands
             : $"session for profile '{served.Identity.Profile}' ({served.Identity.MfaSerial})";
         return $"{what} valid until {Timestamps.Format(served.Credentials.Expiration)} ({left} left), {source}";
     }
+
+    /// <summary>The step type in a word: session (GetSessionToken), role (AssumeRole), federation (GetFederationToken).</summary>
+    private static string ShortType(string type) => type switch
+    {
+        StepIdentity.SessionTokenType => "session",
+        StepIdentity.AssumeRoleType => "role",
+        StepIdentity.FederationTokenType => "federation",
+        _ => Printable.Cell(type),
+    };
 
     private static string TimeLeft(CacheEntry entry, DateTimeOffset now) =>
         entry.Expiration <= now ? "expired" : DurationParser.Humanize(entry.Expiration - now);

@@ -1,0 +1,100 @@
+using System.Text;
+
+namespace Awsmfa.Platform;
+
+/// <summary>
+/// A command line split into words as the AWS CLI splits <c>credential_process</c> (Python's
+/// <c>shlex.split</c> on POSIX): white space separates words, single quotes keep everything
+/// literal, double quotes keep everything but <c>\"</c>, <c>\\</c>, <c>\$</c> and <c>\`</c>, and a
+/// backslash outside quotes keeps the next character. No variables, globs or other shell syntax:
+/// a program that wants them names a shell.
+/// </summary>
+internal static class CommandLine
+{
+    public static IReadOnlyList<string> Split(string line)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        var inWord = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (char.IsWhiteSpace(c))
+            {
+                if (inWord)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                    inWord = false;
+                }
+
+                continue;
+            }
+
+            inWord = true;
+            switch (c)
+            {
+                case '\'':
+                    var close = line.IndexOf('\'', i + 1);
+                    if (close < 0)
+                    {
+                        throw AwsmfaException.Usage("credential_process has an unmatched single quote");
+                    }
+
+                    word.Append(line, i + 1, close - i - 1);
+                    i = close;
+                    break;
+                case '"':
+                    for (i++; ; i++)
+                    {
+                        if (i >= line.Length)
+                        {
+                            throw AwsmfaException.Usage("credential_process has an unmatched double quote");
+                        }
+
+                        if (line[i] == '"')
+                        {
+                            break;
+                        }
+
+                        if (line[i] == '\\' && i + 1 < line.Length && line[i + 1] is '"' or '\\' or '$' or '`')
+                        {
+                            i++;
+                        }
+
+                        word.Append(line[i]);
+                    }
+
+                    break;
+                case '\\' when i + 1 < line.Length:
+                    word.Append(line[++i]);
+                    break;
+                default:
+                    word.Append(c);
+                    break;
+            }
+        }
+
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+
+        return words;
+    }
+
+    /// <summary>How many characters the first word takes as written (Windows passes the rest on verbatim).</summary>
+    public static int FirstWordLength(string line)
+    {
+        var trimmed = line.TrimStart();
+        var offset = line.Length - trimmed.Length;
+        if (trimmed.StartsWith('"'))
+        {
+            var close = trimmed.IndexOf('"', 1);
+            return offset + (close < 0 ? trimmed.Length : close + 1);
+        }
+
+        var space = trimmed.IndexOfAny([' ', '\t']);
+        return offset + (space < 0 ? trimmed.Length : space);
+    }
+}
