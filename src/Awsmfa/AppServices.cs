@@ -15,8 +15,6 @@ internal sealed class AppServices(
 {
     public static readonly TimeSpan DefaultExpiryMargin = TimeSpan.FromMinutes(5);
 
-    // Long enough for another process to prompt a person for the code.
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(3);
 
     public IEnvironment Environment { get; } = environment;
 
@@ -34,8 +32,11 @@ internal sealed class AppServices(
     /// <summary>Starts the program of <c>awsmfa exec</c>.</summary>
     public IChildProcessRunner Processes { get; init; } = new ChildProcessRunner(new SignalRouter());
 
-    /// <summary>Runs a profile's <c>mfa_process</c>; tests give scripted answers.</summary>
-    public Func<Reporter, IMfaProcess> MfaProcess { get; init; } = reporter => new MfaProcess(environment, terminal, reporter);
+    /// <summary>Runs a profile's <c>mfa_process</c>; tests give scripted answers. Null: the real one.</summary>
+    public Func<Reporter, IMfaProcess>? MfaProcesses { get; init; }
+
+    /// <summary>How long a run waits for another's lock on a cache entry: long enough for that one to prompt a person for the code.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>How often <c>ec2 terminate --wait</c> asks EC2 for the instances' states.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -46,14 +47,13 @@ internal sealed class AppServices(
     public CredentialPipeline CreatePipeline(Reporter reporter)
     {
         var margin = ReadExpiryMargin();
-        var cache = new Lazy<SessionCache>(() => CreateCache(reporter));
+        var cache = CreateCache(reporter);
         var codes = new MfaCodeSource(
-            Environment, Profiles, StandardInput, Terminal, MfaProcess(reporter), new SpentCodes(cache.Value, Clock), Clock, reporter);
+            Environment, Profiles, StandardInput, Terminal, MfaProcesses?.Invoke(reporter) ?? new MfaProcess(Environment, Terminal, reporter), new SpentCodes(cache, Clock), Clock, reporter);
         var roots = new CredentialRoots(
             request => new CredentialProcessRoot(request.Root, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock));
         return new CredentialPipeline(
-            new SessionRequestResolver(Environment, Profiles, reporter),
-            new CredentialChain(roots, AwsClients, Profiles, codes, () => cache.Value, Clock, margin, LockTimeout, reporter));
+            new SessionRequestResolver(Environment, Profiles, reporter), roots, AwsClients, Profiles, codes, () => cache, Clock, margin, LockTimeout, reporter);
     }
 
     /// <summary>How long before expiry credentials stop being served: AWSMFA_EXPIRY_MARGIN, else 5 minutes.</summary>

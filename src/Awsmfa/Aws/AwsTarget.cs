@@ -12,11 +12,6 @@ internal sealed record AwsTarget(string? Region, Uri? EndpointUrl, string? Profi
     /// <summary>The SDK's standard retry mode makes at most this many attempts per call.</summary>
     public const int Attempts = 3;
 
-    public AwsTarget(string? region, Uri? endpointUrl, string? profile)
-        : this(region, endpointUrl, profile, DefaultRequestTimeout)
-    {
-    }
-
     /// <summary>The longest one call may take, every attempt and the back-off between them included.</summary>
     public TimeSpan CallDeadline => RequestTimeout * Attempts + TimeSpan.FromSeconds(5);
 }

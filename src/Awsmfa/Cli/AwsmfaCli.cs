@@ -21,9 +21,19 @@ internal sealed class AwsmfaCli
             "STS GetSessionToken and your MFA code, caches them until they expire, and uses them for " +
             "shells, scripts, SDKs (credential_process) and EC2 work.");
         _root.Options.Add(CommonOptions.Verbose);
-        _root.Subcommands.Add(SessionCommands.Create(services));
-        _root.Subcommands.Add(Ec2Commands.Create(services));
-        _root.Subcommands.Add(ExecCommand.Create(services));
+        // The one place the commands meet the services: each handler gets the few it uses.
+        Func<Reporter, Credentials.CredentialPipeline> pipelines = services.CreatePipeline;
+        _root.Subcommands.Add(SessionCommands.Create(
+            services.Profiles,
+            new SessionGetHandler(pipelines, services.Terminal, services.Clock),
+            new SessionCacheHandler(services.CreateCache, services.Clock)));
+        _root.Subcommands.Add(Ec2Commands.Create(
+            services.Profiles,
+            new ListInstancesHandler(pipelines, services.AwsClients),
+            new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval)));
+        _root.Subcommands.Add(ExecCommand.Create(
+            services.Profiles,
+            new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin)));
         _root.Subcommands.Add(CompletionCommand.Create());
         HelpExamples.Attach(_root);
         VersionLine.Attach(_root);

@@ -27,9 +27,9 @@ internal static class ExecCommand
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     ];
 
-    public static Command Create(AppServices services)
+    public static Command Create(IProfileStore profiles, ExecHandler handler)
     {
-        var pipeline = new PipelineOptionSet(services.Profiles);
+        var pipeline = new PipelineOptionDefinitions(profiles);
         var allowNested = new Option<bool>("--allow-nested")
         {
             Description = "Run even inside another awsmfa exec (where AWSMFA_SESSION is set).",
@@ -52,38 +52,10 @@ internal static class ExecCommand
         command.Options.Add(server);
         command.Options.Add(quiet);
         command.Arguments.Add(commandLine);
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var run = new CommandRun(parseResult, quiet);
-            if (services.Environment.Get(SessionMarker) is { } outer && !parseResult.GetValue(allowNested))
-            {
-                throw AwsmfaException.Usage(
-                    $"already inside awsmfa exec (session of profile '{outer}'); pass --allow-nested to run another one inside it");
-            }
-
-            var argv = parseResult.GetValue(commandLine) is { Length: > 0 } given ? given : [UserShell(services.Environment)];
-            var credentials = services.CreatePipeline(run.Reporter);
-            var request = credentials.Resolve(pipeline.Read(parseResult));
-            var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
-            await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (!parseResult.GetValue(server))
-            {
-                run.Reporter.Info($"running {argv[0]} with the session of profile '{served.Identity.Profile}', valid until {Timestamps.Format(served.Credentials.Expiration)}");
-                return await services.Processes.RunAsync(argv[0], argv[1..], ChildEnvironment(services.Environment, served, request.Target), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-
-            run.Reporter.Detail($"open-file limit: {ProcessHardening.RaiseOpenFileLimit()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}");
-            // Later answers come from the cache or are minted anew; a --refresh was for this first one.
-            var again = request with { Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal };
-            await using var endpoint = CredentialsServer.Start(
-                token => credentials.GetAsync(again, token), served, services.Clock, services.ReadExpiryMargin(), run.Reporter);
-            run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");
-            var exit = await services.Processes.RunAsync(argv[0], argv[1..], ServerEnvironment(services.Environment, served, request.Target, endpoint), cancellationToken)
-                .ConfigureAwait(false);
-            await HoldPortAsync(endpoint, run.Reporter, cancellationToken).ConfigureAwait(false);
-            return exit;
-        });
+        command.SetAction((parseResult, cancellationToken) => handler.RunAsync(
+            new ExecOptions(pipeline.Read(parseResult), parseResult.GetValue(commandLine) ?? [], parseResult.GetValue(server), parseResult.GetValue(allowNested)),
+            new CommandRun(parseResult, quiet),
+            cancellationToken));
         return command;
     }
 
@@ -101,7 +73,7 @@ internal static class ExecCommand
     /// that process with credentials of their own. The port stays bound (every answer a 503) while
     /// such a process lives, for <see cref="LeftoverGrace"/> at most.
     /// </summary>
-    private static async Task HoldPortAsync(CredentialsServer endpoint, Reporter reporter, CancellationToken cancellationToken)
+    public static async Task HoldPortAsync(CredentialsServer endpoint, Reporter reporter, CancellationToken cancellationToken)
     {
         endpoint.Close();
         var deadline = DateTime.UtcNow + LeftoverGrace;
@@ -171,5 +143,45 @@ internal static class ExecCommand
 
         child[SessionMarker] = served.Identity.Profile;
         return child;
+    }
+}
+
+/// <summary>What <c>exec</c> was asked: the pipeline, the command (empty: the user's shell), and how.</summary>
+internal sealed record ExecOptions(PipelineOptions Pipeline, IReadOnlyList<string> Command, bool Server, bool AllowNested);
+
+/// <summary>Runs <c>exec</c>: the session in the command's environment, or served from a loopback endpoint for its whole run.</summary>
+internal sealed class ExecHandler(
+    Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, IChildProcessRunner processes, TimeProvider clock, Func<TimeSpan> expiryMargin)
+{
+    public async Task<int> RunAsync(ExecOptions options, CommandRun run, CancellationToken cancellationToken)
+    {
+        if (environment.Get(ExecCommand.SessionMarker) is { } outer && !options.AllowNested)
+        {
+            throw AwsmfaException.Usage(
+                $"already inside awsmfa exec (session of profile '{outer}'); pass --allow-nested to run another one inside it");
+        }
+
+        var argv = options.Command is { Count: > 0 } given ? given.ToArray() : [ExecCommand.UserShell(environment)];
+        var credentials = pipelines(run.Reporter);
+        var request = credentials.Resolve(options.Pipeline);
+        var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
+        await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (!options.Server)
+        {
+            run.Reporter.Info($"running {argv[0]} with the session of profile '{served.Identity.Profile}', valid until {Timestamps.Format(served.Credentials.Expiration)}");
+            return await processes.RunAsync(argv[0], argv[1..], ExecCommand.ChildEnvironment(environment, served, request.Target), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        run.Reporter.Detail($"open-file limit: {ProcessHardening.RaiseOpenFileLimit()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}");
+        // Later answers come from the cache or are minted anew; a --refresh was for this first one.
+        var again = request with { Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal };
+        await using var endpoint = CredentialsServer.Start(
+            token => credentials.GetAsync(again, token), served, clock, expiryMargin(), run.Reporter);
+        run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");
+        var exit = await processes.RunAsync(argv[0], argv[1..], ExecCommand.ServerEnvironment(environment, served, request.Target, endpoint), cancellationToken)
+            .ConfigureAwait(false);
+        await ExecCommand.HoldPortAsync(endpoint, run.Reporter, cancellationToken).ConfigureAwait(false);
+        return exit;
     }
 }

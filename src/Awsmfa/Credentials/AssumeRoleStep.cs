@@ -165,47 +165,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw Map(e);
+            throw StsFailures.ForAssumeRole(e, _hop.RoleArn, _request.MfaSerial, _request.Profile);
         }
-    }
-
-    private AwsmfaException Map(Exception e)
-    {
-        var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
-        if (_request.MfaSerial is { } serial && SessionTokenStep.RejectedCode(e, serial) is { } rejected)
-        {
-            return rejected;
-        }
-
-        if (e is AmazonServiceException { ErrorCode: "AccessDenied" })
-        {
-            return new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                $"STS refused to let you assume {_hop.RoleArn} (AccessDenied): the role's trust policy does not allow this user, or requires MFA or an external id that was not given; the MFA session stays cached",
-                e);
-        }
-
-        if (e is AmazonServiceException { ErrorCode: "ValidationError" } && message.Contains("chaining", StringComparison.OrdinalIgnoreCase))
-        {
-            return new AwsmfaException(
-                ExitCodes.UsageError,
-                $"STS refused the session length of {_hop.RoleArn}: a role assumed with another role's credentials lasts at most 1h (role chaining); ask for 1h or less",
-                e);
-        }
-
-        if (e is AmazonServiceException { ErrorCode: "ValidationError" })
-        {
-            return new AwsmfaException(ExitCodes.UsageError, $"STS rejected the AssumeRole request for {_hop.RoleArn} as invalid: {message}", e);
-        }
-
-        if (e is AmazonServiceException { ErrorCode: "InvalidClientTokenId" })
-        {
-            return new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                $"STS rejected the credentials used to assume {_hop.RoleArn} (InvalidClientTokenId): the cached MFA session or role below it was revoked; run awsmfa session clear --profile {_request.Profile} and try again",
-                e);
-        }
-
-        return AwsErrors.Map("STS", e);
     }
 }

@@ -71,15 +71,20 @@ internal sealed class CachedStep(
             return null;
         }
 
-        var left = entry.Expiration - clock.GetUtcNow();
-        if (left > expiryMargin)
+        if (IsFresh(entry.Expiration, clock.GetUtcNow(), expiryMargin))
         {
             return entry;
         }
 
-        reporter.Detail($"cached credentials have {DurationParser.Humanize(left)} left, not more than the {DurationParser.Humanize(expiryMargin)} margin");
+        reporter.Detail($"cached credentials have {DurationParser.Humanize(entry.Expiration - clock.GetUtcNow())} left, not more than the {DurationParser.Humanize(expiryMargin)} margin");
         return null;
     }
+
+    /// <summary>
+    /// The one freshness rule, for the cache and the credentials endpoint alike: credentials are
+    /// served while they have more than the margin left, so that whoever gets them has time to use them.
+    /// </summary>
+    public static bool IsFresh(DateTimeOffset expiration, DateTimeOffset now, TimeSpan margin) => expiration - now > margin;
 
     private static ServedCredentials Fresh(StepIdentity identity, MintedCredentials minted) =>
         new(identity, minted.Credentials, FromCache: false) { CarriesMfa = minted.CarriesMfa };

@@ -1,11 +1,26 @@
+using Awsmfa.Aws;
+
 namespace Awsmfa.Credentials;
 
 /// <summary>
-/// The one way a command gets credentials: resolve the request (profile, region, serial), then
-/// serve it through the cached credential steps. The AWS target travels with the request, not
-/// with the credentials.
+/// The one way a command gets credentials: resolve the request (profile, root, region, serial),
+/// then serve it through the credential steps, composed root first, each above the root behind
+/// its own cache entry: the root's MFA session, then one AssumeRole per role, each signed with
+/// the credentials below it. One code serves the MFA session, and the MFA session every role
+/// above it, until it expires; the root (keys in a file, a credential_process, …) is asked only
+/// on a miss. The AWS target travels with the request, not with the credentials.
 /// </summary>
-internal sealed class CredentialPipeline(SessionRequestResolver resolver, CredentialChain steps)
+internal sealed class CredentialPipeline(
+    SessionRequestResolver resolver,
+    CredentialRoots roots,
+    IAwsClientFactory clients,
+    IProfileStore profiles,
+    MfaCodeSource codes,
+    Func<SessionCache> cache,
+    TimeProvider clock,
+    TimeSpan expiryMargin,
+    TimeSpan lockTimeout,
+    Reporter reporter)
 {
     public const string NoRegion = "no region: pass --region, set AWS_REGION, or add region = ... to the profile in ~/.aws/config";
 
@@ -16,10 +31,40 @@ internal sealed class CredentialPipeline(SessionRequestResolver resolver, Creden
         return requireRegion && request.Target.Region is null ? throw AwsmfaException.Usage(NoRegion) : request;
     }
 
-    public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken) =>
-        steps.GetAsync(request, cancellationToken);
+    public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
+        var root = roots.Create(request);
+        var roles = request.Roles;
+        // --refresh renews what the command uses: for a role profile the role's credentials,
+        // which needs no code while the MFA session lasts. --no-cache applies to every step.
+        var below = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal;
+        var session = new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
+        Func<CancellationToken, Task<ServedCredentials>> source = Cached(session, roles.Count > 0 ? below : request.Cache).GetAsync;
+        for (var i = 0; i < roles.Count; i++)
+        {
+            var step = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), request, root, source, clients, profiles, codes, clock, reporter);
+            source = Cached(step, i == roles.Count - 1 ? request.Cache : below).GetAsync;
+        }
 
-    /// <summary>A federated user's credentials (GetFederationToken) from the request's root keys.</summary>
+        return source(cancellationToken);
+    }
+
+    /// <summary>A federated user's credentials from the request's root (GetFederationToken: no MFA, no roles).</summary>
     public Task<ServedCredentials> GetFederationTokenAsync(SessionRequest request, string name, string policy, int durationSeconds, CancellationToken cancellationToken) =>
-        steps.GetFederationTokenAsync(request, name, policy, durationSeconds, cancellationToken);
+        Cached(new FederationTokenStep(roots.Create(request), name, policy, durationSeconds, request.Target, clients, clock, reporter), request.Cache)
+            .GetAsync(cancellationToken);
+
+    private CachedStep Cached(ICredentialStep step, CacheMode mode) =>
+        new(step, cache(), mode, clock, expiryMargin, lockTimeout, reporter);
+}
+
+/// <summary>Makes a request's root from what the resolver found: one line per kind of root.</summary>
+internal sealed class CredentialRoots(Func<SessionRequest, CredentialProcessRoot> process)
+{
+    public ICredentialRoot Create(SessionRequest request) => request.Root.Kind switch
+    {
+        RootIdentity.File or RootIdentity.Environment => new StaticKeysRoot(request.Root.Identity, request.Root.Keys!),
+        RootIdentity.Process => process(request),
+        _ => throw new InvalidOperationException($"No root of kind {request.Root.Kind}."),
+    };
 }

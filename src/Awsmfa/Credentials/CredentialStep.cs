@@ -7,7 +7,7 @@ namespace Awsmfa.Credentials;
 /// what it is, and how to get its credentials. <see cref="CachedStep"/> wraps any step with the
 /// cache, the lock and the expiry margin; <see cref="MfaCodeSource"/> owns codes, including the
 /// rule that a code already spent on the cached entry is not sent again. Adding a step is one
-/// file with this interface and a line where <see cref="CredentialChain"/> composes it.
+/// file with this interface and a line where <see cref="CredentialPipeline"/> composes it.
 /// </summary>
 internal interface ICredentialStep
 {

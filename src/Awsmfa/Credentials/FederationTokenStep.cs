@@ -79,9 +79,7 @@ internal sealed class FederationTokenStep(
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw e is Amazon.Runtime.AmazonServiceException { ErrorCode: "ValidationError" or "MalformedPolicyDocument" or "PackedPolicyTooLarge" } service
-                ? new AwsmfaException(ExitCodes.UsageError, $"STS rejected the GetFederationToken request as invalid: {AwsErrors.OneLine(service.Message)}", e)
-                : AwsErrors.Map("STS", e);
+            throw StsFailures.ForFederationToken(e);
         }
 
         var answer = response?.Credentials;

@@ -114,7 +114,7 @@ internal sealed class MfaCodeSource(
     }
 
     private async Task<(string Code, CodeOrigin Origin)> GetCodeAsync(
-        TokenCodeSource source, string mfaSerial, string? processCommand, Func<string, bool> spent, CancellationToken cancellationToken)
+        TokenCodeOption source, string mfaSerial, string? processCommand, Func<string, bool> spent, CancellationToken cancellationToken)
     {
         if (source.Option == StdinMarker)
         {

@@ -13,7 +13,7 @@ internal sealed record SessionRequest(
     string? SettingsProfile,
     string? MfaSerial,
     int? DurationSeconds,
-    TokenCodeSource TokenCode,
+    TokenCodeOption TokenCode,
     AwsTarget Target,
     CacheMode Cache)
 {
@@ -50,5 +50,5 @@ internal enum CacheMode
     Off,
 }
 
-/// <summary>Where the MFA code comes from when one is needed; --token-code or -.</summary>
-internal sealed record TokenCodeSource(string? Option);
+/// <summary>What --token-code said: a code, - (one line of stdin), or nothing (the other sources of <see cref="MfaCodeSource"/>).</summary>
+internal sealed record TokenCodeOption(string? Option);

@@ -41,7 +41,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             fromEnvironment ? null : root?.Name,
             serial,
             roles.Length > 0 ? null : options.DurationSeconds,
-            new TokenCodeSource(options.TokenCode),
+            new TokenCodeOption(options.TokenCode),
             new AwsTarget(region, options.EndpointUrl, profile?.Name, options.RequestTimeout ?? EnvironmentTimeout() ?? AwsTarget.DefaultRequestTimeout),
             cache)
         {

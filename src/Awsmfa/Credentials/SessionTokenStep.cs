@@ -51,7 +51,7 @@ internal sealed class SessionTokenStep(
             }
             catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !token.IsCancellationRequested)
             {
-                throw Map(e, serial, keys.AccessKeyId);
+                throw StsFailures.ForSessionToken(e, serial, keys.AccessKeyId);
             }
         }, cancellationToken).ConfigureAwait(false);
 
@@ -77,56 +77,5 @@ internal sealed class SessionTokenStep(
             ? seconds
             : throw AwsmfaException.Usage(
                 $"duration_seconds in profile '{request.SettingsProfile}' must be {DurationParser.SessionRangeHint}");
-    }
-
-    private static AwsmfaException Map(Exception e, string mfaSerial, string accessKeyId)
-    {
-        var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
-        if (RejectedCode(e, mfaSerial) is { } rejected)
-        {
-            return rejected;
-        }
-
-        if (message.Contains("GetSessionToken with session credentials", StringComparison.OrdinalIgnoreCase))
-        {
-            return new AwsmfaException(
-                ExitCodes.UsageError,
-                $"access key {KeyIds.Mask(accessKeyId)} belongs to a session; GetSessionToken needs an IAM user's long-term access key",
-                e);
-        }
-
-        if (e is AmazonServiceException { ErrorCode: "ValidationError" })
-        {
-            return new AwsmfaException(ExitCodes.UsageError, $"STS rejected the request as invalid: {message}", e);
-        }
-
-        return AwsErrors.Map("STS", e);
-    }
-
-    /// <summary>STS's answers about the MFA code or device, the same for GetSessionToken and AssumeRole with a code.</summary>
-    public static AwsmfaException? RejectedCode(Exception e, string mfaSerial)
-    {
-        var message = e is AmazonServiceException service ? AwsErrors.OneLine(service.Message) : string.Empty;
-        if (message.Contains("invalid MFA one time pass code", StringComparison.OrdinalIgnoreCase))
-        {
-            return new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                "STS rejected the MFA code: it is wrong, expired or was already used. Wait for the next code; if that fails too, check the device's clock",
-                e)
-            {
-                CodeRejected = true,
-            };
-        }
-
-        if (message.Contains("unable to validate MFA code", StringComparison.OrdinalIgnoreCase)
-            || (message.Contains("MultiFactorAuthentication", StringComparison.OrdinalIgnoreCase) && message.Contains("serial", StringComparison.OrdinalIgnoreCase)))
-        {
-            return new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                $"STS could not check the code against MFA device {mfaSerial}: is that the ARN of this user's device? (--serial-number, AWSMFA_SERIAL_NUMBER or mfa_serial)",
-                e);
-        }
-
-        return null;
     }
 }

@@ -14,125 +14,40 @@ internal enum ActionFormat
     Json,
 }
 
+/// <summary>An instance the action will change: where it is, and how it looked.</summary>
+internal sealed record ActionTarget(string Id, RegionalClient Region, InstanceRow Row);
+
+/// <summary>What the action did to one instance: its states before and after, or why not.</summary>
+internal sealed record ActionOutcome(string InstanceId, string? Region, string? PreviousState, string? CurrentState, string? Error, string? ErrorCode);
+
+/// <summary>Where the ids are: the targets, those already as asked, and what was not found once.</summary>
+internal sealed record ActionLookup(
+    IReadOnlyList<ActionTarget> Targets,
+    IReadOnlyList<ActionTarget> AlreadyDone,
+    IReadOnlyList<string> Missing,
+    IReadOnlyList<(string Id, IReadOnlyList<string> Regions)> InSeveralRegions);
+
 /// <summary>
-/// Runs an <see cref="InstanceAction"/> on instances in one region or several: every id is looked
-/// up first (missing: exit 1, in two regions: exit 2, nothing done), what will change is shown and
-/// confirmed, each region's ids go to that region in one call (one by one when EC2 refuses the
-/// call because of one instance), and the outcome is one line per instance, exit 4 when some
-/// failed and others did not.
+/// What an <see cref="InstanceAction"/> does to instances in one region or several, as results:
+/// every id looked up first in every region at once, each region's ids sent to that region in one
+/// call (one by one when EC2 refuses the call because of one instance), states polled until the
+/// target state. The command shows, confirms, writes and picks the exit code.
 /// </summary>
 internal sealed class InstanceActionEngine(
     InstanceAction action,
-    IReadOnlyList<RegionalClient> regions,
-    ITerminal terminal,
+    RegionalClients regions,
     TimeProvider clock,
     TimeSpan pollInterval,
     Reporter reporter,
-    TextWriter output,
     CancellationToken cancellationToken)
 {
     private const int DescribeChunk = 200;
 
-    /// <summary>As for listing: every enabled region of an account at once.</summary>
-    private const int MaxRegionsAtOnce = 32;
-
-    private bool Multi => regions.Count > 1;
-
-    /// <summary>Where the ids were looked for, in a few words however many regions that was.</summary>
-    private string LookedIn() => regions.Count switch
-    {
-        1 => regions[0].Target.Region is { } region ? $"in {region}" : "in this region",
-        <= 3 => $"in {string.Join(", ", regions.Select(r => r.Region))}",
-        _ => $"in {regions.Count} regions",
-    };
-
-    private static string Listed(List<string> ids) =>
-        ids.Count <= 5 ? string.Join(", ", ids) : $"{string.Join(", ", ids.Take(5))} and {ids.Count - 5} more";
-
-    private sealed record Target(string Id, RegionalClient Region, InstanceRow Row);
-
-    private sealed record Outcome(string InstanceId, string? Region, string? PreviousState, string? CurrentState, string? Error, string? ErrorCode);
-
-    public async Task<int> RunAsync(List<string> ids, bool confirmed, bool dryRun, TimeSpan? waitTimeout, ActionFormat format)
-    {
-        var found = await FindAsync(ids).ConfigureAwait(false);
-        var missing = ids.Where(id => !found.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new AwsmfaException(ExitCodes.AwsError, $"no such instance {LookedIn()}: {Listed(missing)}; nothing was {action.Past}{(Multi ? "" : " (another region: --region REGION, or --all-regions)")}");
-        }
-
-        if (ids.FirstOrDefault(id => found[id].Count > 1) is { } twice)
-        {
-            throw AwsmfaException.Usage($"{twice} is in more than one region ({string.Join(", ", found[twice].Select(t => t.Region.Region))}); name one with --region; nothing was {action.Past}");
-        }
-
-        foreach (var id in ids.Where(id => action.AlreadyDone.Contains(found[id][0].Row.State)))
-        {
-            reporter.Info($"{id} is already {found[id][0].Row.State}");
-        }
-
-        var targets = ids.Select(id => found[id][0]).Where(t => !action.AlreadyDone.Contains(t.Row.State)).ToList();
-        var outcomes = new List<Outcome>();
-        if (targets.Count > 0)
-        {
-            if (dryRun)
-            {
-                ShowOnStderr(targets);
-                return await DryRunAsync(targets).ConfigureAwait(false);
-            }
-
-            await ConfirmAsync(targets, confirmed).ConfigureAwait(false);
-            foreach (var group in targets.GroupBy(t => t.Region))
-            {
-                outcomes.AddRange(await ActAsync(group.Key, [.. group]).ConfigureAwait(false));
-            }
-        }
-
-        outcomes = [.. outcomes.OrderBy(o => ids.IndexOf(o.InstanceId))];
-        Write(outcomes, format);
-        var failed = outcomes.Where(o => o.Error is not null).ToList();
-        foreach (var failure in failed)
-        {
-            reporter.Warn($"{failure.InstanceId} was not {action.Past}: {failure.Error}");
-        }
-
-        if (waitTimeout is { } timeout && action.TargetState is { } state)
-        {
-            var waitFor = targets.Where(t => outcomes.Any(o => o.InstanceId == t.Id && o.Error is null && o.CurrentState != state)).ToList();
-            await WaitAsync(waitFor, state, timeout).ConfigureAwait(false);
-        }
-
-        if (failed.Count == 0)
-        {
-            return ExitCodes.Success;
-        }
-
-        if (failed.Count < outcomes.Count)
-        {
-            return ExitCodes.PartialFailure;
-        }
-
-        return failed.All(f => f.ErrorCode == "UnauthorizedOperation") ? ExitCodes.AuthenticationRejected : ExitCodes.AwsError;
-    }
-
     /// <summary>Where each id is: looked up in every region at once.</summary>
-    private async Task<Dictionary<string, List<Target>>> FindAsync(List<string> ids)
+    public async Task<ActionLookup> LookUpAsync(List<string> ids)
     {
-        using var gate = new SemaphoreSlim(MaxRegionsAtOnce);
-        var perRegion = await Task.WhenAll(regions.Select(async region =>
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return (region, rows: await DescribeAsync(region, ids).ConfigureAwait(false));
-            }
-            finally
-            {
-                gate.Release();
-            }
-        })).ConfigureAwait(false);
-        var found = new Dictionary<string, List<Target>>(StringComparer.Ordinal);
+        var perRegion = await Task.WhenAll(regions.Start(async region => (region, rows: await DescribeAsync(region, ids).ConfigureAwait(false)), cancellationToken)).ConfigureAwait(false);
+        var found = new Dictionary<string, List<ActionTarget>>(StringComparer.Ordinal);
         foreach (var (region, rows) in perRegion)
         {
             foreach (var row in rows.Values)
@@ -142,11 +57,16 @@ internal sealed class InstanceActionEngine(
                     found[row.InstanceId] = places = [];
                 }
 
-                places.Add(new Target(row.InstanceId, region, row));
+                places.Add(new ActionTarget(row.InstanceId, region, row));
             }
         }
 
-        return found;
+        var here = ids.Where(found.ContainsKey).Select(id => found[id][0]).ToList();
+        return new ActionLookup(
+            [.. here.Where(t => !action.AlreadyDone.Contains(t.Row.State))],
+            [.. here.Where(t => action.AlreadyDone.Contains(t.Row.State))],
+            [.. ids.Where(id => !found.ContainsKey(id))],
+            [.. ids.Where(id => found.TryGetValue(id, out var places) && places.Count > 1).Select(id => (id, (IReadOnlyList<string>)[.. found[id].Select(t => t.Region.Region ?? "-")]))]);
     }
 
     private async Task<Dictionary<string, InstanceRow>> DescribeAsync(RegionalClient region, List<string> ids)
@@ -171,7 +91,8 @@ internal sealed class InstanceActionEngine(
         return found;
     }
 
-    private async Task<int> DryRunAsync(List<Target> targets)
+    /// <summary>Asks EC2 whether the action would be allowed (DryRun); false when the endpoint ignored DryRun.</summary>
+    public async Task<bool> DryRunAsync(IReadOnlyList<ActionTarget> targets)
     {
         var confirmedByEc2 = true;
         foreach (var group in targets.GroupBy(t => t.Region))
@@ -191,53 +112,23 @@ internal sealed class InstanceActionEngine(
             }
         }
 
-        reporter.Info(confirmedByEc2
-            ? $"dry run: EC2 would {action.Verb} {Count(targets.Count)} ({string.Join(", ", targets.Select(t => t.Id))}); nothing was {action.Past}"
-            : $"dry run: EC2 raised no objection to {action.Gerund} {Count(targets.Count)}; nothing was {action.Past}");
-        return ExitCodes.Success;
+        return confirmedByEc2;
     }
 
-    /// <summary>The instances as a small table; names are tag values, anyone's text, so they are cleaned.</summary>
-    private string[] Table(List<Target> targets)
+    /// <summary>The action on every target, a region's ids in one call; the outcomes in the order of the targets.</summary>
+    public async Task<List<ActionOutcome>> ApplyAsync(IReadOnlyList<ActionTarget> targets)
     {
-        IReadOnlyList<string> header = Multi ? ["INSTANCE ID", "REGION", "NAME", "STATE", "TYPE"] : ["INSTANCE ID", "NAME", "STATE", "TYPE"];
-        var rows = targets.Select(t => (IReadOnlyList<string>)(Multi
-            ? [t.Id, t.Region.Region ?? "-", Printable.Cell(t.Row.Name), t.Row.State, Printable.Cell(t.Row.InstanceType)]
-            : [t.Id, Printable.Cell(t.Row.Name), t.Row.State, Printable.Cell(t.Row.InstanceType)]));
-        return TextTable.Render([header, .. rows]).TrimEnd('\n').Split('\n');
+        var outcomes = new List<ActionOutcome>();
+        foreach (var group in targets.GroupBy(t => t.Region))
+        {
+            outcomes.AddRange(await ActAsync(group.Key, [.. group]).ConfigureAwait(false));
+        }
+
+        var order = targets.Select(t => t.Id).ToList();
+        return [.. outcomes.OrderBy(o => order.IndexOf(o.InstanceId))];
     }
 
-    private void ShowOnStderr(List<Target> targets)
-    {
-        foreach (var line in Table(targets))
-        {
-            reporter.Info("  " + line);
-        }
-    }
-
-    private async Task ConfirmAsync(List<Target> targets, bool confirmed)
-    {
-        if (confirmed)
-        {
-            reporter.Info($"{action.Gerund} {Count(targets.Count)}:");
-            ShowOnStderr(targets);
-            return;
-        }
-
-        foreach (var line in Table(targets))
-        {
-            terminal.WriteLine("  " + line);
-        }
-
-        var verb = char.ToUpperInvariant(action.Verb[0]) + action.Verb[1..];
-        var answer = await terminal.PromptAsync($"{verb} {targets.Count} instance(s)? [y/N] ", cancellationToken).ConfigureAwait(false);
-        if (answer?.Trim().ToUpperInvariant() is not ("Y" or "YES"))
-        {
-            throw new AwsmfaException(ExitCodes.AwsError, $"not confirmed; nothing was {action.Past}");
-        }
-    }
-
-    private async Task<List<Outcome>> ActAsync(RegionalClient region, List<Target> targets)
+    private async Task<List<ActionOutcome>> ActAsync(RegionalClient region, List<ActionTarget> targets)
     {
         try
         {
@@ -248,7 +139,7 @@ internal sealed class InstanceActionEngine(
             reporter.Detail($"EC2 refused the batch ({AwsErrors.ErrorCode(e)}); trying one instance at a time");
         }
 
-        var outcomes = new List<Outcome>();
+        var outcomes = new List<ActionOutcome>();
         foreach (var target in targets)
         {
             outcomes.AddRange(await ActOnBatchAsync(region, [target]).ConfigureAwait(false));
@@ -257,7 +148,7 @@ internal sealed class InstanceActionEngine(
         return outcomes;
     }
 
-    private async Task<List<Outcome>> ActOnBatchAsync(RegionalClient region, List<Target> targets)
+    private async Task<List<ActionOutcome>> ActOnBatchAsync(RegionalClient region, List<ActionTarget> targets)
     {
         List<InstanceStateChange>? response;
         try
@@ -271,7 +162,7 @@ internal sealed class InstanceActionEngine(
                 throw;
             }
 
-            return [new Outcome(targets[0].Id, region.Region, null, null, action.Reason(e.ErrorCode, e.Message, targets[0].Id), e.ErrorCode)];
+            return [new ActionOutcome(targets[0].Id, region.Region, null, null, action.Reason(e.ErrorCode, e.Message, targets[0].Id), e.ErrorCode)];
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
@@ -281,7 +172,7 @@ internal sealed class InstanceActionEngine(
         if (response is null)
         {
             // No report of states (reboot): the instances stay as they were.
-            return [.. targets.Select(t => new Outcome(t.Id, region.Region, t.Row.State, t.Row.State, null, null))];
+            return [.. targets.Select(t => new ActionOutcome(t.Id, region.Region, t.Row.State, t.Row.State, null, null))];
         }
 
         // The answer is the endpoint's: a repeated or missing id must not be a crash.
@@ -295,18 +186,21 @@ internal sealed class InstanceActionEngine(
         }
 
         return [.. targets.Select(t => changes.TryGetValue(t.Id, out var change)
-            ? new Outcome(t.Id, region.Region, Printable.Cell(change.PreviousState?.Name?.Value), Printable.Cell(change.CurrentState?.Name?.Value), null, null)
-            : new Outcome(t.Id, region.Region, null, null, "EC2 did not report on this instance", null))];
+            ? new ActionOutcome(t.Id, region.Region, Printable.Cell(change.PreviousState?.Name?.Value), Printable.Cell(change.CurrentState?.Name?.Value), null, null)
+            : new ActionOutcome(t.Id, region.Region, null, null, "EC2 did not report on this instance", null))];
     }
 
-    /// <summary>Checks right away, then every poll interval, and never waits past the timeout.</summary>
-    private async Task WaitAsync(List<Target> pending, string state, TimeSpan timeout)
+    /// <summary>
+    /// Checks right away, then every poll interval, and never waits past the timeout; reports
+    /// (done, total, waited) after each check. Returns what is not yet in <paramref name="state"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ActionTarget>> WaitAsync(IReadOnlyList<ActionTarget> pending, string state, TimeSpan timeout, Action<int, int, TimeSpan> progress)
     {
         var started = clock.GetUtcNow();
         var total = pending.Count;
         while (true)
         {
-            var now = new List<Target>();
+            var now = new List<ActionTarget>();
             foreach (var group in pending.GroupBy(t => t.Region))
             {
                 var states = await DescribeAsync(group.Key, [.. group.Select(t => t.Id)]).ConfigureAwait(false);
@@ -315,46 +209,14 @@ internal sealed class InstanceActionEngine(
 
             pending = now;
             var waited = clock.GetUtcNow() - started;
-            reporter.Info($"waiting: {total - pending.Count}/{total} {state} ({DurationParser.Humanize(waited)})");
-            if (pending.Count == 0)
-            {
-                return;
-            }
-
+            progress(total - pending.Count, total, waited);
             var left = timeout - waited;
-            if (left <= TimeSpan.Zero)
+            if (pending.Count == 0 || left <= TimeSpan.Zero)
             {
-                throw new AwsmfaException(
-                    ExitCodes.AwsError,
-                    $"gave up waiting after {DurationParser.Humanize(timeout)}: not yet {state}: {string.Join(", ", pending.Select(t => t.Id))}");
+                return pending;
             }
 
             await Task.Delay(left < pollInterval ? left : pollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private void Write(List<Outcome> outcomes, ActionFormat format)
-    {
-        if (format == ActionFormat.Json)
-        {
-            OutputJson.Write(
-                output,
-                [.. outcomes.Select(o => new InstanceChangeJson(o.InstanceId, o.PreviousState, o.CurrentState, o.Error) { Region = o.Region })],
-                OutputJson.Indented.ListInstanceChangeJson);
-            return;
-        }
-
-        var text = new StringBuilder();
-        foreach (var outcome in outcomes.Where(o => o.Error is null))
-        {
-            text.Append(action.TargetState is null
-                ? $"{outcome.InstanceId} {outcome.PreviousState}: {action.Verb} requested"
-                : $"{outcome.InstanceId} {outcome.PreviousState} -> {outcome.CurrentState}");
-            text.Append(Multi ? $" ({outcome.Region})\n" : "\n");
-        }
-
-        output.Write(text.ToString());
-    }
-
-    private static string Count(int n) => n == 1 ? "1 instance" : $"{n} instances";
 }

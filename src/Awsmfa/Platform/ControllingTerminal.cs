@@ -62,7 +62,7 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     private string? ReadLine() => OperatingSystem.IsWindows()
         ? (_console.Value ?? throw new InvalidOperationException("No console.")).ReadLine()
-        : ReadLine(_device.Value ?? throw new InvalidOperationException("No terminal."));
+        : StandardInput.ReadLine(_device.Value ?? throw new InvalidOperationException("No terminal."));
 
     /// <summary>/dev/tty, read only where there is one (not on Windows, which has the console).</summary>
     private static FileStream? Open()
@@ -76,30 +76,6 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return null;
-        }
-    }
-
-    private static string? ReadLine(FileStream device)
-    {
-        var bytes = new List<byte>(16);
-        var one = new byte[1];
-        while (true)
-        {
-            var read = device.Read(one, 0, 1);
-            if (read == 0)
-            {
-                return bytes.Count == 0 ? null : Encoding.UTF8.GetString(bytes.ToArray());
-            }
-
-            if (one[0] == (byte)'\n')
-            {
-                return Encoding.UTF8.GetString(bytes.ToArray()).TrimEnd('\r');
-            }
-
-            if (bytes.Count < 4096)
-            {
-                bytes.Add(one[0]);
-            }
         }
     }
 }

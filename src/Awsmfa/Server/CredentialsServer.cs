@@ -334,7 +334,7 @@ internal sealed class CredentialsServer : IAsyncDisposable
     }
 
     private ServedCredentials? Fresh(ServedCredentials? served) =>
-        served is not null && served.Credentials.Expiration - _clock.GetUtcNow() > _expiryMargin ? served : null;
+        served is not null && CachedStep.IsFresh(served.Credentials.Expiration, _clock.GetUtcNow(), _expiryMargin) ? served : null;
 
     private static string Error(string code, string message) =>
         JsonSerializer.Serialize(new ContainerErrorJson(code, message), OutputJson.Compact.ContainerErrorJson);

@@ -1,10 +1,13 @@
+using System.Text.Json;
+using Amazon.EC2.Model;
+using Moq;
 using Awsmfa.Tests.Support;
 
 namespace Awsmfa.Tests.Cli;
 
 [TestFixture]
 [Category("Unit")]
-public sealed class CommandLineTests
+public sealed class CommandLineTests : FleetHostTest
 {
     [Test]
     public async Task Version_prints_the_version()
@@ -30,5 +33,49 @@ public sealed class CommandLineTests
 
         Assert.That(result.ExitCode, Is.Zero);
         Assert.That(result.Stdout, Does.Contain(option).And.Contain("Examples:").And.Contain(example));
+    }
+
+    [Test]
+    public async Task Exec_help_alone_still_shows_help()
+    {
+        var result = await Host.RunAsync("exec", "--help");
+
+        Assert.That(result.ExitCode, Is.Zero);
+        Assert.That(result.Stdout, Does.Contain("awsmfa exec -- aws s3 ls"));
+    }
+
+    [TestCase("JSON")]
+    [TestCase("Json")]
+    [TestCase("Credential-Process")]
+    public async Task Output_formats_are_case_insensitive(string format)
+    {
+        var result = await Host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "-o", format);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("SessionToken").GetString(), Is.EqualTo("SessionTokenPart1"));
+    }
+
+    [Test]
+    public async Task Completion_offers_no_windows_help_spellings()
+    {
+        var line = "awsmfa session get ";
+        var result = await Host.RunAsync($"[suggest:{line.Length}]", line);
+
+        Assert.That(result.Stdout.Split('\n'), Has.None.EqualTo("/?").And.None.EqualTo("/h").And.None.EqualTo("-?"));
+        Assert.That(result.Stdout.Split('\n'), Has.Some.EqualTo("--help"));
+    }
+
+    [Test]
+    public async Task An_unplanned_error_is_a_bug_with_exit_70_and_one_line()
+    {
+        Host.Aws.Ec2.Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("boom\nsecond line"));
+
+        var result = await Host.RunAsync("ec2", "list", "--profile", "base", "-t", "123456");
+        var verbose = await Host.RunAsync("ec2", "list", "--profile", "base", "--verbose");
+
+        Assert.That(result.ExitCode, Is.EqualTo(70));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: this is a bug in awsmfa (InvalidOperationException: boom second line); please report it, with the output of --verbose\n"));
+        Assert.That(verbose.Stderr, Does.Contain("   at "), "the stack with --verbose");
     }
 }

@@ -52,4 +52,14 @@ public sealed class LoadHintTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain("awsmfa session get --profile base --role-arn arn:aws:iam::210987654321:role/admin --role-session-name 'alice@work' -o powershell | Out-String"));
     }
+
+    [Test]
+    public async Task Session_get_into_a_pipe_gives_no_hint()
+    {
+        _host.Terminal.StdoutIsTerminal = false;
+
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+
+        Assert.That(result.Stderr, Does.Not.Contain("to load these"));
+    }
 }

@@ -105,4 +105,28 @@ public sealed class UsageErrorTests
         Assert.That(result.Stderr, Is.EqualTo("awsmfa: --region and --all-regions do not go together: name the regions, or ask for all of them\n"));
         Assert.That(_host.Aws.StsCalls, Is.Zero);
     }
+
+    [Test]
+    public async Task A_mistyped_subcommand_is_matched_among_its_siblings()
+    {
+        var result = await _host.RunAsync("ec2", "terminat", Id);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: unknown command 'terminat' for 'awsmfa ec2'; did you mean 'terminate'?\n"));
+    }
+
+    [TestCase("exec", "ls", "-d", "/tmp")]
+    [TestCase("exec", "ls", "--help")]
+    [TestCase("exec", "--profile", "base", "aws", "s3", "ls")]
+    [TestCase("exec", "ls", "-d", "/tmp", "--", "x")]
+    [TestCase("exec", "--profile", "base", "echo", "hi", "--")]
+    public async Task Exec_without_double_dash_says_where_the_command_goes(params string[] args)
+    {
+        var result = await _host.RunAsync(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.StartWith("awsmfa: put the command after --"));
+        Assert.That(result.Stdout, Is.Empty, "no help text");
+        Assert.That(_host.Aws.StsCalls, Is.Zero);
+    }
 }

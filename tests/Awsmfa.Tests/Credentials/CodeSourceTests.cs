@@ -2,10 +2,13 @@ using Awsmfa.Tests.Support;
 
 namespace Awsmfa.Tests.Credentials;
 
-/// <summary>Codes from mfa_process (a YubiKey, a password manager), and a spent code never sent twice (issue #11).</summary>
+/// <summary>
+/// Where a code comes from (option, stdin, environment, mfa_process, prompt) and a spent code
+/// never sent twice, with scripted mfa_process answers; running the real program is
+/// MfaProcessTests' (Process tier).
+/// </summary>
 [TestFixture]
-[Category("Process")]
-[Platform(Exclude = "Win", Reason = "POSIX: mfa_process stand-ins are /bin/sh scripts")]
+[Category("Unit")]
 public sealed class CodeSourceTests
 {
     private TestHost _host = null!;
@@ -16,14 +19,11 @@ public sealed class CodeSourceTests
     [TearDown]
     public void TearDown() => _host.Dispose();
 
-    /// <summary>Writes a script that stands in for ykman and names it as the base profile's mfa_process.</summary>
-    private string UseProcess(string script, string profile = "base")
+    /// <summary>Names an mfa_process in the base profile, answered by <paramref name="codes"/>.</summary>
+    private FakeMfaProcess UseProcess(params string[] codes)
     {
-        var path = Path.Combine(_host.Home, "fake-ykman.sh");
-        File.WriteAllText(path, "#!/bin/sh\n" + script + "\n");
-        File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("700", 8));
-        _host.WriteConfig($"[profile {profile}]\nmfa_process = '{path}'\n\n[profile prod]\nrole_arn = arn:aws:iam::210987654321:role/admin\nsource_profile = base\n");
-        return path;
+        _host.WriteConfig("[profile base]\nmfa_process = ykman oath accounts code --single 'AWS alice'\n\n[profile prod]\nrole_arn = arn:aws:iam::210987654321:role/admin\nsource_profile = base\n");
+        return _host.MfaProcess = new FakeMfaProcess(codes);
     }
 
     private Task<CliResult> GetAsync(params string[] args) => _host.RunAsync(["session", "get", "--profile", "base", .. args]);
@@ -33,19 +33,47 @@ public sealed class CodeSourceTests
     [Test]
     public async Task Mfa_process_gives_the_code_when_nothing_else_does()
     {
-        UseProcess("printf '  111111\\n'");
+        var process = UseProcess("111111");
 
         var result = await GetAsync();
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(CodesSent(), Is.EqualTo(new[] { "111111" }));
+        Assert.That(process.Commands, Is.EqualTo(new[] { "ykman oath accounts code --single 'AWS alice'" }), "the profile's line, as written");
         Assert.That(_host.Terminal.Shown, Is.Empty, "no prompt");
+    }
+
+    [Test]
+    public async Task Mfa_process_runs_only_when_a_code_is_needed()
+    {
+        var process = UseProcess("111111");
+        await GetAsync();
+
+        var hit = await GetAsync();
+
+        Assert.That(hit.Stderr, Does.Contain("from the cache"));
+        Assert.That(process.Runs, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Mfa_process_that_prints_a_spent_code_is_run_again_at_the_next_step()
+    {
+        await GetAsync("-t", "123456");
+        await _host.RunAsync("session", "clear");
+        var process = UseProcess("123456", "654321");
+
+        var result = await _host.RunWithClockRunningAsync(TimeSpan.FromSeconds(5), "session", "get", "--profile", "base");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Match(@"mfa_process printed a code that was already used; waiting \d+s for the next one"));
+        Assert.That(CodesSent(), Is.EqualTo(new[] { "123456", "654321" }), "the spent code was never sent again");
+        Assert.That(process.Runs, Is.EqualTo(2));
     }
 
     [Test]
     public async Task Token_code_and_the_environment_come_before_mfa_process()
     {
-        UseProcess("printf 111111");
+        UseProcess("111111");
         _host.Environment["AWSMFA_TOKEN_CODE"] = "333333";
 
         await GetAsync("-t", "222222");
@@ -57,7 +85,7 @@ public sealed class CodeSourceTests
     [Test]
     public async Task Mfa_process_comes_before_the_prompt()
     {
-        UseProcess("printf 111111");
+        UseProcess("111111");
         _host.Terminal.Answer("444444");
 
         await GetAsync();
@@ -67,96 +95,14 @@ public sealed class CodeSourceTests
     }
 
     [Test]
-    public async Task Mfa_process_runs_only_when_a_code_is_needed()
-    {
-        var marker = Path.Combine(_host.Home, "ran");
-        UseProcess($"touch '{marker}'; printf 111111");
-        await GetAsync();
-        File.Delete(marker);
-
-        var hit = await GetAsync();
-
-        Assert.That(hit.Stderr, Does.Contain("from the cache"));
-        Assert.That(File.Exists(marker), Is.False);
-    }
-
-    [Test]
     public async Task Mfa_process_is_inherited_through_source_profile()
     {
-        UseProcess("printf 111111");
+        UseProcess("111111");
 
         var result = await _host.RunAsync("session", "get", "--profile", "prod");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(CodesSent(), Is.EqualTo(new[] { "111111" }));
-    }
-
-    [Test]
-    public async Task A_failing_mfa_process_is_exit_2_with_its_last_stderr_line_and_no_sts_call()
-    {
-        UseProcess("echo 'Touch your YubiKey' >&2; echo 'Error: no YubiKey detected' >&2; exit 3");
-
-        var result = await GetAsync();
-
-        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("awsmfa: mfa_process exited with 3: Error: no YubiKey detected; no AWS call was made"));
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
-    }
-
-    [Test]
-    public async Task Mfa_process_stderr_reaches_the_person()
-    {
-        UseProcess("echo 'Touch your YubiKey...' >&2; printf 111111");
-        _host.Terminal.IsAvailable = true;
-
-        await GetAsync();
-
-        Assert.That(string.Concat(_host.Terminal.Shown), Does.Contain("Touch your YubiKey...\n"));
-    }
-
-    [TestCase("98765")]
-    [TestCase("hunter2-my-password")]
-    [TestCase("")]
-    public async Task Anything_but_a_code_is_exit_2_and_never_echoed(string printed)
-    {
-        UseProcess($"printf '{printed}'");
-
-        var result = await GetAsync();
-
-        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("mfa_process printed something that is not an MFA code"));
-        if (printed.Length > 0)
-        {
-            Assert.That(result.Stderr, Does.Not.Contain(printed));
-        }
-
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
-    }
-
-    [Test]
-    public async Task A_hanging_mfa_process_is_stopped_after_the_timeout()
-    {
-        _host.Environment["AWSMFA_MFA_PROCESS_TIMEOUT"] = "1s";
-        UseProcess("sleep 30; printf 111111");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-
-        var result = await GetAsync();
-
-        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("mfa_process did not finish within 1s and was stopped (AWSMFA_MFA_PROCESS_TIMEOUT)"));
-        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not the 30 s the process wanted");
-    }
-
-    [Test]
-    public async Task Mfa_process_does_not_see_the_code_variable()
-    {
-        var seen = Path.Combine(_host.Home, "seen");
-        UseProcess($"printf '%s' \"${{AWSMFA_TOKEN_CODE:-unset}}\" > '{seen}'; printf 111111");
-        _host.Environment["AWSMFA_MFA_PROCESS_TIMEOUT"] = "30";
-
-        await GetAsync();
-
-        Assert.That(File.ReadAllText(seen), Is.EqualTo("unset"));
     }
 
     [Test]
@@ -198,26 +144,11 @@ public sealed class CodeSourceTests
     }
 
     [Test]
-    public async Task Mfa_process_that_prints_a_spent_code_is_run_again_at_the_next_step()
-    {
-        await GetAsync("-t", "123456");
-        await _host.RunAsync("session", "clear");
-        var counter = Path.Combine(_host.Home, "count");
-        UseProcess($"if [ -e '{counter}' ]; then printf 654321; else touch '{counter}'; printf 123456; fi");
-
-        var result = await _host.RunWithClockRunningAsync(TimeSpan.FromSeconds(5), "session", "get", "--profile", "base");
-
-        Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stderr, Does.Match(@"mfa_process printed a code that was already used; waiting \d+s for the next one"));
-        Assert.That(CodesSent(), Is.EqualTo(new[] { "123456", "654321" }), "the spent code was never sent again");
-    }
-
-    [Test]
     public async Task Mfa_process_that_keeps_printing_a_spent_code_gives_up_after_three_steps()
     {
         await GetAsync("-t", "123456");
         await _host.RunAsync("session", "clear");
-        UseProcess("printf 123456");
+        UseProcess("123456");
 
         var result = await _host.RunWithClockRunningAsync(TimeSpan.FromSeconds(5), "session", "get", "--profile", "base");
 
@@ -242,20 +173,6 @@ public sealed class CodeSourceTests
         Assert.That(File.ReadAllText(memory[0]), Does.Not.Contain("123456"), "a salted hash, never the code");
         Assert.That(soon.ExitCode, Is.EqualTo(3));
         Assert.That(later.ExitCode, Is.Zero, later.ToString());
-    }
-
-    [Test]
-    public async Task A_child_left_in_the_background_holding_the_pipes_does_not_hold_awsmfa()
-    {
-        _host.Environment["AWSMFA_MFA_PROCESS_TIMEOUT"] = "3";
-        UseProcess("(sleep 20 >/dev/null 2>&1 &) ; (sleep 20 &) ; echo 234567");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-
-        var result = await GetAsync();
-
-        Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(CodesSent(), Is.EqualTo(new[] { "234567" }));
-        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not the 20 s the background child lives");
     }
 
     [Test]

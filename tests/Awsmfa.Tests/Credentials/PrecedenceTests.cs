@@ -231,7 +231,7 @@ public sealed class PrecedenceTests
     {
         await GetAsync("--profile", "base");
 
-        Assert.That(_host.Aws.StsClients.Single().Target, Is.EqualTo(new Awsmfa.Aws.AwsTarget("eu-central-1", null, "base")));
+        Assert.That(_host.Aws.StsClients.Single().Target, Is.EqualTo(new Awsmfa.Aws.AwsTarget("eu-central-1", null, "base", Awsmfa.Aws.AwsTarget.DefaultRequestTimeout)));
     }
 
     [Test]

@@ -174,4 +174,24 @@ public sealed class SessionCacheTests
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(2));
         Assert.That(runs.Select(r => r.Stdout), Is.All.Contain("SessionTokenPart2"));
     }
+
+    [Test]
+    public async Task A_lock_held_past_the_timeout_is_given_up_with_exit_1_and_no_code_spent()
+    {
+        _host.LockTimeout = TimeSpan.FromMilliseconds(300);
+        _host.Aws.RespondWithNewSessions();
+        Directory.CreateDirectory(_host.CacheFolder);
+        File.SetUnixFileMode(Path.Combine(_host.Home, ".aws"), (UnixFileMode)Convert.ToInt32("700", 8));
+        File.SetUnixFileMode(Path.Combine(_host.Home, ".aws", "awsmfa"), (UnixFileMode)Convert.ToInt32("700", 8));
+        File.SetUnixFileMode(_host.CacheFolder, (UnixFileMode)Convert.ToInt32("700", 8));
+        var key = StepIdentity.ForSessionToken("base", TestHost.AccessKeyId, TestHost.Serial).CacheKey;
+        // Another awsmfa holding the entry's lock (an flock, as FileShare.None takes one).
+        using var held = new FileStream(Path.Combine(_host.CacheFolder, key + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Match(@"another awsmfa process has held the session lock for \S+; giving up \(lock file .+\.lock\)"));
+        Assert.That(_host.Aws.StsCalls, Is.Zero);
+    }
 }

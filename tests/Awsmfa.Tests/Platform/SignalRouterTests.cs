@@ -27,8 +27,9 @@ public sealed class SignalRouterTests
         // Between "starting the child" and "the child has a pid": taken, so awsmfa does not exit.
         Assert.That(router.TryRoute(SigTerm), Is.True);
 
-        using var child = Process.Start(new ProcessStartInfo("sh", ["-c", "trap 'exit 9' TERM; while true; do sleep 0.05; done"]))!;
-        await Task.Delay(200);
+        // The child says when its trap is set (a ready handshake, not a sleep that hopes it is).
+        using var child = Process.Start(new ProcessStartInfo("sh", ["-c", "trap 'exit 9' TERM; echo ready; while true; do sleep 0.05; done"]) { RedirectStandardOutput = true })!;
+        Assert.That(await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)), Is.EqualTo("ready"));
         route.Attach(child.Id);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await child.WaitForExitAsync(timeout.Token);

@@ -98,7 +98,8 @@ public sealed class HostileEndpointTests : FakeAwsToolTest
 
         var result = await GetAsync("--verbose");
 
-        Assert.That(result.ExitCode, Is.Not.Zero, result.ToString());
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("\nawsmfa: STS error AmazonSecurityTokenServiceException: The service returned an error with HTTP Body: ]0;pwned [2J 31mAccess denied by [5mproxy\n"), "the endpoint's answer reached the message, cleaned");
         Assert.That(result.Stderr.Where(c => char.IsControl(c) && c != '\n'), Is.Empty, result.ToString());
     }
 

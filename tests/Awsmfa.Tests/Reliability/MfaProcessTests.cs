@@ -25,25 +25,6 @@ public sealed class MfaProcessTests : FakeAwsToolTest
         Tool.RunAsync(null, TimeSpan.FromSeconds(90), ["session", "get", "--profile", "base", "--endpoint-url", Aws.Url, "-o", "json", .. extra]);
 
     [Test]
-    public async Task A_script_that_prints_the_same_code_twice_never_makes_sts_see_it_twice()
-    {
-        var counter = Path.Combine(Tool.Home, "count");
-        UseProcess($"n=$(cat '{counter}' 2>/dev/null || echo 0); echo $((n+1)) > '{counter}'; if [ \"$n\" -lt 2 ]; then echo 'Touch your YubiKey' >&2; printf 246810; else printf 135791; fi");
-        var clock = Stopwatch.StartNew();
-
-        var first = await GetAsync();
-        await Tool.RunAsync(null, "session", "clear");
-        var second = await GetAsync();
-
-        Assert.That(first.ExitCode, Is.Zero, first.ToString());
-        Assert.That(second.ExitCode, Is.Zero, second.ToString());
-        Assert.That(second.Stderr, Does.Match(@"mfa_process printed a code that was already used; waiting \d+s for the next one"));
-        Assert.That(Aws.RequestsFor("GetSessionToken"), Is.EqualTo(2), "two codes, each sent once");
-        Assert.That(Aws.SessionsIssued, Is.EqualTo(2), "no call was rejected as a reused code");
-        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(45)), "one 30-second step at most");
-    }
-
-    [Test]
     public async Task What_it_says_arrives_as_whole_lines_without_blank_ones_however_the_pipe_cuts_it()
     {
         // A line written in two parts, cmd-style \r\n line ends, and a blank line.
@@ -56,9 +37,13 @@ public sealed class MfaProcessTests : FakeAwsToolTest
         Assert.That(said, Is.EqualTo(new[] { "awsmfa: mfa_process: Touch your YubiKey", "awsmfa: mfa_process: PIN accepted" }), result.Stderr);
     }
 
-    [TestCase("exit 4", "mfa_process exited with 4")]
-    [TestCase("printf 'not-a-code'", "mfa_process printed something that is not an MFA code")]
-    public async Task A_broken_script_is_exit_2_and_no_sts_call(string script, string message)
+    [TestCase("exit 4", "awsmfa: mfa_process exited with 4; no AWS call was made")]
+    [TestCase("echo 'Touch your YubiKey' >&2; echo 'Error: no YubiKey detected' >&2; exit 3", "awsmfa: mfa_process exited with 3: Error: no YubiKey detected; no AWS call was made")]
+    [TestCase("printf 'not-a-code'", "awsmfa: mfa_process printed something that is not an MFA code")]
+    [TestCase("printf 98765", "awsmfa: mfa_process printed something that is not an MFA code")]
+    [TestCase("printf hunter2-my-password", "awsmfa: mfa_process printed something that is not an MFA code")]
+    [TestCase("true", "awsmfa: mfa_process printed something that is not an MFA code")]
+    public async Task A_broken_script_is_exit_2_naming_it_and_no_sts_call(string script, string message)
     {
         UseProcess(script);
 
@@ -66,7 +51,21 @@ public sealed class MfaProcessTests : FakeAwsToolTest
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Does.Contain(message));
+        Assert.That(result.Stderr, Does.Not.Contain("98765").And.Not.Contain("hunter2"), "what it printed may be a secret: never echoed");
         Assert.That(Aws.RequestsFor("GetSessionToken"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_child_left_in_the_background_holding_the_pipes_does_not_hold_awsmfa()
+    {
+        Tool.Environment["AWSMFA_MFA_PROCESS_TIMEOUT"] = "3";
+        UseProcess("(sleep 20 >/dev/null 2>&1 &) ; (sleep 20 &) ; echo 234567");
+        var clock = Stopwatch.StartNew();
+
+        var result = await GetAsync();
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not the 20 s the background child lives");
     }
 
     [Test]
@@ -85,5 +84,23 @@ public sealed class MfaProcessTests : FakeAwsToolTest
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
         Assert.That(File.Exists(late), Is.False, "its child was stopped too");
         Assert.That(Aws.RequestsFor("GetSessionToken"), Is.Zero);
+    }
+
+    [Test]
+    public async Task On_a_terminal_what_it_says_reaches_the_person_as_it_comes()
+    {
+        using var host = new TestHost().WithBaseProfile();
+        var path = Path.Combine(host.Home, "ykman.sh");
+        File.WriteAllText(path, "#!/bin/sh\necho 'Touch your YubiKey...' >&2; printf 111111\n");
+        File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("700", 8));
+        host.WriteConfig($"[profile base]\nmfa_process = {path}\n");
+        host.Terminal.IsAvailable = true;
+        host.Aws.RespondWithNewSessions();
+
+        var result = await host.RunAsync("session", "get", "--profile", "base");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(string.Concat(host.Terminal.Shown), Does.Contain("Touch your YubiKey...\n"));
+        Assert.That(host.Aws.StsRequests.Single().TokenCode, Is.EqualTo("111111"));
     }
 }

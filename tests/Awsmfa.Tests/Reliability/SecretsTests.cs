@@ -24,23 +24,30 @@ public sealed class SecretsTests
         const string sessionToken = "FakeSessionTokenPart1";
         Assert.That(seeded.Stdout, Does.Contain(sessionSecret), "asked for: printed");
 
-        var paths = new List<(string Name, Func<Task<CliResult>> Run)>
+        // Each path must end where it is meant to (its exit code and its message), or the sweep
+        // would pass on an earlier failure that never reached the path it is about.
+        var paths = new List<(string Name, int Exit, string Says, Func<Task<CliResult>> Run)>
         {
-            ("reused code", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "-t", "111111", "--no-cache", .. endpoint])),
-            ("malformed code", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "-t", "12", "--refresh", .. endpoint])),
-            ("no terminal", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "--refresh", .. endpoint])),
-            ("unknown profile", () => tool.RunAsync(null, ["session", "get", "--profile", "nope", .. endpoint])),
-            ("closed port", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "-t", "222222", "--no-cache", "--endpoint-url", "http://127.0.0.1:9", "--verbose"])),
-            ("session list", () => tool.RunAsync(null, ["session", "list", "--verbose"])),
-            ("session list json", () => tool.RunAsync(null, ["session", "list", "-o", "json", "--verbose"])),
-            ("ec2 list", () => tool.RunAsync(null, ["ec2", "list", "--profile", "base", .. endpoint])),
-            ("terminate missing", () => tool.RunAsync(null, ["ec2", "terminate", "i-0123456789abcdef0", "-y", "--profile", "base", .. endpoint])),
-            ("exec missing command", () => tool.RunAsync(null, ["exec", "--profile", "base", .. endpoint, "--", "no-such-command-awsmfa"])),
-            ("bad option", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "--bogus", "--verbose"])),
+            ("reused code", 3, "this MFA code was already used", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "-t", "111111", "--no-cache", .. endpoint])),
+            ("malformed code", 2, "--token-code is not a valid MFA code", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "-t", "12", "--refresh", .. endpoint])),
+            ("no terminal", 2, "an MFA code is needed and there is no terminal to ask", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "--refresh", .. endpoint])),
+            ("unknown profile", 2, "profile 'nope' was not found", () => tool.RunAsync(null, ["session", "get", "--profile", "nope", .. endpoint])),
+            ("closed port", 1, "could not reach STS: Connection refused (127.0.0.1:9)", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "-t", "222222", "--no-cache", "--endpoint-url", "http://127.0.0.1:9", "--verbose"])),
+            ("session list", 0, "", () => tool.RunAsync(null, ["session", "list", "--verbose"])),
+            ("session list json", 0, "", () => tool.RunAsync(null, ["session", "list", "-o", "json", "--verbose"])),
+            ("ec2 list", 0, "0 instances", () => tool.RunAsync(null, ["ec2", "list", "--profile", "base", .. endpoint])),
+            ("terminate missing", 1, "no such instance in us-east-1: i-0123456789abcdef0", () => tool.RunAsync(null, ["ec2", "terminate", "i-0123456789abcdef0", "-y", "--profile", "base", .. endpoint])),
+            ("exec missing command", 127, "no-such-command-awsmfa", () => tool.RunAsync(null, ["exec", "--profile", "base", .. endpoint, "--", "no-such-command-awsmfa"])),
+            ("bad option", 2, "unknown option '--bogus'", () => tool.RunAsync(null, ["session", "get", "--profile", "base", "--bogus", "--verbose"])),
         };
-        foreach (var mode in new[] { ServerBehaviour.InternalError, ServerBehaviour.Throttle, ServerBehaviour.Hang })
+        foreach (var (mode, sts, ec2) in new[]
         {
-            paths.Add(($"STS {mode}", async () =>
+            (ServerBehaviour.InternalError, "STS failed with HTTP 500", "EC2 failed with HTTP 500"),
+            (ServerBehaviour.Throttle, "STS is throttling requests", "EC2 is throttling requests"),
+            (ServerBehaviour.Hang, "could not reach STS: no answer", "could not reach EC2: no answer"),
+        })
+        {
+            paths.Add(($"STS {mode}", 1, sts, async () =>
             {
                 aws.Mode = mode;
                 try
@@ -52,7 +59,7 @@ public sealed class SecretsTests
                     aws.Mode = ServerBehaviour.Answer;
                 }
             }));
-            paths.Add(($"EC2 {mode}", async () =>
+            paths.Add(($"EC2 {mode}", 1, ec2, async () =>
             {
                 aws.Mode = mode;
                 try
@@ -66,9 +73,11 @@ public sealed class SecretsTests
             }));
         }
 
-        foreach (var (name, run) in paths)
+        foreach (var (name, exit, says, run) in paths)
         {
             var result = await run();
+            Assert.That(result.ExitCode, Is.EqualTo(exit), $"{name}: the path it is about\n{result}");
+            Assert.That(result.Stderr, Does.Contain(says), $"{name}: the path it is about\n{result}");
             var everything = result.Stdout + result.Stderr;
             Assert.That(everything, Does.Not.Contain(ToolProcess.SecretAccessKey), $"{name}: long-term secret\n{result}");
             Assert.That(result.Stderr, Does.Not.Contain(sessionSecret).And.Not.Contain(sessionToken), $"{name}: session secret on stderr\n{result}");

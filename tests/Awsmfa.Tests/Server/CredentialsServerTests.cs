@@ -186,7 +186,7 @@ public sealed class ServerEnvironmentTests
             FromCache: false);
         await using var endpoint = CredentialsServer.Start(_ => Task.FromResult(served), served, TimeProvider.System, TimeSpan.FromMinutes(5), new Reporter(TextWriter.Null, verbose: false));
 
-        var child = Awsmfa.Cli.ExecCommand.ServerEnvironment(environment, served, new AwsTarget("eu-west-1", null, "base"), endpoint);
+        var child = Awsmfa.Cli.ExecCommand.ServerEnvironment(environment, served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout), endpoint);
 
         Assert.That(child.Keys, Is.EquivalentTo(new[]
         {

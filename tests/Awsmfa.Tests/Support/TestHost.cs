@@ -42,6 +42,12 @@ internal sealed class TestHost : IDisposable
 
     public string Stdin { get; set; } = string.Empty;
 
+    /// <summary>Scripted mfa_process answers, instead of running the profile's program.</summary>
+    public FakeMfaProcess? MfaProcess { get; set; }
+
+    /// <summary>How long a run waits for a held cache lock (3 minutes in the tool).</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
     public Awsmfa.Platform.IChildProcessRunner Processes { get; set; } = new Awsmfa.Platform.ChildProcessRunner(new Awsmfa.Platform.SignalRouter());
 
     public string Home => _home.Path;
@@ -82,6 +88,8 @@ internal sealed class TestHost : IDisposable
         Aws)
     {
         Processes = Processes,
+        MfaProcesses = MfaProcess is { } fake ? _ => fake : null,
+        LockTimeout = LockTimeout,
     };
 
     public async Task<CliResult> RunAsync(params string[] args)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Awsmfa.Credentials;
 using Awsmfa.Output;
+using Awsmfa.Platform;
 
 namespace Awsmfa.Cli.Session;
 
@@ -14,20 +15,18 @@ internal enum ListFormat
 /// <summary><c>awsmfa session get | list | clear</c>.</summary>
 internal static class SessionCommands
 {
-    private static readonly string[] ListHeader = ["PROFILE", "TYPE", "ROOT", "ROLE", "MFA SERIAL", "EXPIRES", "LEFT"];
-
-    public static Command Create(AppServices services)
+    public static Command Create(IProfileStore profiles, SessionGetHandler get, SessionCacheHandler cache)
     {
         var session = new Command("session", "Get, list and clear cached MFA sessions.");
-        session.Subcommands.Add(CreateGet(services));
-        session.Subcommands.Add(CreateList(services));
-        session.Subcommands.Add(CreateClear(services));
+        session.Subcommands.Add(CreateGet(profiles, get));
+        session.Subcommands.Add(CreateList(cache));
+        session.Subcommands.Add(CreateClear(profiles, cache));
         return session;
     }
 
-    private static Command CreateGet(AppServices services)
+    private static Command CreateGet(IProfileStore profiles, SessionGetHandler handler)
     {
-        var pipeline = new PipelineOptionSet(services.Profiles);
+        var pipeline = new PipelineOptionDefinitions(profiles);
         var output = CommonOptions.Output(
             "env (sh/bash/zsh exports), dotenv (NAME=value), fish, powershell, json, or credential-process (for ~/.aws/config).",
             SessionOutput.Formats);
@@ -38,97 +37,37 @@ internal static class SessionCommands
         pipeline.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(quiet);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction((parseResult, cancellationToken) =>
         {
-            var run = new CommandRun(parseResult, quiet);
-            var credentials = services.CreatePipeline(run.Reporter);
-            var request = credentials.Resolve(pipeline.Read(parseResult));
-            var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
             var format = parseResult.GetValue(output);
-            SessionOutput.Write(format, served.Credentials, request.Target.Region, run.Output);
-            run.Reporter.Info(Describe(served, services.Clock.GetUtcNow()));
-            if (services.Terminal.StdoutIsTerminal && format is SessionFormat.Env or SessionFormat.Fish or SessionFormat.PowerShell)
-            {
-                run.Reporter.Info("to load these into your shell: " + LoadHint(parseResult, format, [.. pipeline.Shaping, output]));
-            }
-
-            return ExitCodes.Success;
+            return handler.RunAsync(
+                new SessionGetOptions(pipeline.Read(parseResult), format, () => LoadHint(parseResult, format, [.. pipeline.Shaping, output])),
+                new CommandRun(parseResult, quiet),
+                cancellationToken);
         });
         return command;
     }
 
-    private static Command CreateList(AppServices services)
+    private static Command CreateList(SessionCacheHandler handler)
     {
         var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
         var command = new Command("list", "List cached MFA sessions and role credentials of every profile: profile, step type, where the keys came from, role, MFA device, expiry, time left. Shows no secrets.");
         command.Options.Add(output);
-        command.SetAction(parseResult =>
-        {
-            var run = new CommandRun(parseResult);
-            var now = services.Clock.GetUtcNow();
-            var entries = services.CreateCache(run.Reporter).ReadAll(out var unreadable)
-                .OrderBy(e => e.Profile, StringComparer.Ordinal)
-                .ThenBy(e => e.Expiration)
-                .ToList();
-            if (unreadable > 0)
-            {
-                run.Reporter.Warn($"skipped {unreadable} unreadable cache {(unreadable == 1 ? "entry" : "entries")} (run with --verbose for why)");
-            }
-
-            if (parseResult.GetValue(output) == ListFormat.Json)
-            {
-                OutputJson.Write(
-                    run.Output,
-                    entries.Select(e => new CachedSessionJson(
-                        e.Profile, e.Type, e.Root ?? RootIdentity.File, string.IsNullOrEmpty(e.MfaSerial) ? null : e.MfaSerial, e.RoleArn, Timestamps.Format(e.Expiration), Math.Max(0, (long)(e.Expiration - now).TotalSeconds), e.Expiration <= now)).ToList(),
-                    OutputJson.Indented.ListCachedSessionJson);
-            }
-            else if (entries.Count == 0)
-            {
-                run.Reporter.Info("no cached sessions");
-            }
-            else
-            {
-                var rows = new List<IReadOnlyList<string>> { ListHeader };
-                rows.AddRange(entries.Select(e => new[]
-                {
-                    Printable.Cell(e.Profile), ShortType(e.Type), Printable.Cell(e.Root ?? RootIdentity.File), Printable.Cell(e.RoleArn), Printable.Cell(e.MfaSerial),
-                    Timestamps.Format(e.Expiration), TimeLeft(e, now),
-                }));
-                run.Output.Write(TextTable.Render(rows));
-            }
-
-            return ExitCodes.Success;
-        });
+        command.SetAction(parseResult => handler.List(parseResult.GetValue(output), new CommandRun(parseResult)));
         return command;
     }
 
-    private static Command CreateClear(AppServices services)
+    private static Command CreateClear(IProfileStore profiles, SessionCacheHandler handler)
     {
         var profile = new Option<string?>("--profile")
         {
             Description = "Remove only this profile's sessions (use 'env' for keys from the environment).",
             HelpName = "NAME",
         };
-        profile.CompletionSources.Add(_ => services.Profiles.ListNames());
+        profile.CompletionSources.Add(_ => profiles.ListNames());
         var command = new Command("clear", "Remove cached sessions: all of them, or one profile's; and what interrupted writes left behind.");
         command.Options.Add(profile);
-        command.SetAction(parseResult =>
-        {
-            var run = new CommandRun(parseResult);
-            var only = parseResult.GetValue(profile)?.Trim();
-            var cache = services.CreateCache(run.Reporter);
-            var removed = cache.Remove(entry => only is null || (entry is not null && entry.Profile == only));
-            var leftovers = cache.RemoveTempFiles(olderThan: TimeSpan.Zero);
-            var what = removed == 1 ? "1 cached session" : $"{removed} cached sessions";
-            run.Reporter.Info(only is null ? $"removed {what}" : $"removed {what} of profile '{only}'");
-            if (leftovers > 0)
-            {
-                run.Reporter.Info($"removed {leftovers} temp {(leftovers == 1 ? "file" : "files")} left by an interrupted write");
-            }
-
-            return ExitCodes.Success;
-        });
+        command.SetAction(parseResult => handler.Clear(parseResult.GetValue(profile)?.Trim(), new CommandRun(parseResult)));
         return command;
     }
 
@@ -169,15 +108,97 @@ internal static class SessionCommands
 
     private static bool IsPlain(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or '+');
+}
+
+/// <summary>What <c>session get</c> was asked; <paramref name="LoadCommand"/> rebuilds the command line that loads the same session.</summary>
+internal sealed record SessionGetOptions(PipelineOptions Pipeline, SessionFormat Format, Func<string> LoadCommand);
+
+/// <summary>Runs <c>session get</c>: the session through the pipeline, printed in the asked shape, and a line for people.</summary>
+internal sealed class SessionGetHandler(Func<Reporter, CredentialPipeline> pipelines, ITerminal terminal, TimeProvider clock)
+{
+    public async Task<int> RunAsync(SessionGetOptions options, CommandRun run, CancellationToken cancellationToken)
+    {
+        var credentials = pipelines(run.Reporter);
+        var request = credentials.Resolve(options.Pipeline);
+        var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
+        SessionOutput.Write(options.Format, served.Credentials, request.Target.Region, run.Output);
+        run.Reporter.Info(Describe(served, clock.GetUtcNow()));
+        if (terminal.StdoutIsTerminal && options.Format is SessionFormat.Env or SessionFormat.Fish or SessionFormat.PowerShell)
+        {
+            run.Reporter.Info("to load these into your shell: " + options.LoadCommand());
+        }
+
+        return ExitCodes.Success;
+    }
 
     private static string Describe(ServedCredentials served, DateTimeOffset now)
     {
         var left = DurationParser.Humanize(served.Credentials.Expiration - now);
         var source = served.FromCache ? "from the cache" : "new from STS";
+        var mfa = served.Identity.MfaSerial is { Length: > 0 } serial ? serial : "no MFA";
         var what = served.Identity.RoleArn is { } role
-            ? $"role {role} for profile '{served.Identity.Profile}' (MFA {served.Identity.MfaSerial})"
-            : $"session for profile '{served.Identity.Profile}' ({served.Identity.MfaSerial})";
+            ? $"role {role} for profile '{served.Identity.Profile}' ({(mfa == "no MFA" ? mfa : "MFA " + mfa)})"
+            : $"session for profile '{served.Identity.Profile}' ({mfa})";
         return $"{what} valid until {Timestamps.Format(served.Credentials.Expiration)} ({left} left), {source}";
+    }
+}
+
+/// <summary>Runs <c>session list</c> and <c>session clear</c> on the cache folder.</summary>
+internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, TimeProvider clock)
+{
+    private static readonly string[] ListHeader = ["PROFILE", "TYPE", "ROOT", "ROLE", "MFA SERIAL", "EXPIRES", "LEFT"];
+
+    public int List(ListFormat format, CommandRun run)
+    {
+        var now = clock.GetUtcNow();
+        var entries = caches(run.Reporter).ReadAll(out var unreadable)
+            .OrderBy(e => e.Profile, StringComparer.Ordinal)
+            .ThenBy(e => e.Expiration)
+            .ToList();
+        if (unreadable > 0)
+        {
+            run.Reporter.Warn($"skipped {unreadable} unreadable cache {(unreadable == 1 ? "entry" : "entries")} (run with --verbose for why)");
+        }
+
+        if (format == ListFormat.Json)
+        {
+            OutputJson.Write(
+                run.Output,
+                entries.Select(e => new CachedSessionJson(
+                    e.Profile, e.Type, e.Root ?? RootIdentity.File, string.IsNullOrEmpty(e.MfaSerial) ? null : e.MfaSerial, e.RoleArn, Timestamps.Format(e.Expiration), Math.Max(0, (long)(e.Expiration - now).TotalSeconds), e.Expiration <= now)).ToList(),
+                OutputJson.Indented.ListCachedSessionJson);
+        }
+        else if (entries.Count == 0)
+        {
+            run.Reporter.Info("no cached sessions");
+        }
+        else
+        {
+            var rows = new List<IReadOnlyList<string>> { ListHeader };
+            rows.AddRange(entries.Select(e => new[]
+            {
+                Printable.Cell(e.Profile), ShortType(e.Type), Printable.Cell(e.Root ?? RootIdentity.File), Printable.Cell(e.RoleArn), Printable.Cell(e.MfaSerial),
+                Timestamps.Format(e.Expiration), TimeLeft(e, now),
+            }));
+            run.Output.Write(TextTable.Render(rows));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public int Clear(string? only, CommandRun run)
+    {
+        var cache = caches(run.Reporter);
+        var removed = cache.Remove(entry => only is null || (entry is not null && entry.Profile == only));
+        var leftovers = cache.RemoveTempFiles(olderThan: TimeSpan.Zero);
+        var what = removed == 1 ? "1 cached session" : $"{removed} cached sessions";
+        run.Reporter.Info(only is null ? $"removed {what}" : $"removed {what} of profile '{only}'");
+        if (leftovers > 0)
+        {
+            run.Reporter.Info($"removed {leftovers} temp {(leftovers == 1 ? "file" : "files")} left by an interrupted write");
+        }
+
+        return ExitCodes.Success;
     }
 
     /// <summary>The step type in a word: session (GetSessionToken), role (AssumeRole), federation (GetFederationToken).</summary>

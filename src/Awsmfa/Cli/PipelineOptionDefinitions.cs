@@ -6,10 +6,10 @@ using Awsmfa.Credentials;
 namespace Awsmfa.Cli;
 
 /// <summary>The credential-pipeline options that session get, ec2 list, ec2 terminate and exec share.</summary>
-internal sealed class PipelineOptionSet
+internal sealed class PipelineOptionDefinitions
 {
     /// <param name="regionList">EC2 commands: --region takes a comma-separated list (the first region is the pipeline's).</param>
-    public PipelineOptionSet(IProfileStore profiles, bool regionList = false)
+    public PipelineOptionDefinitions(IProfileStore profiles, bool regionList = false)
     {
         _regionList = regionList;
         Profile.Validators.Add(result => Check(result, InputRules.IsProfileName, InputRules.ProfileHint));
