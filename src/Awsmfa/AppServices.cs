@@ -35,6 +35,9 @@ internal sealed class AppServices(
     /// <summary>Runs a profile's <c>mfa_process</c>; tests give scripted answers. Null: the real one.</summary>
     public Func<Reporter, IMfaProcess>? MfaProcesses { get; init; }
 
+    /// <summary>Opens the console's sign-in URL.</summary>
+    public IBrowser Browser { get; init; } = new Browser(environment);
+
     /// <summary>How long a run waits for another's lock on a cache entry: long enough for that one to prompt a person for the code.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(3);
 

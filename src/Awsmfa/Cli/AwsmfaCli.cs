@@ -34,6 +34,9 @@ internal sealed class AwsmfaCli
         _root.Subcommands.Add(ExecCommand.Create(
             services.Profiles,
             new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin)));
+        _root.Subcommands.Add(ConsoleCommand.Create(
+            services.Profiles,
+            new ConsoleHandler(pipelines, services.Environment, services.Browser)));
         _root.Subcommands.Add(CompletionCommand.Create());
         HelpExamples.Attach(_root);
         VersionLine.Attach(_root);

@@ -50,6 +50,13 @@ internal static class HelpExamples
             "awsmfa exec --profile work -- terraform apply",
             "awsmfa exec --server --profile prod -- terraform apply   # fresh credentials for hours",
         ],
+        ["awsmfa console"] =
+        [
+            "awsmfa console --profile prod                  # the role's console, from the cached MFA session",
+            "awsmfa console --profile prod --service ec2 --region eu-west-1",
+            "awsmfa console --profile prod --path /s3/buckets",
+            "awsmfa console --profile prod --stdout         # print the sign-in URL (remote shells)",
+        ],
         ["awsmfa completion"] =
         [
             "eval \"$(awsmfa completion bash)\"          # in ~/.bashrc",

@@ -50,7 +50,7 @@ internal sealed class CredentialPipeline(
     }
 
     /// <summary>A federated user's credentials from the request's root (GetFederationToken: no MFA, no roles).</summary>
-    public Task<ServedCredentials> GetFederationTokenAsync(SessionRequest request, string name, string policy, int durationSeconds, CancellationToken cancellationToken) =>
+    public Task<ServedCredentials> GetFederationTokenAsync(SessionRequest request, string? name, string policy, int durationSeconds, CancellationToken cancellationToken) =>
         Cached(new FederationTokenStep(roots.Create(request), name, policy, durationSeconds, request.Target, clients, clock, reporter), request.Cache)
             .GetAsync(cancellationToken);
 

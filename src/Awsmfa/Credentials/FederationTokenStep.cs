@@ -7,13 +7,14 @@ namespace Awsmfa.Credentials;
 
 /// <summary>
 /// STS GetFederationToken with the root's long-term keys: credentials for a federated user named
-/// <paramref name="name"/> with the inline <paramref name="policy"/>, which the console's sign-in
-/// endpoint accepts (it refuses GetSessionToken's). GetFederationToken has no MFA parameters, so
-/// nothing minted here carries MFA.
+/// <paramref name="name"/> (null: the IAM user's own name, from GetCallerIdentity, cut to 32
+/// characters) with the inline <paramref name="policy"/>, which the console's sign-in endpoint
+/// accepts (it refuses GetSessionToken's). GetFederationToken has no MFA parameters, so nothing
+/// minted here carries MFA.
 /// </summary>
 internal sealed class FederationTokenStep(
     ICredentialRoot root,
-    string name,
+    string? name,
     string policy,
     int durationSeconds,
     AwsTarget target,
@@ -34,7 +35,7 @@ internal sealed class FederationTokenStep(
         MfaSerial: null,
         RoleArn: null,
         root.Identity.Kind,
-        [.. root.Identity.KeyParts, name, PolicyHash(policy), durationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        [.. root.Identity.KeyParts, name ?? "(the IAM user's name)", PolicyHash(policy), durationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
     /// <summary>A federated user's name as STS takes it: 2 to 32 of letters, digits and + = , . @ -.</summary>
     public static bool IsName(string value) =>
@@ -55,7 +56,7 @@ internal sealed class FederationTokenStep(
             throw AwsmfaException.Usage($"a federation session lasts from {MinSeconds} (15m) to {MaxSeconds} (36h) seconds");
         }
 
-        if (!IsName(name))
+        if (name is not null && !IsName(name))
         {
             throw AwsmfaException.Usage($"the federated user's name must be 2 to {MaxNameLength} letters, digits and + = , . @ - _");
         }
@@ -68,13 +69,14 @@ internal sealed class FederationTokenStep(
         }
 
         using var sts = clients.CreateSts(keys.LongTerm, target);
-        reporter.Detail($"calling STS GetFederationToken for '{name}', {durationSeconds} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
+        var federated = name ?? await CallerNameAsync(sts, cancellationToken).ConfigureAwait(false);
+        reporter.Detail($"calling STS GetFederationToken for '{federated}', {durationSeconds} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
         GetFederationTokenResponse response;
         try
         {
             response = await AwsCall.RunAsync(
                 target,
-                token => sts.GetFederationTokenAsync(new GetFederationTokenRequest { Name = name, Policy = policy, DurationSeconds = durationSeconds }, token),
+                token => sts.GetFederationTokenAsync(new GetFederationTokenRequest { Name = federated, Policy = policy, DurationSeconds = durationSeconds }, token),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
@@ -86,6 +88,23 @@ internal sealed class FederationTokenStep(
         var credentials = StsAnswer.Check(
             "GetFederationToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, clock.GetUtcNow(), durationSeconds);
         return new MintedCredentials(credentials, CodeHash: null) { CarriesMfa = false };
+    }
+
+    /// <summary>The IAM user's name (the last part of its ARN), as a federated user's name.</summary>
+    private async Task<string> CallerNameAsync(Amazon.SecurityToken.IAmazonSecurityTokenService sts, CancellationToken cancellationToken)
+    {
+        GetCallerIdentityResponse identity;
+        try
+        {
+            identity = await AwsCall.RunAsync(target, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw AwsErrors.Map("STS", e);
+        }
+
+        var arn = identity?.Arn ?? "";
+        return NameFrom(arn[(arn.LastIndexOf('/') + 1)..]);
     }
 
     private static string PolicyHash(string policy) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(policy)));

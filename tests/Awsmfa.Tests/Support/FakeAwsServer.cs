@@ -9,7 +9,11 @@ using System.Web;
 namespace Awsmfa.Tests.Support;
 
 /// <summary>One STS call as <see cref="FakeAwsServer"/> saw it.</summary>
-internal sealed record StsCall(string Action, string SignedBy, string? SerialNumber, string? TokenCode, string? RoleArn, bool WithSessionToken);
+internal sealed record StsCall(string Action, string SignedBy, string? SerialNumber, string? TokenCode, string? RoleArn, bool WithSessionToken)
+{
+    /// <summary>GetFederationToken's Name.</summary>
+    public string? FederatedName { get; init; }
+}
 
 /// <summary>How <see cref="FakeAwsServer"/> answers.</summary>
 public enum ServerBehaviour
@@ -141,6 +145,12 @@ internal sealed class FakeAwsServer : IDisposable
                 body = await reader.ReadToEndAsync();
             }
 
+            if (context.Request.Url?.AbsolutePath == "/federation")
+            {
+                await SignInAsync(context);
+                return;
+            }
+
             if (context.Request.Url?.AbsolutePath == "/redirected")
             {
                 Requests.AddOrUpdate("redirected", 1, (_, n) => n + 1);
@@ -151,7 +161,7 @@ internal sealed class FakeAwsServer : IDisposable
             var form = HttpUtility.ParseQueryString(body);
             var action = form["Action"] ?? "?";
             Requests.AddOrUpdate(action, 1, (_, n) => n + 1);
-            var isSts = action is "GetSessionToken" or "AssumeRole";
+            var isSts = action is "GetSessionToken" or "AssumeRole" or "GetFederationToken" or "GetCallerIdentity";
             switch (Mode)
             {
                 case ServerBehaviour.Hang:
@@ -214,7 +224,7 @@ internal sealed class FakeAwsServer : IDisposable
             // Strict as STS is: every call is recorded with the access key that signed it, and a
             // call that lacks what AWS requires is refused.
             var signer = System.Text.RegularExpressions.Regex.Match(context.Request.Headers["Authorization"] ?? "", @"Credential=(?<key>[A-Z0-9]+)/").Groups["key"].Value;
-            Calls.Enqueue(new StsCall(action, signer, form["SerialNumber"], form["TokenCode"], form["RoleArn"], context.Request.Headers["X-Amz-Security-Token"] is not null));
+            Calls.Enqueue(new StsCall(action, signer, form["SerialNumber"], form["TokenCode"], form["RoleArn"], context.Request.Headers["X-Amz-Security-Token"] is not null) { FederatedName = form["Name"] });
             if (action == "GetSessionToken" && (string.IsNullOrEmpty(form["SerialNumber"]) || string.IsNullOrEmpty(form["TokenCode"])))
             {
                 await RespondAsync(context, 400, Error(true, "ValidationError", "awsmfa's fake STS expects SerialNumber and TokenCode"));
@@ -242,6 +252,25 @@ internal sealed class FakeAwsServer : IDisposable
                 return;
             }
 
+            if (action == "GetCallerIdentity")
+            {
+                await RespondAsync(context, 200, $"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/{CallerName}</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>""");
+                return;
+            }
+
+            if (action == "GetFederationToken")
+            {
+                if (signer.StartsWith("ASIA", StringComparison.Ordinal))
+                {
+                    await RespondAsync(context, 403, Error(true, "AccessDenied", "Cannot call GetFederationToken with session credentials"));
+                    return;
+                }
+
+                await RespondAsync(context, 200, SessionXml($"ASIAFEDERATED{n:D7}", $"FakeFederatedSecretPart{n}", $"FakeFederatedTokenPart{n}", DateTime.UtcNow.AddSeconds(seconds))
+                    .Replace("GetSessionToken", "GetFederationToken", StringComparison.Ordinal));
+                return;
+            }
+
             if (action == "AssumeRole")
             {
                 await RespondAsync(context, 200, SessionXml($"ASIAFAKEROLE{n:D8}", $"FakeRoleSecretPart{n}", $"FakeRoleTokenPart{n}", DateTime.UtcNow.AddSeconds(seconds))
@@ -254,6 +283,34 @@ internal sealed class FakeAwsServer : IDisposable
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
         {
         }
+    }
+
+    /// <summary>The federation endpoint refuses every session (a revoked role, a disabled sign-in).</summary>
+    public bool RefuseSignIn { get; set; }
+
+    /// <summary>The IAM user GetCallerIdentity names.</summary>
+    public string CallerName { get; set; } = "alice";
+
+    /// <summary>Every getSigninToken request: the session's access key id and the SessionDuration asked.</summary>
+    public ConcurrentQueue<(string SessionId, string? SessionDuration)> SignIns { get; } = new();
+
+    /// <summary>
+    /// The console federation endpoint as AWS runs it: getSigninToken takes role and federation
+    /// credentials (here: ASIAFAKEROLE…, ASIAFEDERATED…) and refuses an MFA session's
+    /// (ASIAFAKESESSION…, as AWS refuses GetSessionToken credentials) and SessionDuration with
+    /// federation credentials.
+    /// </summary>
+    private async Task SignInAsync(HttpListenerContext context)
+    {
+        var query = HttpUtility.ParseQueryString(context.Request.Url!.Query);
+        Requests.AddOrUpdate("getSigninToken", 1, (_, n) => n + 1);
+        var session = System.Text.Json.JsonDocument.Parse(query["Session"] ?? "{}").RootElement;
+        var id = session.TryGetProperty("sessionId", out var value) ? value.GetString() ?? "" : "";
+        SignIns.Enqueue((id, query["SessionDuration"]));
+        var ok = !RefuseSignIn && query["Action"] == "getSigninToken"
+            && (id.StartsWith("ASIAFAKEROLE", StringComparison.Ordinal) || (id.StartsWith("ASIAFEDERATED", StringComparison.Ordinal) && query["SessionDuration"] is null))
+            && session.TryGetProperty("sessionKey", out _) && session.TryGetProperty("sessionToken", out _);
+        await RespondAsync(context, ok ? 200 : 400, ok ? "{\"SigninToken\":\"FAKE-SIGNIN-TOKEN-0123456789\"}" : "<html>Invalid session</html>", ok ? "application/json" : "text/html");
     }
 
     private static string SessionXml(string accessKeyId, string secret, string token, DateTime expiration) =>
