@@ -2,8 +2,8 @@ namespace Awsmfa;
 
 /// <summary>
 /// Messages for people, on stderr: never data, never a secret. Each is one line made safe for a
-/// terminal (<see cref="Output.Printable"/>): messages quote names from the config files and
-/// answers from AWS, which may carry escape sequences.
+/// terminal (<see cref="Output.Printable"/>: control characters become spaces, alignment is kept):
+/// messages quote names from the config files and answers from AWS, which may carry escape sequences.
 /// </summary>
 internal sealed class Reporter(TextWriter error, bool verbose, bool quiet = false)
 {
@@ -16,19 +16,19 @@ internal sealed class Reporter(TextWriter error, bool verbose, bool quiet = fals
     {
         if (!quiet)
         {
-            Error.WriteLine("awsmfa: " + Output.Printable.OneLine(message));
+            Error.WriteLine("awsmfa: " + Output.Printable.Clean(message));
         }
     }
 
     /// <summary>Something the user should know even with <c>--quiet</c>.</summary>
-    public void Warn(string message) => Error.WriteLine("awsmfa: warning: " + Output.Printable.OneLine(message));
+    public void Warn(string message) => Error.WriteLine("awsmfa: warning: " + Output.Printable.Clean(message));
 
     /// <summary>Detail for <c>--verbose</c>.</summary>
     public void Detail(string message)
     {
         if (IsVerbose)
         {
-            Error.WriteLine("awsmfa: [verbose] " + Output.Printable.OneLine(message));
+            Error.WriteLine("awsmfa: [verbose] " + Output.Printable.Clean(message));
         }
     }
 }

@@ -37,6 +37,11 @@ internal sealed class AwsmfaCli
         _root.Subcommands.Add(ConsoleCommand.Create(
             services.Profiles,
             new ConsoleHandler(pipelines, services.Environment, services.Browser)));
+        _root.Subcommands.Add(WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock)));
+        _root.Subcommands.Add(ProfileCommands.Create(new ProfileListHandler(services.Profiles, pipelines, services.CreateCache, services.Clock)));
+        _root.Subcommands.Add(DoctorCommand.Create(
+            services.Profiles,
+            () => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock)));
         _root.Subcommands.Add(CompletionCommand.Create());
         HelpExamples.Attach(_root);
         VersionLine.Attach(_root);

@@ -57,6 +57,9 @@ internal static class HelpExamples
             "awsmfa console --profile prod --path /s3/buckets",
             "awsmfa console --profile prod --stdout         # print the sign-in URL (remote shells)",
         ],
+        ["awsmfa doctor"] = ["awsmfa doctor", "awsmfa doctor --profile prod", "awsmfa doctor --profile prod -o json"],
+        ["awsmfa whoami"] = ["awsmfa whoami --profile prod", "awsmfa whoami --profile prod -o json"],
+        ["awsmfa profile list"] = ["awsmfa profile list", "awsmfa profile list -o json"],
         ["awsmfa completion"] =
         [
             "eval \"$(awsmfa completion bash)\"          # in ~/.bashrc",

@@ -190,7 +190,8 @@ internal sealed class PipelineOptionDefinitions
                 continue;
             }
 
-            if (profile is { HasLongTermKeys: true } or { AssumesRole: true, SourceProfile: not null })
+            // What profile list shows as keys, process or role: the profiles awsmfa can serve.
+            if (profile is { HasLongTermKeys: true } or { CredentialProcess: not null, AssumesRole: false } or { AssumesRole: true, SourceProfile: not null } or { AssumesRole: true, CredentialSource: not null })
             {
                 yield return name;
             }

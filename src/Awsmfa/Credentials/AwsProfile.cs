@@ -38,4 +38,7 @@ internal interface IProfileStore
 
     /// <summary>Where the files are, for messages.</summary>
     string Describe();
+
+    /// <summary>The credentials file and the config file, as the SDK reads them.</summary>
+    IReadOnlyList<string> Files { get; }
 }

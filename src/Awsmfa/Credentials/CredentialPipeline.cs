@@ -31,22 +31,29 @@ internal sealed class CredentialPipeline(
         return requireRegion && request.Target.Region is null ? throw AwsmfaException.Usage(NoRegion) : request;
     }
 
-    public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken)
+    public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken) =>
+        Compose(request).Get(cancellationToken);
+
+    /// <summary>What the request would be served as, and so the cache entry that holds it; nothing runs, nothing is asked.</summary>
+    public StepIdentity ServedIdentity(SessionRequest request) => Compose(request).Identity;
+
+    /// <summary>The request's steps, root first; the identity and the getter of the top one.</summary>
+    private (StepIdentity Identity, Func<CancellationToken, Task<ServedCredentials>> Get) Compose(SessionRequest request)
     {
         var root = roots.Create(request);
         var roles = request.Roles;
         // --refresh renews what the command uses: for a role profile the role's credentials,
         // which needs no code while the MFA session lasts. --no-cache applies to every step.
         var below = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal;
-        var session = new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
-        Func<CancellationToken, Task<ServedCredentials>> source = Cached(session, roles.Count > 0 ? below : request.Cache).GetAsync;
+        ICredentialStep top = new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
+        Func<CancellationToken, Task<ServedCredentials>> source = Cached(top, roles.Count > 0 ? below : request.Cache).GetAsync;
         for (var i = 0; i < roles.Count; i++)
         {
-            var step = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), request, root, source, clients, profiles, codes, clock, reporter);
-            source = Cached(step, i == roles.Count - 1 ? request.Cache : below).GetAsync;
+            top = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), request, root, source, clients, profiles, codes, clock, reporter);
+            source = Cached(top, i == roles.Count - 1 ? request.Cache : below).GetAsync;
         }
 
-        return source(cancellationToken);
+        return (top.Identity, source);
     }
 
     /// <summary>A federated user's credentials from the request's root (GetFederationToken: no MFA, no roles).</summary>

@@ -80,6 +80,28 @@ internal sealed class MfaCodeSource(
         }
     }
 
+    /// <summary>
+    /// A code given on the command line or in AWSMFA_TOKEN_CODE that was already spent or
+    /// rejected: refused before anything else runs (a password manager's credential_process).
+    /// </summary>
+    public void RefuseSpentGivenCode(SessionRequest request, string mfaSerial)
+    {
+        var given = request.TokenCode.Option is { } option && option != StdinMarker ? option : request.TokenCode.Option is null ? environment.Get(EnvironmentVariable) : null;
+        if (given is null || !TokenCode.TryNormalize(given, out var code) || CacheKeys.CodeHash(code, mfaSerial) == CachedCodeHash.Value)
+        {
+            return;
+        }
+
+        if (spentCodes.WasSpent(code, mfaSerial) is { } how)
+        {
+            throw new AwsmfaException(
+                ExitCodes.AuthenticationRejected,
+                how == SpentCodes.Use.Rejected
+                    ? "STS rejected this MFA code a moment ago (wrong, expired or already used); pass the next code from the device"
+                    : "this MFA code was already used (AWS accepts each code once); pass the next code from the device");
+        }
+    }
+
     private enum CodeOrigin
     {
         /// <summary>--token-code, -, AWSMFA_TOKEN_CODE: the user's own, used as given.</summary>

@@ -25,6 +25,11 @@ internal sealed class SessionTokenStep(
     {
         // The session length is checked before the root is asked (a password manager may prompt).
         var duration = ResolveDuration();
+        if (request.MfaSerial is { } given)
+        {
+            codes.RefuseSpentGivenCode(request, given);
+        }
+
         var keys = await root.GetAsync(cancellationToken).ConfigureAwait(false);
         if (!keys.IsLongTerm)
         {

@@ -122,6 +122,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
 
     public string Describe() => $"{CredentialsPath()} or {ConfigPath()}";
 
+    public IReadOnlyList<string> Files => [CredentialsPath(), ConfigPath()];
+
     // The SDK's message quotes the offending line, which may hold a secret: say where, not what.
     private static string Unreadable(Exception e)
     {

@@ -41,6 +41,17 @@ internal sealed record InstanceChangeJson(string InstanceId, string? PreviousSta
     public string? Region { get; init; }
 }
 
+/// <summary>One profile as <c>profile list -o json</c> prints it.</summary>
+internal sealed record ProfileJson(string Profile, string Kind, string? MfaSerial, string? Source, string? Region, string? SessionExpiration);
+
+/// <summary><c>doctor -o json</c>: every check, and the counts.</summary>
+internal sealed record DoctorJson(List<DoctorCheckJson> Checks, int Ok, int Warnings, int Failures);
+
+internal sealed record DoctorCheckJson(string Check, string Status, string Message);
+
+/// <summary><c>whoami -o json</c>.</summary>
+internal sealed record WhoamiJson(string Account, string Arn, string UserId, string Source, string Expiration);
+
 /// <summary>The container-credentials answer every AWS SDK reads (as ECS and EKS serve it).</summary>
 internal sealed record ContainerCredentialsJson(string AccessKeyId, string SecretAccessKey, string Token, string Expiration, string? RoleArn);
 
@@ -55,6 +66,9 @@ internal sealed record ContainerErrorJson(string Code, string Message);
 [JsonSerializable(typeof(List<CachedSessionJson>))]
 [JsonSerializable(typeof(List<InstanceJson>))]
 [JsonSerializable(typeof(List<InstanceChangeJson>))]
+[JsonSerializable(typeof(List<ProfileJson>))]
+[JsonSerializable(typeof(WhoamiJson))]
+[JsonSerializable(typeof(DoctorJson))]
 internal sealed partial class OutputJsonContext : JsonSerializerContext;
 
 /// <summary>Every JSON document awsmfa prints: source-generated, one encoder, PascalCase as AWS writes it.</summary>

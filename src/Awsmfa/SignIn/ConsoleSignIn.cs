@@ -39,8 +39,12 @@ internal sealed record Partition(string Name, Uri SignInEndpoint, string Console
         var query = region is null ? "" : $"?region={region}";
         if (path is not null)
         {
-            var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-            return new Uri($"https://{host}{path}{(region is null || path.Contains("region=", StringComparison.Ordinal) ? "" : separator + $"region={region}")}");
+            // The region goes into the query, before any #fragment (/ec2/home#Instances:).
+            var hash = path.IndexOf('#', StringComparison.Ordinal);
+            var (before, fragment) = hash < 0 ? (path, "") : (path[..hash], path[hash..]);
+            var separator = before.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+            var withRegion = region is null || before.Contains("region=", StringComparison.Ordinal) ? before : before + separator + $"region={region}";
+            return new Uri($"https://{host}{withRegion}{fragment}");
         }
 
         return new Uri($"https://{host}/{service ?? "console"}/home{query}");

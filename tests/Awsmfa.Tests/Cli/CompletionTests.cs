@@ -65,7 +65,9 @@ public sealed class CompletionTests
             "[profile $(touch pwned)]", "region = eu-west-1"));
         File.AppendAllText(_host.CredentialsFile, "\n[sess]\naws_access_key_id = ASIASESSION00000001\naws_secret_access_key = s\naws_session_token = t\n");
 
-        Assert.That(await SuggestAsync("awsmfa session get --profile "), Is.EquivalentTo(new[] { "base", "work" }));
+        // A credential_process profile is a root awsmfa serves (its keys come from the process);
+        // settings-only and session-credential profiles are not.
+        Assert.That(await SuggestAsync("awsmfa session get --profile "), Is.EquivalentTo(new[] { "base", "viaprocess", "work" }));
         Assert.That(await SuggestAsync("awsmfa ec2 terminate --profile w"), Is.EquivalentTo(new[] { "work" }));
     }
 

@@ -238,4 +238,18 @@ public sealed class CredentialProcessRootTests : FakeAwsToolTest
         var rows = list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..3]).ToList();
         Assert.That(rows.Select(r => string.Join(' ', r)), Is.EquivalentTo(new[] { "admin role process", "vault session process" }));
     }
+
+    [Test]
+    public async Task A_spent_code_is_refused_before_the_password_manager_is_asked()
+    {
+        Profiles();
+        await GetAsync("--profile", "vault", "-t", "123456");
+        await Tool.RunAsync(null, "session", "clear");
+
+        var again = await GetAsync("--profile", "vault", "-t", "123456");
+
+        Assert.That(again.ExitCode, Is.EqualTo(3), again.ToString());
+        Assert.That(again.Stderr, Does.Contain("this MFA code was already used"));
+        Assert.That(Runs, Is.EqualTo(1), "the vault was not unlocked for a code that cannot work");
+    }
 }

@@ -25,6 +25,7 @@ public sealed class PartitionTests
         Assert.That(Partition.China.Destination("cn-north-1", "ec2", null).AbsoluteUri, Is.EqualTo("https://cn-north-1.console.amazonaws.cn/ec2/home?region=cn-north-1"));
         Assert.That(Partition.GovCloud.Destination(null, null, null).AbsoluteUri, Is.EqualTo("https://console.amazonaws-us-gov.com/console/home"));
         Assert.That(Partition.Aws.Destination("eu-west-1", null, "/iam/home?x=1").AbsoluteUri, Is.EqualTo("https://eu-west-1.console.aws.amazon.com/iam/home?x=1&region=eu-west-1"));
+        Assert.That(Partition.Aws.Destination("eu-central-1", null, "/ec2/home#Instances:").AbsoluteUri, Is.EqualTo("https://eu-central-1.console.aws.amazon.com/ec2/home?region=eu-central-1#Instances:"), "the region before the fragment");
     }
 
     [Test]

@@ -145,6 +145,12 @@ internal sealed class FakeAwsServer : IDisposable
                 body = await reader.ReadToEndAsync();
             }
 
+            if (ClockAhead != TimeSpan.Zero)
+            {
+                // Its own clock, as a server's Date header tells it.
+                context.Response.Headers.Set("Date", (DateTime.UtcNow + ClockAhead).ToString("R", CultureInfo.InvariantCulture));
+            }
+
             if (context.Request.Url?.AbsolutePath == "/federation")
             {
                 await SignInAsync(context);
@@ -254,7 +260,10 @@ internal sealed class FakeAwsServer : IDisposable
 
             if (action == "GetCallerIdentity")
             {
-                await RespondAsync(context, 200, $"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/{CallerName}</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>""");
+                var (arn, user, account) = signer.StartsWith("ASIAFAKEROLE", StringComparison.Ordinal)
+                    ? ("arn:aws:sts::210987654321:assumed-role/admin/awsmfa-alice", "AROAEXAMPLE:awsmfa-alice", "210987654321")
+                    : ($"arn:aws:iam::123456789012:user/{CallerName}", "AIDAEXAMPLE", "123456789012");
+                await RespondAsync(context, 200, $"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>{arn}</Arn><UserId>{user}</UserId><Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>""");
                 return;
             }
 
@@ -284,6 +293,9 @@ internal sealed class FakeAwsServer : IDisposable
         {
         }
     }
+
+    /// <summary>How far this server's clock (its Date header) is ahead of the machine's.</summary>
+    public TimeSpan ClockAhead { get; set; }
 
     /// <summary>The federation endpoint refuses every session (a revoked role, a disabled sign-in).</summary>
     public bool RefuseSignIn { get; set; }

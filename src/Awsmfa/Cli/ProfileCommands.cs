@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Awsmfa.Cli.Session;
+using Awsmfa.Credentials;
+using Awsmfa.Output;
+
+namespace Awsmfa.Cli;
+
+/// <summary>One profile as <c>profile list</c> shows it.</summary>
+internal sealed record ProfileRow(string Profile, string Kind, string? MfaSerial, string? Source, string? Region, DateTimeOffset? SessionExpiration);
+
+/// <summary><c>awsmfa profile list</c>: every profile of the config and credentials files, what it is, and what is cached for it.</summary>
+internal static class ProfileCommands
+{
+    public static Command Create(ProfileListHandler handler)
+    {
+        var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
+        var list = new Command("list", "List every profile in ~/.aws/config and ~/.aws/credentials: its kind (keys, role, process, sso, …), MFA device, source, region, and the time left of a cached answer. Shows no secrets.");
+        list.Options.Add(output);
+        list.SetAction(parseResult => handler.Run(parseResult.GetValue(output), new CommandRun(parseResult)));
+        var profile = new Command("profile", "See the AWS profiles awsmfa can serve.");
+        profile.Subcommands.Add(list);
+        return profile;
+    }
+}
+
+/// <summary>
+/// Runs <c>profile list</c>: each profile resolved as <c>session get --profile NAME</c> would
+/// resolve it (nothing runs, nothing is asked), and its cache entry looked up.
+/// </summary>
+internal sealed class ProfileListHandler(IProfileStore profiles, Func<Reporter, CredentialPipeline> pipelines, Func<Reporter, SessionCache> caches, TimeProvider clock)
+{
+    private static readonly string[] Header = ["NAME", "KIND", "MFA", "SOURCE", "REGION", "SESSION"];
+
+    public int Run(ListFormat format, CommandRun run)
+    {
+        // Resolving speaks only in --verbose; a broken profile is a row, not an error.
+        var quiet = new Reporter(TextWriter.Null, verbose: false);
+        var pipeline = pipelines(quiet);
+        var cache = caches(quiet);
+        var now = clock.GetUtcNow();
+        var rows = profiles.ListNames().Select(name => Row(name, pipeline, cache)).ToList();
+        if (format == ListFormat.Json)
+        {
+            OutputJson.Write(
+                run.Output,
+                rows.Select(r => new ProfileJson(r.Profile, r.Kind, r.MfaSerial, r.Source, r.Region, r.SessionExpiration is { } e ? Timestamps.Format(e) : null)).ToList(),
+                OutputJson.Indented.ListProfileJson);
+            return ExitCodes.Success;
+        }
+
+        if (rows.Count == 0)
+        {
+            run.Reporter.Info($"no profiles in {profiles.Describe()}");
+            return ExitCodes.Success;
+        }
+
+        var table = new List<IReadOnlyList<string>> { Header };
+        table.AddRange(rows.Select(r => new[]
+        {
+            Printable.Cell(r.Profile), r.Kind, Printable.Cell(r.MfaSerial), Printable.Cell(r.Source), Printable.Cell(r.Region),
+            r.SessionExpiration is not { } expiration ? "-" : expiration <= now ? "expired" : DurationParser.Humanize(expiration - now),
+        }));
+        run.Output.Write(TextTable.Render(table));
+        return ExitCodes.Success;
+    }
+
+    private ProfileRow Row(string name, CredentialPipeline pipeline, SessionCache cache)
+    {
+        AwsProfile? profile;
+        try
+        {
+            profile = profiles.Find(name);
+        }
+        catch (AwsmfaException)
+        {
+            return new ProfileRow(name, "unreadable", null, null, null, null);
+        }
+
+        if (profile is null)
+        {
+            return new ProfileRow(name, "-", null, null, null, null);
+        }
+
+        var kind = profile.AssumesRole ? "role"
+            : profile.HasLongTermKeys ? "keys"
+            : profile.CredentialProcess is not null ? "process"
+            : profiles.FindSetting(name, "sso_session") is not null || profiles.FindSetting(name, "sso_start_url") is not null ? "sso"
+            : profile.SessionToken is not null ? "session"
+            : "settings";
+        var source = profile.SourceProfile ?? (profile.CredentialSource is { } credentialSource ? credentialSource : null);
+        if (kind is "sso" or "session" or "settings")
+        {
+            return new ProfileRow(name, kind, profile.MfaSerial, source, profile.Region, null);
+        }
+
+        try
+        {
+            var request = pipeline.Resolve(new PipelineOptions(Profile: name));
+            var identity = pipeline.ServedIdentity(request);
+            var entry = cache.Read(identity.CacheKey);
+            return new ProfileRow(name, kind, request.MfaSerial, source, request.Target.Region, entry?.Expiration);
+        }
+        catch (AwsmfaException)
+        {
+            // A chain that does not resolve (a missing source_profile, a loop) is doctor's to explain.
+            return new ProfileRow(name, kind + " (broken)", profile.MfaSerial, source, profile.Region, null);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using Awsmfa.Aws;
+using Awsmfa.Credentials;
+using Awsmfa.Output;
+using Awsmfa.Platform;
+
+namespace Awsmfa.Diagnostics;
+
+internal enum CheckStatus
+{
+    Ok,
+    Warn,
+    Fail,
+}
+
+/// <summary>One finding of <c>awsmfa doctor</c>: what was checked, how it stands, and what to do.</summary>
+internal sealed record CheckResult(string Check, CheckStatus Status, string Message);
+
+/// <summary>
+/// What usually breaks MFA access locally, found without spending a code or printing a secret:
+/// the clock against STS's, who can read the AWS files and the cache, variables that override
+/// the profile, the profile's chain, what is cached, and whether STS and EC2 answer. Every probe
+/// is bounded, so it finishes in seconds with the network down.
+/// </summary>
+internal sealed class Doctor(
+    IEnvironment environment,
+    IProfileStore profiles,
+    Func<Reporter, CredentialPipeline> pipelines,
+    Func<Reporter, SessionCache> caches,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan ClockWarn = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ClockFail = TimeSpan.FromMinutes(4);
+
+    private static readonly (string Name, string Overrides)[] Variables =
+    [
+        ("AWS_ACCESS_KEY_ID", "with no --profile, awsmfa and every SDK use these keys instead of profile 'default'"),
+        ("AWS_SESSION_TOKEN", "session credentials in the environment: SDKs use them and not your profiles; they cannot get an MFA session"),
+        ("AWS_PROFILE", "the profile used when no --profile is given"),
+        ("AWS_DEFAULT_PROFILE", "the AWS CLI v1's name for AWS_PROFILE; some tools still read it"),
+        ("AWS_ENDPOINT_URL", "every AWS request goes to this endpoint, not AWS"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "SDKs assume AWS_ROLE_ARN with this token before they look at your profiles"),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "SDKs take credentials from this endpoint (an exec --server, a container)"),
+        ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "SDKs take credentials from the ECS endpoint"),
+    ];
+
+    public async Task<List<CheckResult>> RunAsync(string? profile, Uri? endpointUrl, CancellationToken cancellationToken)
+    {
+        var results = new List<CheckResult>();
+        results.AddRange(Files());
+        results.AddRange(Environment());
+        var quiet = new Reporter(TextWriter.Null, verbose: false);
+        var pipeline = pipelines(quiet);
+        SessionRequest? request = null;
+        try
+        {
+            request = pipeline.Resolve(new PipelineOptions(Profile: profile, EndpointUrl: endpointUrl));
+            results.Add(new CheckResult("profile", CheckStatus.Ok, Describe(request)));
+            results.AddRange(Durations(request));
+            results.AddRange(MfaProcess(request));
+            results.Add(Cache(request, pipeline, caches(quiet)));
+        }
+        catch (AwsmfaException e)
+        {
+            results.Add(new CheckResult("profile", CheckStatus.Fail, Printable.OneLine(e.Message)));
+        }
+
+        var region = request?.Target.Region ?? environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION");
+        var sts = Endpoint("STS", endpointUrl, region ?? "us-east-1");
+        var ec2 = region is null ? null : Endpoint("EC2", endpointUrl, region);
+        var probes = await Task.WhenAll(new[] { sts, ec2 }.OfType<Uri>().Select(uri => ProbeAsync(uri, cancellationToken))).ConfigureAwait(false);
+        results.Add(ClockCheck(probes[0]));
+        results.Add(Reachability("STS", probes[0]));
+        results.Add(ec2 is null
+            ? new CheckResult("reach EC2", CheckStatus.Warn, "no region for the profile: EC2 not checked (set region in the profile, or AWS_REGION)")
+            : Reachability("EC2", probes[1]));
+        return results;
+    }
+
+    private IEnumerable<CheckResult> Files()
+    {
+        foreach (var file in profiles.Files)
+        {
+            var status = FileStatus.Following(file);
+            if (status is null)
+            {
+                yield return new CheckResult("files", CheckStatus.Ok, $"{file} does not exist");
+            }
+            else if (status.Value.OthersCanAccess)
+            {
+                yield return new CheckResult("files", CheckStatus.Warn, $"{file} can be read by other users (mode {Mode(status.Value)}): run chmod 600 '{file}'");
+            }
+            else
+            {
+                yield return new CheckResult("files", CheckStatus.Ok, $"{file} is yours alone");
+            }
+        }
+
+        var folder = SessionCache.DefaultDirectory(environment);
+        var cache = FileStatus.Of(folder);
+        yield return cache switch
+        {
+            null => new CheckResult("files", CheckStatus.Ok, $"no cache folder yet ({folder}); awsmfa makes it yours alone"),
+            { Kind: not FileKind.Directory } => new CheckResult("files", CheckStatus.Fail, $"{folder} is not a folder: remove it, awsmfa makes it again"),
+            { IsSomeoneElses: true } => new CheckResult("files", CheckStatus.Fail, $"the cache folder {folder} belongs to another user: remove it, awsmfa makes it again"),
+            { OthersCanAccess: true } => new CheckResult("files", CheckStatus.Fail, $"other users can reach the cache folder {folder} (mode {Mode(cache.Value)}), so awsmfa does not use it: run chmod 700 '{folder}'"),
+            _ => new CheckResult("files", CheckStatus.Ok, $"the cache folder {folder} is yours alone"),
+        };
+    }
+
+    private static string Mode(FileStatus status) => Convert.ToString((int)status.Mode & 0x1FF, 8).PadLeft(4, '0');
+
+    private IEnumerable<CheckResult> Environment()
+    {
+        var set = Variables.Where(v => environment.Get(v.Name) is not null).ToList();
+        foreach (var (name, overrides) in set)
+        {
+            yield return new CheckResult("environment", CheckStatus.Warn, $"{name} is set: {overrides}");
+        }
+
+        if (set.Count == 0)
+        {
+            yield return new CheckResult("environment", CheckStatus.Ok, "no AWS variable overrides the profiles");
+        }
+    }
+
+    private static string Describe(SessionRequest request)
+    {
+        var root = request.Root.Kind switch
+        {
+            RootIdentity.File => "keys in the credentials or config file",
+            RootIdentity.Environment => "keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
+            RootIdentity.Process => "keys from its credential_process",
+            _ => request.Root.Kind,
+        };
+        var roles = request.Roles.Count == 0 ? "" : $", then {string.Join(" -> ", request.Roles.Select(r => r.RoleArn))}";
+        var mfa = request.MfaSerial is { } serial ? $"MFA device {serial}" : "no MFA device";
+        return $"profile '{(request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile)}' resolves: root '{request.Profile}' ({root}){roles}; {mfa}";
+    }
+
+    private IEnumerable<CheckResult> Durations(SessionRequest request)
+    {
+        for (var i = 0; i < request.Roles.Count; i++)
+        {
+            var hop = request.Roles[i];
+            if (!hop.FromProfile || profiles.FindSetting(hop.Profile, "duration_seconds") is not { } text
+                || !DurationParser.TryParseSeconds(text, out var seconds) || seconds <= AssumeRoleStep.MaxChainedSeconds)
+            {
+                continue;
+            }
+
+            yield return i == 0
+                ? new CheckResult("roles", CheckStatus.Warn, $"role profile '{hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(seconds))}, longer than a chained role may last: each time it is assumed straight from the long-term keys, with a new code")
+                : new CheckResult("roles", CheckStatus.Fail, $"role profile '{hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(seconds))}, but a role assumed with another role's credentials lasts at most 1h: set duration_seconds = 3600 or less");
+        }
+    }
+
+    private IEnumerable<CheckResult> MfaProcess(SessionRequest request)
+    {
+        if (request.ProfileChain.Select(name => profiles.FindSetting(name, "mfa_process")).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p)) is not { } command)
+        {
+            yield break;
+        }
+
+        var words = CommandLine.Split(command);
+        var program = words.Count > 0 ? words[0] : "";
+        var found = program.Contains('/', StringComparison.Ordinal)
+            ? File.Exists(program)
+            : (environment.Get("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(folder => File.Exists(Path.Combine(folder, program)));
+        yield return found
+            ? new CheckResult("mfa_process", CheckStatus.Ok, $"mfa_process runs {program}")
+            : new CheckResult("mfa_process", CheckStatus.Fail, $"mfa_process names {program}, which is not found (not a file, nor on PATH)");
+    }
+
+    private CheckResult Cache(SessionRequest request, CredentialPipeline pipeline, SessionCache cache)
+    {
+        var now = clock.GetUtcNow();
+        var served = pipeline.ServedIdentity(request);
+        var entry = cache.Read(served.CacheKey);
+        var what = request.Roles.Count > 0 ? "the role's credentials" : "the MFA session";
+        return entry is { } cached && cached.Expiration > now
+            ? new CheckResult("cache", CheckStatus.Ok, $"{what} are cached until {Timestamps.Format(cached.Expiration)} ({DurationParser.Humanize(cached.Expiration - now)} left)")
+            : new CheckResult("cache", CheckStatus.Ok, $"nothing cached for {what}: the next command gets new ones (a code, unless an MFA session is cached)");
+    }
+
+    private Uri Endpoint(string service, Uri? option, string region)
+    {
+        if (option is not null)
+        {
+            return option;
+        }
+
+        var named = environment.Get($"AWS_ENDPOINT_URL_{service}") ?? environment.Get("AWS_ENDPOINT_URL");
+        return named is not null && InputRules.TryParseEndpoint(named.Trim(), out var endpoint)
+            ? endpoint!
+            : new Uri($"https://{service.ToLowerInvariant()}.{region}.amazonaws.com/");
+    }
+
+    private sealed record Probe(Uri Endpoint, TimeSpan Took, DateTimeOffset? Date, DateTimeOffset At, string? Error);
+
+    /// <summary>One unsigned GET: any answer carries the server's Date; no credentials are sent.</summary>
+    private async Task<Probe> ProbeAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = ProbeTimeout }) { Timeout = ProbeTimeout };
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.GetAsync(endpoint, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var took = Stopwatch.GetElapsedTime(started);
+            // The server stamped the answer somewhere in the round trip: compare with its middle.
+            var at = clock.GetUtcNow() - took / 2;
+            return new Probe(endpoint, took, response.Headers.Date, at, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new Probe(endpoint, Stopwatch.GetElapsedTime(started), null, clock.GetUtcNow(), e is TaskCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : Printable.OneLine(e.Message));
+        }
+    }
+
+    private static CheckResult ClockCheck(Probe sts)
+    {
+        if (sts.Date is not { } date)
+        {
+            return new CheckResult("clock", CheckStatus.Warn, $"could not compare this computer's clock with STS's ({sts.Error ?? "no Date in its answer"})");
+        }
+
+        var offset = sts.At - date;
+        var size = offset.Duration();
+        var how = $"{Offset(size)} {(offset > TimeSpan.Zero ? "ahead of" : "behind")} STS's";
+        return size > ClockFail
+            ? new CheckResult("clock", CheckStatus.Fail, $"this computer's clock is {how}: AWS refuses signed requests more than 5 minutes off and MFA codes drift with it; set it right (timedatectl set-ntp true; on WSL: wsl --shutdown)")
+            : size > ClockWarn
+                ? new CheckResult("clock", CheckStatus.Warn, $"this computer's clock is {how}: close to the 5 minutes AWS allows; set it right (timedatectl set-ntp true)")
+                : new CheckResult("clock", CheckStatus.Ok, $"this computer's clock is within a minute of STS's ({(size.TotalSeconds < 1 ? "under a second" : Offset(size))})");
+    }
+
+    /// <summary>To the second (HTTP dates have no finer grain): 45s, 9m59s.</summary>
+    private static string Offset(TimeSpan size) =>
+        size < TimeSpan.FromMinutes(1) ? $"{(int)size.TotalSeconds}s" : $"{(int)size.TotalMinutes}m{size.Seconds:00}s";
+
+    private static CheckResult Reachability(string service, Probe probe) => probe.Error is null
+        ? new CheckResult($"reach {service}", CheckStatus.Ok, $"{service} at {probe.Endpoint.Host} answered over {probe.Endpoint.Scheme.ToUpperInvariant()} in {probe.Took.TotalMilliseconds:0} ms")
+        : new CheckResult($"reach {service}", CheckStatus.Fail, $"could not reach {service} at {probe.Endpoint.Host}: {probe.Error}");
+}

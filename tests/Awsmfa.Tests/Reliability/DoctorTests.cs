@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Awsmfa.Tests.Integration;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Reliability;
+
+/// <summary>doctor, whoami and profile list through the built tool, against the strict fake STS (and its clock).</summary>
+[TestFixture]
+[Category("Process")]
+[NonParallelizable]
+[Platform(Exclude = "Win", Reason = "POSIX: file modes")]
+public sealed class DoctorTests : FakeAwsToolTest
+{
+    [SetUp]
+    public void Profiles()
+    {
+        File.SetUnixFileMode(Path.Combine(Tool.AwsFolder, "credentials"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(Path.Combine(Tool.AwsFolder, "config"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), """
+
+            [profile admin]
+            role_arn = arn:aws:iam::210987654321:role/admin
+            source_profile = base
+            region = eu-west-1
+
+            [profile orphan]
+            role_arn = arn:aws:iam::210987654321:role/x
+            source_profile = gone
+            """);
+    }
+
+    private async Task<(int Exit, List<(string Check, string Status, string Message)> Checks, CliResult Result)> DoctorAsync(params string[] args)
+    {
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(30), ["doctor", "--endpoint-url", Aws.Url, "-o", "json", .. args]);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var checks = json.RootElement.GetProperty("Checks").EnumerateArray()
+            .Select(c => (c.GetProperty("Check").GetString()!, c.GetProperty("Status").GetString()!, c.GetProperty("Message").GetString()!)).ToList();
+        return (result.ExitCode, checks, result);
+    }
+
+    [Test]
+    public async Task A_clock_ten_minutes_off_fails_names_the_offset_and_spends_no_code()
+    {
+        Aws.ClockAhead = TimeSpan.FromMinutes(10);
+
+        var (exit, checks, result) = await DoctorAsync("--profile", "base");
+
+        Assert.That(exit, Is.EqualTo(1), result.ToString());
+        var clock = checks.Single(c => c.Check == "clock");
+        Assert.That(clock.Status, Is.EqualTo("fail"));
+        Assert.That(clock.Message, Does.Match(@"this computer's clock is (9m5\d|10m0\d)s? behind STS's"));
+        Assert.That(Aws.RequestsFor("GetSessionToken"), Is.Zero);
+        Assert.That(result.Stdout + result.Stderr, Does.Not.Contain(ToolProcess.SecretAccessKey));
+    }
+
+    [Test]
+    public async Task A_healthy_profile_passes()
+    {
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(30), "doctor", "--profile", "admin", "--endpoint-url", Aws.Url);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("ok    clock: this computer's clock is within a minute of STS's"));
+        Assert.That(result.Stdout, Does.Contain("ok    profile: profile 'admin' resolves: root 'base' (keys in the credentials or config file), then arn:aws:iam::210987654321:role/admin; MFA device arn:aws:iam::123456789012:mfa/alice"));
+        Assert.That(result.Stdout, Does.Contain("ok    reach STS: STS at 127.0.0.1 answered over HTTP in"));
+        Assert.That(result.Stdout, Does.Not.Contain("fail"));
+        Assert.That(result.Stderr, Does.Match(@"awsmfa: doctor: \d+ ok, 0 warnings, 0 failures\n"));
+    }
+
+    [Test]
+    public async Task A_readable_credentials_file_keys_in_the_environment_and_a_missing_source_profile_are_reported()
+    {
+        File.SetUnixFileMode(Path.Combine(Tool.AwsFolder, "credentials"), (UnixFileMode)Convert.ToInt32("644", 8));
+        Tool.Environment["AWS_ACCESS_KEY_ID"] = "AKIAENVIRONMENTKEY01";
+
+        var (exit, checks, result) = await DoctorAsync("--profile", "orphan");
+
+        Assert.That(exit, Is.EqualTo(1), result.ToString());
+        Assert.That(checks, Does.Contain(("files", "warn", $"{Path.Combine(Tool.AwsFolder, "credentials")} can be read by other users (mode 0644): run chmod 600 '{Path.Combine(Tool.AwsFolder, "credentials")}'")));
+        Assert.That(checks, Does.Contain(("environment", "warn", "AWS_ACCESS_KEY_ID is set: with no --profile, awsmfa and every SDK use these keys instead of profile 'default'")));
+        var profile = checks.Single(c => c.Check == "profile");
+        Assert.That(profile.Status, Is.EqualTo("fail"));
+        Assert.That(profile.Message, Does.StartWith("profile 'orphan' names source_profile 'gone', which was not found"));
+    }
+
+    [Test]
+    public async Task With_the_network_down_it_still_finishes_in_seconds()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(30), "doctor", "--profile", "base", "--endpoint-url", "http://127.0.0.1:9");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("fail  reach STS: could not reach STS at 127.0.0.1: Connection refused"));
+        Assert.That(result.Stdout, Does.Contain("warn  clock: could not compare this computer's clock with STS's"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
+    public async Task Whoami_on_a_role_profile_shows_the_assumed_role_and_its_account()
+    {
+        var first = await Tool.RunAsync(null, "whoami", "--profile", "admin", "--endpoint-url", Aws.Url, "-t", "123456", "-o", "json");
+        var again = await Tool.RunAsync(null, "whoami", "--profile", "admin", "--endpoint-url", Aws.Url);
+
+        Assert.That(first.ExitCode, Is.Zero, first.ToString());
+        using var json = JsonDocument.Parse(first.Stdout);
+        Assert.That(json.RootElement.GetProperty("Account").GetString(), Is.EqualTo("210987654321"));
+        Assert.That(json.RootElement.GetProperty("Arn").GetString(), Is.EqualTo("arn:aws:sts::210987654321:assumed-role/admin/awsmfa-alice"));
+        Assert.That(json.RootElement.GetProperty("Source").GetString(), Is.EqualTo("new role"));
+        Assert.That(json.RootElement.GetProperty("Expiration").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"));
+        Assert.That(again.ExitCode, Is.Zero, again.ToString());
+        Assert.That(again.Stdout, Does.Contain("Source      cached role of profile 'admin' (MFA arn:aws:iam::123456789012:mfa/alice)"));
+        Assert.That(Aws.Calls.Last().SignedBy, Does.StartWith("ASIAFAKEROLE"), "GetCallerIdentity signed with the role");
+    }
+
+    [Test]
+    public async Task Profile_list_shows_every_profile_with_its_kind_and_the_cached_session()
+    {
+        await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456");
+
+        var result = await Tool.RunAsync(null, "profile", "list", "-o", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var rows = json.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("Profile").GetString()!, r => r);
+        Assert.That(rows.Keys, Is.EquivalentTo(new[] { "base", "admin", "orphan" }));
+        Assert.That(rows["base"].GetProperty("Kind").GetString(), Is.EqualTo("keys"));
+        Assert.That(rows["base"].GetProperty("SessionExpiration").GetString(), Does.Match(@"^\d{4}-"), "the cached MFA session");
+        Assert.That(rows["admin"].GetProperty("Kind").GetString(), Is.EqualTo("role"));
+        Assert.That(rows["admin"].GetProperty("Source").GetString(), Is.EqualTo("base"));
+        Assert.That(rows["admin"].GetProperty("MfaSerial").GetString(), Is.EqualTo(ToolProcess.Serial));
+        Assert.That(rows["admin"].GetProperty("Region").GetString(), Is.EqualTo("eu-west-1"));
+        Assert.That(rows["admin"].GetProperty("SessionExpiration").ValueKind, Is.EqualTo(JsonValueKind.Null), "the role is not cached yet");
+        Assert.That(rows["orphan"].GetProperty("Kind").GetString(), Is.EqualTo("role (broken)"));
+    }
+}
