@@ -125,8 +125,9 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
             return partition.SignInEndpoint;
         }
 
-        return InputRules.TryParseEndpoint(text.Trim(), out var endpoint)
-            ? endpoint!
-            : throw AwsmfaException.Usage($"{ConsoleSignIn.EndpointVariable} must be an absolute http:// or https:// URL");
+        // The session's keys travel in the query: plain http only to this machine.
+        return InputRules.TryParseEndpoint(text.Trim(), out var endpoint) && (endpoint!.Scheme == Uri.UriSchemeHttps || endpoint.IsLoopback)
+            ? endpoint
+            : throw AwsmfaException.Usage($"{ConsoleSignIn.EndpointVariable} must be an https:// URL (http:// only to a loopback address)");
     }
 }

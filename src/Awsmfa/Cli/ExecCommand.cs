@@ -175,7 +175,13 @@ internal sealed class ExecHandler(
 
         run.Reporter.Detail($"open-file limit: {ProcessHardening.RaiseOpenFileLimit()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}");
         // Later answers come from the cache or are minted anew; a --refresh was for this first one.
-        var again = request with { Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal };
+        // A code given at the start (-t, -, AWSMFA_TOKEN_CODE) is spent by the time a refresh needs
+        // one, and stdin and the terminal are the command's: refreshes ask mfa_process or the prompt.
+        var again = request with
+        {
+            Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal,
+            TokenCode = new TokenCodeOption(null, UseEnvironment: false),
+        };
         await using var endpoint = CredentialsServer.Start(
             token => credentials.GetAsync(again, token), served, clock, expiryMargin(), run.Reporter);
         run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");

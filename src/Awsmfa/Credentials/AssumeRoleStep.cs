@@ -112,6 +112,11 @@ internal sealed class AssumeRoleStep : ICredentialStep
                 _reporter.Info($"role '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(duration))}, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key");
             }
 
+            if (_request.MfaSerial is { } given)
+            {
+                _codes.RefuseSpentGivenCode(_request, given);
+            }
+
             var keys = await _root.GetAsync(cancellationToken).ConfigureAwait(false);
             if (duration > MaxChainedSeconds && !keys.IsLongTerm)
             {

@@ -38,9 +38,11 @@ internal sealed class CredentialProcessRoot(
             throw HelperProcess.Failed($"{Setting} of profile '{spec.Profile}'", "is empty");
         }
 
+        var program = ProgramPath.Resolve(words[0], environment.Get("PATH"))
+            ?? throw HelperProcess.Failed($"{Setting} of profile '{spec.Profile}'", $"names {words[0]}, which is not on PATH");
         var start = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo(words[0], spec.Command![CommandLine.FirstWordLength(spec.Command!)..].TrimStart())
-            : new ProcessStartInfo(words[0], words.Skip(1));
+            ? new ProcessStartInfo(program, spec.Command![CommandLine.FirstWordLength(spec.Command!)..].TrimStart())
+            : new ProcessStartInfo(program, words.Skip(1));
         start.Environment[ResolvingVariable] = string.Join(',', resolving);
         var timeout = HelperProcess.Timeout(environment, TimeoutVariable, DefaultTimeout);
         var setting = $"{Setting} of profile '{spec.Profile}'";

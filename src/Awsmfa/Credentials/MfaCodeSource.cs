@@ -86,7 +86,8 @@ internal sealed class MfaCodeSource(
     /// </summary>
     public void RefuseSpentGivenCode(SessionRequest request, string mfaSerial)
     {
-        var given = request.TokenCode.Option is { } option && option != StdinMarker ? option : request.TokenCode.Option is null ? environment.Get(EnvironmentVariable) : null;
+        var given = request.TokenCode.Option is { } option && option != StdinMarker ? option
+            : request.TokenCode is { Option: null, UseEnvironment: true } ? environment.Get(EnvironmentVariable) : null;
         if (given is null || !TokenCode.TryNormalize(given, out var code) || CacheKeys.CodeHash(code, mfaSerial) == CachedCodeHash.Value)
         {
             return;
@@ -155,7 +156,7 @@ internal sealed class MfaCodeSource(
                 : throw AwsmfaException.Usage($"--token-code is not a valid MFA code: {TokenCode.FormatHint}");
         }
 
-        if (environment.Get(EnvironmentVariable) is { } fromEnvironment)
+        if (source.UseEnvironment && environment.Get(EnvironmentVariable) is { } fromEnvironment)
         {
             return TokenCode.TryNormalize(fromEnvironment, out var code)
                 ? (code, CodeOrigin.Given)

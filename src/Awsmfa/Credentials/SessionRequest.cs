@@ -51,4 +51,5 @@ internal enum CacheMode
 }
 
 /// <summary>What --token-code said: a code, - (one line of stdin), or nothing (the other sources of <see cref="MfaCodeSource"/>).</summary>
-internal sealed record TokenCodeOption(string? Option);
+/// <param name="UseEnvironment">False for later, unattended refreshes (exec --server): a code given at the start is spent by then.</param>
+internal sealed record TokenCodeOption(string? Option, bool UseEnvironment = true);

@@ -66,7 +66,9 @@ internal sealed class Doctor(
             results.Add(new CheckResult("profile", CheckStatus.Fail, Printable.OneLine(e.Message)));
         }
 
-        var region = request?.Target.Region ?? environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION");
+        // A region that did not resolve is not trusted into a host name.
+        var named = (environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION"))?.Trim();
+        var region = request?.Target.Region ?? (named is not null && InputRules.IsRegion(named) ? named : null);
         var sts = Endpoint("STS", endpointUrl, region ?? "us-east-1");
         var ec2 = region is null ? null : Endpoint("EC2", endpointUrl, region);
         var probes = await Task.WhenAll(new[] { sts, ec2 }.OfType<Uri>().Select(uri => ProbeAsync(uri, cancellationToken))).ConfigureAwait(false);

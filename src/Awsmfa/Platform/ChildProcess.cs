@@ -15,7 +15,9 @@ internal sealed class ChildProcessRunner(SignalRouter signals) : IChildProcessRu
     public async Task<int> RunAsync(
         string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false };
+        var resolved = ProgramPath.Resolve(program, environment.TryGetValue("PATH", out var path) ? path : null)
+            ?? throw new AwsmfaException(ExitCodes.CommandNotFound, $"{program}: command not found");
+        var start = new ProcessStartInfo(resolved) { UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -143,14 +143,16 @@ internal sealed class CredentialsServer : IAsyncDisposable
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
             {
-                if (e is SocketException { SocketErrorCode: SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable })
+                if (_stop.IsCancellationRequested || e is ObjectDisposedException or OperationCanceledException)
                 {
-                    // Out of descriptors for a moment: let connections close, then go on.
-                    await Task.Delay(50).ConfigureAwait(false);
-                    continue;
+                    return;
                 }
 
-                return;
+                // Out of descriptors for a moment, or a connection that failed before it was
+                // accepted (ECONNABORTED and kin): the endpoint goes on serving its command.
+                _reporter.Detail($"server: accept failed ({((SocketException)e).SocketErrorCode}); going on");
+                await Task.Delay(50).ConfigureAwait(false);
+                continue;
             }
 
             var connection = new Connection(socket);

@@ -81,4 +81,19 @@ public sealed class RejectedCodeTests
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
         Assert.That(_host.Terminal.Shown, Is.Empty);
     }
+
+    [Test]
+    public async Task An_unattended_refresh_does_not_take_the_code_from_the_environment()
+    {
+        // exec --server's later refreshes: AWSMFA_TOKEN_CODE was spent on the first session.
+        _host.Environment["AWSMFA_TOKEN_CODE"] = "123456";
+        var pipeline = _host.Services().CreatePipeline(new Reporter(TextWriter.Null, verbose: false));
+        var request = pipeline.Resolve(new Awsmfa.Credentials.PipelineOptions(Profile: "base"));
+
+        var error = Assert.ThrowsAsync<AwsmfaException>(() =>
+            pipeline.GetAsync(request with { TokenCode = new Awsmfa.Credentials.TokenCodeOption(null, UseEnvironment: false) }, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith("an MFA code is needed and there is no terminal to ask"));
+        Assert.That(_host.Aws.StsCalls, Is.Zero);
+    }
 }

@@ -130,4 +130,15 @@ public sealed class ConsoleTests : FakeAwsToolTest
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Is.EqualTo("awsmfa: --service and --path do not go together: name a service, or a path\n"));
     }
+
+    [Test]
+    public async Task A_plain_http_sign_in_endpoint_off_this_machine_is_refused()
+    {
+        Tool.Environment["AWSMFA_SIGNIN_ENDPOINT"] = "http://signin.example.com/federation";
+
+        var result = await ConsoleAsync("--profile", "admin", "-t", "123456", "--stdout");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("AWSMFA_SIGNIN_ENDPOINT must be an https:// URL (http:// only to a loopback address)"));
+    }
 }

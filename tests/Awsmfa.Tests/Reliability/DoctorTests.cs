@@ -132,4 +132,16 @@ public sealed class DoctorTests : FakeAwsToolTest
         Assert.That(rows["admin"].GetProperty("SessionExpiration").ValueKind, Is.EqualTo(JsonValueKind.Null), "the role is not cached yet");
         Assert.That(rows["orphan"].GetProperty("Kind").GetString(), Is.EqualTo("role (broken)"));
     }
+
+    [Test]
+    public async Task A_region_that_is_not_a_region_is_reported_not_a_crash()
+    {
+        Tool.Environment["AWS_REGION"] = "us east 1";
+
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(30), "doctor", "--profile", "base", "--endpoint-url", Aws.Url);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("fail  profile: AWS_REGION / AWS_DEFAULT_REGION is not a valid region"));
+        Assert.That(result.Stderr, Does.Not.Contain("bug"));
+    }
 }
