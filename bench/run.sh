@@ -90,10 +90,10 @@ done
 
 # 3: ec2 list over all instances: wall (hyperfine), CPU and peak RSS (/usr/bin/time -v).
 hyperfine -N --warmup 1 --runs 5 --export-json "$results/list.json" \
-  -n awsmfa-list "$awsmfa ec2 list --profile bench --endpoint-url $endpoint -o text -q" \
+  -n awsmfa-list "$awsmfa ec2 list --profile bench --endpoint-url $endpoint -o text -q --request-timeout 60s" \
   -n aws-describe "aws ec2 describe-instances --profile bench --endpoint-url $endpoint --output text" >/dev/null
 for i in 1 2 3 4 5; do
-  /usr/bin/time -v -o "$results/time-awsmfa-$i.txt" "$awsmfa" ec2 list --profile bench --endpoint-url "$endpoint" -o text -q >"$results/awsmfa-list.txt"
+  /usr/bin/time -v -o "$results/time-awsmfa-$i.txt" "$awsmfa" ec2 list --profile bench --endpoint-url "$endpoint" -o text -q --request-timeout 60s >"$results/awsmfa-list.txt"
   /usr/bin/time -v -o "$results/time-aws-$i.txt" aws ec2 describe-instances --profile bench --endpoint-url "$endpoint" --output text >/dev/null
 done
 listed=$(wc -l <"$results/awsmfa-list.txt")
