@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -30,9 +29,6 @@ internal sealed class CredentialsServer : IAsyncDisposable
 {
     public static readonly TimeSpan HeaderTimeout = TimeSpan.FromSeconds(2);
     public const int MaxConnections = 64;
-
-    /// <summary>A connection this young is not dropped for a newcomer: time enough to read a real request.</summary>
-    private static readonly TimeSpan EvictionGrace = TimeSpan.FromMilliseconds(100);
     private const int MaxRequestBytes = 16 * 1024;
 
     private readonly Socket _listener;
@@ -164,16 +160,8 @@ internal sealed class CredentialsServer : IAsyncDisposable
             {
                 if (_waiting.Count >= MaxConnections)
                 {
-                    // The oldest is the one least likely to be a real request, unless it is too
-                    // young to have been read yet: under a flood of new connections a real one
-                    // keeps its grace, and the newcomer is turned away instead.
+                    // The oldest is the one least likely to be a real request.
                     var oldest = _waiting.First!;
-                    if (Stopwatch.GetElapsedTime(oldest.Value.Accepted) < EvictionGrace)
-                    {
-                        connection.Drop();
-                        continue;
-                    }
-
                     _waiting.RemoveFirst();
                     oldest.Value.Drop();
                 }
@@ -375,8 +363,6 @@ internal sealed class CredentialsServer : IAsyncDisposable
     private sealed class Connection(Socket socket)
     {
         public Socket Socket { get; } = socket;
-
-        public long Accepted { get; } = Stopwatch.GetTimestamp();
 
         public LinkedListNode<Connection>? Node { get; set; }
 
