@@ -47,3 +47,14 @@ for _ in range(300):
         time.sleep(0.1)
 PY
 }
+
+# A moto_server on a free loopback port, stopped at exit; AWS_ENDPOINT_URL points at it.
+bench_moto() {
+  command -v moto_server >/dev/null || { echo "bench: moto_server is needed (pip install 'moto[server]')" >&2; exit 1; }
+  local port
+  port=$(bench_port)
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+  moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+  server_pid=$!
+  bench_wait_http "$AWS_ENDPOINT_URL/moto-api/"
+}

@@ -12,18 +12,13 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 idle=${IDLE:-5000}
 requests=${REQUESTS:-200}
 
-command -v moto_server >/dev/null || { echo "bench: moto_server is needed (pip install 'moto[server]')" >&2; exit 1; }
 
 # shellcheck source=bench/lib.sh
 . "$here/bench/lib.sh"
 bench_awsmfa
 bench_home
 
-port=$(bench_port)
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-server_pid=$!
-bench_wait_http "$AWS_ENDPOINT_URL/moto-api/"
+bench_moto
 
 cat >"$work/attack.py" <<'PY'
 # Another local user: as many idle connections as it can hold, each with half a request line,

@@ -13,18 +13,13 @@ connections=${CONNECTIONS:-16}
 out=${OUT:-$here/docs/benchmarks-server.md}
 
 command -v wrk >/dev/null 2>&1 || { echo "bench: installing wrk (Debian package)" >&2; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v moto_server >/dev/null || { echo "bench: moto_server is needed (pip install 'moto[server]')" >&2; exit 1; }
 
 # shellcheck source=bench/lib.sh
 . "$here/bench/lib.sh"
 bench_awsmfa
 bench_home
 
-port=$(bench_port)
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-server_pid=$!
-bench_wait_http "$AWS_ENDPOINT_URL/moto-api/"
+bench_moto
 
 "$awsmfa" exec --server --profile benchrole -t 123456 -q -- sh -c \
   "wrk -t 2 -c $connections -d $duration --latency -H \"Authorization: \$AWS_CONTAINER_AUTHORIZATION_TOKEN\" \"\$AWS_CONTAINER_CREDENTIALS_FULL_URI\"" >"$work/wrk.txt"
