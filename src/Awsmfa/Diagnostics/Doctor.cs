@@ -167,12 +167,12 @@ internal sealed class Doctor(
 
         var words = CommandLine.Split(command);
         var program = words.Count > 0 ? words[0] : "";
-        var found = program.Contains('/', StringComparison.Ordinal)
-            ? File.Exists(program)
-            : (environment.Get("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(folder => File.Exists(Path.Combine(folder, program)));
-        yield return found
-            ? new CheckResult("mfa_process", CheckStatus.Ok, $"mfa_process runs {program}")
-            : new CheckResult("mfa_process", CheckStatus.Fail, $"mfa_process names {program}, which is not found (not a file, nor on PATH)");
+        var resolved = ProgramPath.Resolve(program, environment.Get("PATH"));
+        var runnable = resolved is not null && File.Exists(resolved)
+            && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(resolved) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+        yield return runnable
+            ? new CheckResult("mfa_process", CheckStatus.Ok, $"mfa_process runs {resolved}")
+            : new CheckResult("mfa_process", CheckStatus.Fail, $"mfa_process names {program}, which is not an executable file on PATH or at that path");
     }
 
     private CheckResult Cache(SessionRequest request, CredentialPipeline pipeline, SessionCache cache)

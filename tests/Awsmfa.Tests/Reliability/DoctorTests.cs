@@ -144,4 +144,25 @@ public sealed class DoctorTests : FakeAwsToolTest
         Assert.That(result.Stdout, Does.Contain("fail  profile: AWS_REGION / AWS_DEFAULT_REGION is not a valid region"));
         Assert.That(result.Stderr, Does.Not.Contain("bug"));
     }
+
+    [Test]
+    public async Task An_mfa_process_that_is_not_there_and_a_chained_role_over_an_hour_fail()
+    {
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), """
+
+            [profile base]
+            mfa_process = /nonexistent/ykman oath accounts code
+            [profile deep]
+            role_arn = arn:aws:iam::210987654321:role/deep
+            source_profile = admin
+            duration_seconds = 7200
+            """);
+
+        var (exit, checks, result) = await DoctorAsync("--profile", "deep");
+
+        Assert.That(exit, Is.EqualTo(1), result.ToString());
+        Assert.That(checks, Does.Contain(("mfa_process", "fail", "mfa_process names /nonexistent/ykman, which is not an executable file on PATH or at that path")));
+        Assert.That(checks.Single(c => c.Check == "roles"), Is.EqualTo(("roles", "fail", "role profile 'deep' asks for 2h00m, but a role assumed with another role's credentials lasts at most 1h: set duration_seconds = 3600 or less")));
+        Assert.That(Aws.RequestsFor("GetSessionToken") + Aws.RequestsFor("AssumeRole"), Is.Zero);
+    }
 }
