@@ -76,7 +76,7 @@ internal sealed class CredentialProcessRoot(
         var temporary = !string.IsNullOrEmpty(output.SessionToken);
         if (temporary
                 ? !StsAnswer.HasValidShape(output.AccessKeyId, output.SecretAccessKey, output.SessionToken)
-                : !StsAnswer.HasValidShape(output.AccessKeyId, output.SecretAccessKey, "x"))
+                : !StsAnswer.HasValidKeyShape(output.AccessKeyId, output.SecretAccessKey))
         {
             throw HelperProcess.Failed(setting, "printed an AccessKeyId or SecretAccessKey that is missing or not in the shape AWS issues");
         }

@@ -95,13 +95,16 @@ internal sealed class MfaCodeSource(
 
         if (spentCodes.WasSpent(code, mfaSerial) is { } how)
         {
-            throw new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                how == SpentCodes.Use.Rejected
-                    ? "STS rejected this MFA code a moment ago (wrong, expired or already used); pass the next code from the device"
-                    : "this MFA code was already used (AWS accepts each code once); pass the next code from the device");
+            throw SpentCodeGiven(how);
         }
     }
+
+    /// <summary>A given code that cannot work: AWS accepted it already, or rejected it a moment ago.</summary>
+    private static AwsmfaException SpentCodeGiven(SpentCodes.Use how) => new(
+        ExitCodes.AuthenticationRejected,
+        how == SpentCodes.Use.Rejected
+            ? "STS rejected this MFA code a moment ago (wrong, expired or already used); pass the next code from the device"
+            : "this MFA code was already used (AWS accepts each code once); pass the next code from the device");
 
     private enum CodeOrigin
     {
@@ -126,11 +129,7 @@ internal sealed class MfaCodeSource(
 
         if (origin == CodeOrigin.Given && spentCodes.WasSpent(code, serial) is { } how)
         {
-            throw new AwsmfaException(
-                ExitCodes.AuthenticationRejected,
-                how == SpentCodes.Use.Rejected
-                    ? "STS rejected this MFA code a moment ago (wrong, expired or already used); pass the next code from the device"
-                    : "this MFA code was already used (AWS accepts each code once); pass the next code from the device");
+            throw SpentCodeGiven(how);
         }
 
         return (code, origin);

@@ -17,9 +17,13 @@ internal static partial class StsAnswer
     public const int MaxTokenLength = 16 * 1024;
 
     public static bool HasValidShape(string? accessKeyId, string? secretAccessKey, string? sessionToken) =>
-        accessKeyId is not null && AccessKeyIdPattern().IsMatch(accessKeyId)
-        && secretAccessKey is not null && SecretPattern().IsMatch(secretAccessKey)
+        HasValidKeyShape(accessKeyId, secretAccessKey)
         && sessionToken is { Length: > 0 and <= MaxTokenLength } && TokenPattern().IsMatch(sessionToken);
+
+    /// <summary>An access key id and secret in the shape AWS issues (long-term keys have no token).</summary>
+    public static bool HasValidKeyShape(string? accessKeyId, string? secretAccessKey) =>
+        accessKeyId is not null && AccessKeyIdPattern().IsMatch(accessKeyId)
+        && secretAccessKey is not null && SecretPattern().IsMatch(secretAccessKey);
 
     /// <summary>The credentials, or an exit-1 error naming what is wrong (never the value itself).</summary>
     public static SessionCredentials Check(

@@ -168,8 +168,7 @@ internal sealed class Doctor(
         var words = CommandLine.Split(command);
         var program = words.Count > 0 ? words[0] : "";
         var resolved = ProgramPath.Resolve(program, environment.Get("PATH"));
-        var runnable = resolved is not null && File.Exists(resolved)
-            && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(resolved) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+        var runnable = resolved is not null && ProgramPath.IsExecutableFile(resolved);
         yield return runnable
             ? new CheckResult("mfa_process", CheckStatus.Ok, $"mfa_process runs {resolved}")
             : new CheckResult("mfa_process", CheckStatus.Fail, $"mfa_process names {program}, which is not an executable file on PATH or at that path");

@@ -24,7 +24,7 @@ internal static class ProgramPath
             }
 
             var candidate = Path.Combine(folder, name);
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            if (IsExecutableFile(candidate))
             {
                 return candidate;
             }
@@ -32,4 +32,9 @@ internal static class ProgramPath
 
         return null;
     }
+
+    /// <summary>A file with an execute bit (any file on Windows, where extensions decide).</summary>
+    public static bool IsExecutableFile(string path) =>
+        File.Exists(path)
+        && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 }
