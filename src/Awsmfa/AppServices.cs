@@ -1,5 +1,6 @@
 using Awsmfa.Aws;
 using Awsmfa.Credentials;
+using Awsmfa.Keyring;
 using Awsmfa.Platform;
 
 namespace Awsmfa;
@@ -38,6 +39,21 @@ internal sealed class AppServices(
     /// <summary>Opens the console's sign-in URL.</summary>
     public IBrowser Browser { get; init; } = new Browser(environment);
 
+    /// <summary>Opens the OS keyring, on first use only: a cached answer never does.</summary>
+    public Func<IKeyring> Keyring { get; init; } = () => KeyringBackends.Open(environment);
+
+    /// <summary>IAM's access-key calls for <c>keys rotate</c>, signed with an MFA session: --endpoint-url, else AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL, else the partition's IAM.</summary>
+    public Func<SessionCredentials, string, AwsTarget, IIamAccessKeys> IamKeys { get; init; } = (session, partition, target) =>
+    {
+        var (endpoint, region) = IamAccessKeys.EndpointFor(partition, environment);
+        return new IamAccessKeys(session, target.EndpointUrl ?? endpoint, region, target.RequestTimeout);
+    };
+
+    /// <summary>Which profiles have keys in the keyring (awsmfa's own record; no secret).</summary>
+    public KeyringIndex KeyringIndex => _keyringIndex ??= KeyringIndex.ForHome(Environment);
+
+    private KeyringIndex? _keyringIndex;
+
     /// <summary>How long a run waits for another's lock on a cache entry: long enough for that one to prompt a person for the code.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
@@ -54,9 +70,10 @@ internal sealed class AppServices(
         var codes = new MfaCodeSource(
             Environment, Profiles, StandardInput, Terminal, MfaProcesses?.Invoke(reporter) ?? new MfaProcess(Environment, Terminal, reporter), new SpentCodes(cache, Clock), Clock, reporter);
         var roots = new CredentialRoots(
-            request => new CredentialProcessRoot(request.Root, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock));
+            request => new CredentialProcessRoot(request.Root, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock),
+            request => new KeyringRoot(request.Root, Keyring, reporter));
         return new CredentialPipeline(
-            new SessionRequestResolver(Environment, Profiles, reporter), roots, AwsClients, Profiles, codes, () => cache, Clock, margin, LockTimeout, reporter);
+            new SessionRequestResolver(Environment, Profiles, KeyringIndex, reporter), roots, AwsClients, Profiles, codes, () => cache, Clock, margin, LockTimeout, reporter);
     }
 
     /// <summary>How long before expiry credentials stop being served: AWSMFA_EXPIRY_MARGIN, else 5 minutes.</summary>

@@ -39,6 +39,10 @@ internal sealed class AwsmfaCli
             new ConsoleHandler(pipelines, services.Environment, services.Browser)));
         _root.Subcommands.Add(WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock)));
         _root.Subcommands.Add(ProfileCommands.Create(new ProfileListHandler(services.Profiles, pipelines, services.CreateCache, services.Clock)));
+        _root.Subcommands.Add(Keys.KeysCommands.Create(
+            services.Profiles,
+            new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
+            new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, pipelines, services.AwsClients, services.IamKeys, services.Clock)));
         _root.Subcommands.Add(DoctorCommand.Create(
             services.Profiles,
             () => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock)));

@@ -66,12 +66,13 @@ internal sealed class CredentialPipeline(
 }
 
 /// <summary>Makes a request's root from what the resolver found: one line per kind of root.</summary>
-internal sealed class CredentialRoots(Func<SessionRequest, CredentialProcessRoot> process)
+internal sealed class CredentialRoots(Func<SessionRequest, CredentialProcessRoot> process, Func<SessionRequest, KeyringRoot> keyring)
 {
     public ICredentialRoot Create(SessionRequest request) => request.Root.Kind switch
     {
         RootIdentity.File or RootIdentity.Environment => new StaticKeysRoot(request.Root.Identity, request.Root.Keys!),
         RootIdentity.Process => process(request),
+        RootIdentity.Keyring => keyring(request),
         _ => throw new InvalidOperationException($"No root of kind {request.Root.Kind}."),
     };
 }

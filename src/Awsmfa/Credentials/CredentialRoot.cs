@@ -54,15 +54,19 @@ internal sealed class StaticKeysRoot(RootIdentity identity, RootCredentials keys
 /// <param name="Profile">The root profile, or <c>env</c>.</param>
 /// <param name="Keys">Keys already in hand (file, environment).</param>
 /// <param name="Command">A <c>credential_process</c> command line.</param>
-internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Keys = null, string? Command = null)
+/// <param name="KeyringKeyId">The id of the keys the keyring holds for the profile, as awsmfa stored them; <paramref name="Keys"/> is then a plaintext copy, used only when the keyring cannot be read.</param>
+internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Keys = null, string? Command = null, string? KeyringKeyId = null)
 {
     /// <summary>
     /// The parts of the cache keys above the root. Keys in a file or the environment are known by
     /// their access key id (a new key starts a new session); a process or keyring root by its
-    /// profile and how it is reached, so that a cached answer never has to run it.
+    /// profile and how it is reached, so that a cached answer never has to run it. Keys in a keyring
+    /// are known by the id awsmfa recorded when storing them, as keys in a file: moving keys from
+    /// the file into the keyring keeps the session, a rotated key starts a new one.
     /// </summary>
     public IReadOnlyList<string> KeyParts => Kind switch
     {
+        RootIdentity.Keyring when KeyringKeyId is not null => [Profile, KeyringKeyId],
         RootIdentity.File or RootIdentity.Environment when Keys is not null => [Profile, Keys.AccessKeyId],
         RootIdentity.Process => [Profile, RootIdentity.Process, Command ?? ""],
         _ => [Profile, Kind],

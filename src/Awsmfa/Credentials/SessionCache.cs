@@ -391,7 +391,7 @@ internal sealed class SessionCache
     /// parent such as ~/.aws made world-writable would let another user plant a config file. On
     /// Windows, with an ACL that grants the current user alone, which the files inherit.
     /// </summary>
-    private static void CreateOwnerOnly(string folder)
+    internal static void CreateOwnerOnly(string folder)
     {
         var missing = new Stack<string>();
         for (var path = Path.GetFullPath(folder); !string.IsNullOrEmpty(path) && FileStatus.Of(path) is null; path = Path.GetDirectoryName(path))

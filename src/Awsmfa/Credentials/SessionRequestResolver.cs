@@ -1,11 +1,12 @@
 using Awsmfa.Aws;
+using Awsmfa.Keyring;
 using Awsmfa.Output;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Credentials;
 
 /// <summary>Applies the precedence rules (option, then environment, then profile) to build a <see cref="SessionRequest"/>.</summary>
-internal sealed class SessionRequestResolver(IEnvironment environment, IProfileStore profiles, Reporter reporter)
+internal sealed class SessionRequestResolver(IEnvironment environment, IProfileStore profiles, KeyringIndex keyring, Reporter reporter)
 {
     public const string EnvironmentProfile = "env";
 
@@ -134,7 +135,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             }
 
             // The AWS CLI's own shape: a profile that is its own source uses its keys for its role.
-            if (source == current.Name && current.HasLongTermKeys)
+            if (source == current.Name && (current.HasLongTermKeys || keyring.Find(current.Name) is not null))
             {
                 return chain;
             }
@@ -144,7 +145,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 throw AwsmfaException.Usage($"source_profile loop: {string.Join(" -> ", seen)} -> {source}");
             }
 
-            current = profiles.Find(source) ?? throw AwsmfaException.Usage(
+            current = FindProfile(source) ?? throw AwsmfaException.Usage(
                 $"profile '{current.Name}' names source_profile '{source}', which was not found in {profiles.Describe()}");
         }
     }
@@ -236,12 +237,12 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             throw AwsmfaException.Usage($"{(option is not null ? "--profile" : "AWS_PROFILE")} is not a valid profile name: {InputRules.ProfileHint}");
         }
 
-        var profile = profiles.Find(name) ?? throw AwsmfaException.Usage(named is null
+        var profile = FindProfile(name) ?? throw AwsmfaException.Usage(named is null
             ? $"no AWS credentials: no profile 'default' in {profiles.Describe()}, and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set; use --profile NAME"
             : $"profile '{name}' was not found in {profiles.Describe()}");
 
         // A role profile's keys are its root's, found by walking source_profile.
-        if (profile.AssumesRole && !(profile.SourceProfile == profile.Name && profile.HasLongTermKeys))
+        if (profile.AssumesRole && !(profile.SourceProfile == profile.Name && (profile.HasLongTermKeys || keyring.Find(name) is not null)))
         {
             return (name, null, profile);
         }
@@ -249,12 +250,29 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         return (name, CheckedRoot(name, profile), profile);
     }
 
+    /// <summary>A profile of the shared files, or one whose only trace is its keys in the keyring (its settings may all be defaults).</summary>
+    private AwsProfile? FindProfile(string name) =>
+        profiles.Find(name) ?? (keyring.Find(name) is not null ? new AwsProfile(name, null, null, null, null, null, null, null) : null);
+
     /// <summary>
-    /// The root a profile gives (a named profile, or the end of a role chain): its static keys,
-    /// else its credential_process; never session credentials, which cannot call GetSessionToken.
+    /// The root a profile gives (a named profile, or the end of a role chain): its keys in the
+    /// keyring, else its static keys, else its credential_process; never session credentials,
+    /// which cannot call GetSessionToken.
     /// </summary>
-    private static RootSpec CheckedRoot(string name, AwsProfile profile)
+    private RootSpec CheckedRoot(string name, AwsProfile profile)
     {
+        if (keyring.Find(name) is { } stored)
+        {
+            RootCredentials? plaintext = null;
+            if (profile.HasLongTermKeys)
+            {
+                plaintext = new RootCredentials(profile.AccessKeyId!, profile.SecretAccessKey!);
+                reporter.Warn($"profile '{name}': its keys are in the {stored.Backend} keyring, and a plaintext copy remains in the credentials file; remove it with: awsmfa keys import --profile {name}");
+            }
+
+            return new RootSpec(RootIdentity.Keyring, name, plaintext, KeyringKeyId: stored.AccessKeyId);
+        }
+
         if (profile.SessionToken is not null || (profile.AccessKeyId is { } id && IsTemporaryKeyId(id)))
         {
             throw AwsmfaException.Usage(
@@ -272,7 +290,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         }
 
         throw AwsmfaException.Usage(
-            $"profile '{name}' has no aws_access_key_id and aws_secret_access_key, nor a credential_process; awsmfa needs a profile with an IAM user's keys (--profile NAME), or a role profile whose source_profile leads to one");
+            $"profile '{name}' has no keys (none in the keyring, no aws_access_key_id and aws_secret_access_key) nor a credential_process; store its keys with: awsmfa keys add --profile {name}, or name a role profile whose source_profile leads to keys");
     }
 
     /// <summary>--serial-number, AWSMFA_SERIAL_NUMBER, else the nearest mfa_serial from the named profile down its chain.</summary>

@@ -67,6 +67,7 @@ internal sealed record ContainerErrorJson(string Code, string Message);
 [JsonSerializable(typeof(List<InstanceJson>))]
 [JsonSerializable(typeof(List<InstanceChangeJson>))]
 [JsonSerializable(typeof(List<ProfileJson>))]
+[JsonSerializable(typeof(List<Cli.Keys.KeyJson>))]
 [JsonSerializable(typeof(WhoamiJson))]
 [JsonSerializable(typeof(DoctorJson))]
 internal sealed partial class OutputJsonContext : JsonSerializerContext;

@@ -15,14 +15,25 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     public bool StdoutIsTerminal => !Console.IsOutputRedirected;
 
-    public async Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken)
+    public Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken) =>
+        PromptAsync(prompt, echo: true, cancellationToken);
+
+    public async Task<string?> PromptSecretAsync(string prompt, CancellationToken cancellationToken)
+    {
+        var answer = await PromptAsync(prompt, echo: false, cancellationToken).ConfigureAwait(false);
+        // The Enter that ended the line was not echoed either.
+        WriteLine("");
+        return answer;
+    }
+
+    private async Task<string?> PromptAsync(string prompt, bool echo, CancellationToken cancellationToken)
     {
         Write(prompt);
         // A read from a terminal cannot be cancelled, so the wait is: Ctrl-C must end the
         // process at once instead of after the user presses Enter.
         try
         {
-            return await Task.Run(ReadLine, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => ReadLine(echo), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -60,9 +71,17 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         }
     }
 
-    private string? ReadLine() => OperatingSystem.IsWindows()
-        ? (_console.Value ?? throw new InvalidOperationException("No console.")).ReadLine()
-        : StandardInput.ReadLine(_device.Value ?? throw new InvalidOperationException("No terminal."));
+    private string? ReadLine(bool echo)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return (_console.Value ?? throw new InvalidOperationException("No console.")).ReadLine(echo);
+        }
+
+        var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
+        using var quiet = echo ? null : TerminalEcho.Off(device.SafeFileHandle);
+        return StandardInput.ReadLine(device);
+    }
 
     /// <summary>/dev/tty, read only where there is one (not on Windows, which has the console).</summary>
     private static FileStream? Open()

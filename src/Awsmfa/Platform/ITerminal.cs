@@ -16,6 +16,9 @@ internal interface ITerminal
     /// <summary>Shows <paramref name="prompt"/> and reads one line; null at end of input.</summary>
     Task<string?> PromptAsync(string prompt, CancellationToken cancellationToken);
 
+    /// <summary>Like <see cref="PromptAsync"/>, with the terminal's echo off: what is typed (a secret) is not shown.</summary>
+    Task<string?> PromptSecretAsync(string prompt, CancellationToken cancellationToken);
+
     /// <summary>Writes a line on the terminal (for confirmations and their context).</summary>
     void WriteLine(string text);
 

@@ -76,14 +76,18 @@ internal sealed partial class WindowsConsole : IDisposable
     }
 
     /// <summary>A line as typed (the console echoes and edits it), or null at Ctrl+Z or when reading fails.</summary>
-    public string? ReadLine()
+    public string? ReadLine() => ReadLine(echo: true);
+
+    /// <summary>A line read with the console's echo off (a secret), or null at Ctrl+Z or when reading fails.</summary>
+    public string? ReadLine(bool echo)
     {
         // A program before us may have left the console in raw mode (a TUI that died): then
         // ReadConsole returns key by key, unechoed, and Enter never ends the line.
         var restore = GetConsoleMode(_input, out var mode);
         if (restore)
         {
-            SetConsoleMode(_input, mode | EnableProcessedInput | EnableLineInput | EnableEchoInput);
+            var lineMode = mode | EnableProcessedInput | EnableLineInput;
+            SetConsoleMode(_input, echo ? lineMode | EnableEchoInput : lineMode & ~EnableEchoInput);
         }
 
         try

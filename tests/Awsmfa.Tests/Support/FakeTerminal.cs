@@ -19,6 +19,15 @@ internal sealed class FakeTerminal : ITerminal
         return Task.FromResult(Answers.Count > 0 ? Answers.Dequeue() : null);
     }
 
+    /// <summary>The prompts that asked for a secret (echo off).</summary>
+    public List<string> SecretPrompts { get; } = [];
+
+    public Task<string?> PromptSecretAsync(string prompt, CancellationToken cancellationToken)
+    {
+        SecretPrompts.Add(prompt);
+        return PromptAsync(prompt, cancellationToken);
+    }
+
     public void WriteLine(string text) => Shown.Add(text);
 
     public void Write(string text) => Shown.Add(text);

@@ -42,6 +42,12 @@ internal sealed class TestHost : IDisposable
 
     public string Stdin { get; set; } = string.Empty;
 
+    /// <summary>The OS keyring, in memory.</summary>
+    public FakeKeyring Keyring { get; } = new();
+
+    /// <summary>IAM for keys rotate, in memory.</summary>
+    public FakeIam Iam { get; } = new();
+
     /// <summary>Scripted mfa_process answers, instead of running the profile's program.</summary>
     public FakeMfaProcess? MfaProcess { get; set; }
 
@@ -90,6 +96,8 @@ internal sealed class TestHost : IDisposable
         Processes = Processes,
         MfaProcesses = MfaProcess is { } fake ? _ => fake : null,
         LockTimeout = LockTimeout,
+        Keyring = Keyring.Open,
+        IamKeys = (_, _, _) => Iam,
     };
 
     public async Task<CliResult> RunAsync(params string[] args)

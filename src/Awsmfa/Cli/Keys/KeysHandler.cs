@@ -1,0 +1,260 @@
+using System.Text.RegularExpressions;
+using Awsmfa.Aws;
+using Awsmfa.Cli.Session;
+using Awsmfa.Credentials;
+using Awsmfa.Keyring;
+using Awsmfa.Output;
+using Awsmfa.Platform;
+
+namespace Awsmfa.Cli.Keys;
+
+/// <summary>One row of <c>keys list</c>.</summary>
+internal sealed record KeyJson(string Profile, string AccessKey, string Backend, string Added);
+
+/// <summary>
+/// Runs <c>keys add | list | remove | import</c>. Every write goes to the keyring and is read back
+/// before anything else changes (awsmfa's index of keyring profiles, the credentials file).
+/// </summary>
+internal sealed partial class KeysHandler(
+    Func<IKeyring> keyrings, KeyringIndex index, IProfileStore profiles, IEnvironment environment, ITerminal terminal, IStandardInput standardInput, TimeProvider clock)
+{
+    private static readonly string[] Header = ["PROFILE", "ACCESS KEY", "BACKEND", "ADDED"];
+
+    public async Task<int> AddAsync(KeysAddOptions options, CommandRun run, CancellationToken cancellationToken)
+    {
+        var keys = await ReadKeysAsync(options.Input, cancellationToken).ConfigureAwait(false);
+        var keyring = Open();
+        await ConfirmReplaceAsync(keyring, options.Profile, keys, options.Yes, cancellationToken).ConfigureAwait(false);
+        await StoreAsync(keyring, options.Profile, keys, cancellationToken).ConfigureAwait(false);
+        run.Reporter.Info($"stored the keys of profile '{options.Profile}' ({KeyIds.Mask(keys.AccessKeyId)}) in the {keyring.Backend} keyring");
+        if (profiles.Find(options.Profile) is { HasLongTermKeys: true })
+        {
+            run.Reporter.Warn($"a plaintext copy of the keys of profile '{options.Profile}' remains in the credentials file; remove it with: awsmfa keys import --profile {options.Profile}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public int List(ListFormat format, CommandRun run)
+    {
+        var entries = index.Entries.OrderBy(e => e.Profile, StringComparer.Ordinal).ToList();
+        if (format == ListFormat.Json)
+        {
+            OutputJson.Write(run.Output, entries.Select(e => new KeyJson(e.Profile, KeyIds.Mask(e.AccessKeyId), e.Backend, Timestamps.Format(e.Added))).ToList(), OutputJson.Indented.ListKeyJson);
+            return ExitCodes.Success;
+        }
+
+        if (entries.Count == 0)
+        {
+            run.Reporter.Info("no keys in a keyring yet; move a profile's keys there with: awsmfa keys import --profile NAME");
+            return ExitCodes.Success;
+        }
+
+        var table = new List<IReadOnlyList<string>> { Header };
+        table.AddRange(entries.Select(e => new[] { Printable.Cell(e.Profile), KeyIds.Mask(e.AccessKeyId), e.Backend, Timestamps.Format(e.Added) }));
+        run.Output.Write(TextTable.Render(table));
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> RemoveAsync(string profile, bool yes, CommandRun run, CancellationToken cancellationToken)
+    {
+        var keyring = Open();
+        var recorded = index.Find(profile);
+        if (!yes)
+        {
+            var what = recorded is null ? "" : $" ({KeyIds.Mask(recorded.AccessKeyId)})";
+            await ConfirmAsync($"Remove the keys of profile '{profile}'{what} from the {keyring.Backend} keyring? [y/N] ", "remove", "nothing was removed", cancellationToken).ConfigureAwait(false);
+        }
+
+        var removed = await Guarded(() => keyring.RemoveAsync(profile, cancellationToken)).ConfigureAwait(false);
+        var forgotten = index.Remove(profile);
+        if (!removed && !forgotten)
+        {
+            throw AwsmfaException.Usage($"the {keyring.Backend} keyring holds no keys for profile '{profile}'");
+        }
+
+        run.Reporter.Info($"removed the keys of profile '{profile}' from the {keyring.Backend} keyring (the key is still active in IAM)");
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> ImportAsync(string profile, bool yes, CommandRun run, CancellationToken cancellationToken)
+    {
+        var found = profiles.Find(profile);
+        // A stale aws_session_token beside an IAM user's keys goes with them; session keys (ASIA) are no import.
+        if (found is not { AccessKeyId: { } id, SecretAccessKey: not null } || id.StartsWith("ASIA", StringComparison.Ordinal))
+        {
+            throw AwsmfaException.Usage(index.Find(profile) is not null
+                ? $"profile '{profile}' has no keys in {profiles.Describe()} to import; its keys are already in the keyring"
+                : $"profile '{profile}' has no long-term keys (aws_access_key_id and aws_secret_access_key) in {profiles.Describe()} to import");
+        }
+
+        var keys = new LongTermCredentials(found.AccessKeyId!, found.SecretAccessKey!);
+        var keyring = Open();
+        await ConfirmReplaceAsync(keyring, profile, keys, yes, cancellationToken).ConfigureAwait(false);
+        await StoreAsync(keyring, profile, keys, cancellationToken).ConfigureAwait(false);
+
+        var cleaned = new List<string>();
+        foreach (var (path, section) in Sections(profile))
+        {
+            if (File.Exists(path) && IniFile.FindValue(path, section, "aws_access_key_id") is not null)
+            {
+                try
+                {
+                    PlaintextKeys.Remove(path, section);
+                    cleaned.Add(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new AwsmfaException(ExitCodes.UsageError, $"the keys are in the {keyring.Backend} keyring, but {Printable.OneLine(path)} could not be rewritten ({Printable.OneLine(e.Message)}); remove the profile's aws_access_key_id and aws_secret_access_key lines yourself");
+                }
+            }
+        }
+
+        run.Reporter.Info($"moved the keys of profile '{profile}' ({KeyIds.Mask(keys.AccessKeyId)}) into the {keyring.Backend} keyring and removed them from {string.Join(" and ", cleaned.Select(Printable.OneLine))}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Stores the keys, reads them back, and only then records the profile as a keyring one.</summary>
+    public async Task StoreAsync(IKeyring keyring, string profile, LongTermCredentials keys, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await Guarded(async () =>
+        {
+            await keyring.WriteAsync(profile, keys, now, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }).ConfigureAwait(false);
+        var back = await Guarded(() => keyring.ReadAsync(profile, cancellationToken)).ConfigureAwait(false);
+        if (back != keys)
+        {
+            throw AwsmfaException.Usage($"the {keyring.Backend} keyring did not give back the keys just stored for profile '{profile}'; nothing else was changed");
+        }
+
+        index.Put(new KeyringIndexEntry(profile, keyring.Backend, keys.AccessKeyId, now));
+    }
+
+    private IKeyring Open()
+    {
+        try
+        {
+            return keyrings();
+        }
+        catch (KeyringUnavailableException e)
+        {
+            throw e.ToUsage();
+        }
+    }
+
+    private static async Task<T> Guarded<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (KeyringUnavailableException e)
+        {
+            throw e.ToUsage();
+        }
+    }
+
+    private async Task ConfirmReplaceAsync(IKeyring keyring, string profile, LongTermCredentials keys, bool yes, CancellationToken cancellationToken)
+    {
+        var existing = await Guarded(() => keyring.ReadAsync(profile, cancellationToken)).ConfigureAwait(false);
+        if (existing is null || existing == keys || yes)
+        {
+            return;
+        }
+
+        await ConfirmAsync(
+            $"Replace the keys of profile '{profile}' ({KeyIds.Mask(existing.AccessKeyId)}) in the {keyring.Backend} keyring with {KeyIds.Mask(keys.AccessKeyId)}? [y/N] ",
+            "replace keys", "nothing was changed", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ConfirmAsync(string question, string what, string outcome, CancellationToken cancellationToken)
+    {
+        if (!terminal.IsAvailable)
+        {
+            throw AwsmfaException.Usage($"refusing to {what} without confirmation: there is no terminal to ask; pass --yes to confirm");
+        }
+
+        var answer = await terminal.PromptAsync(question, cancellationToken).ConfigureAwait(false);
+        if (answer?.Trim().ToUpperInvariant() is not ("Y" or "YES"))
+        {
+            throw new AwsmfaException(ExitCodes.AwsError, $"not confirmed; {outcome}");
+        }
+    }
+
+    private async Task<LongTermCredentials> ReadKeysAsync(KeysInput input, CancellationToken cancellationToken)
+    {
+        string? id;
+        string? secret;
+        switch (input)
+        {
+            case KeysInput.Environment:
+                id = environment.Get("AWS_ACCESS_KEY_ID")?.Trim();
+                secret = environment.Get("AWS_SECRET_ACCESS_KEY")?.Trim();
+                if (id is null || secret is null)
+                {
+                    throw AwsmfaException.Usage("--from-env needs both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set");
+                }
+
+                if (environment.Get("AWS_SESSION_TOKEN") is { Length: > 0 })
+                {
+                    throw AwsmfaException.Usage("AWS_SESSION_TOKEN is set: the environment holds session credentials, not an IAM user's long-term keys");
+                }
+
+                break;
+            case KeysInput.Stdin:
+                id = (await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+                secret = (await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+                if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))
+                {
+                    throw AwsmfaException.Usage("--stdin reads two lines: the access key id, then the secret access key");
+                }
+
+                break;
+            default:
+                if (!terminal.IsAvailable)
+                {
+                    throw AwsmfaException.Usage("no terminal to ask for the keys: pass them with --stdin (two lines) or --from-env");
+                }
+
+                id = (await terminal.PromptAsync("Access key ID: ", cancellationToken).ConfigureAwait(false))?.Trim();
+                secret = id is { Length: > 0 } ? (await terminal.PromptSecretAsync("Secret access key: ", cancellationToken).ConfigureAwait(false))?.Trim() : null;
+                break;
+        }
+
+        if (id is null || !LongTermKeyId().IsMatch(id))
+        {
+            throw AwsmfaException.Usage("that is not an IAM user's access key id (AKIA followed by 16 capital letters and digits)");
+        }
+
+        if (!StsAnswer.HasValidKeyShape(id, secret))
+        {
+            throw AwsmfaException.Usage("that is not a secret access key (40 letters, digits, + and /)");
+        }
+
+        return new LongTermCredentials(id, secret!);
+    }
+
+    /// <summary>Where a profile's keys may be written: its section of the credentials file, and of the config file.</summary>
+    private IEnumerable<(string Path, string Section)> Sections(string profile)
+    {
+        var files = profiles.Files;
+        if (files.Count > 0)
+        {
+            yield return (files[0], profile);
+        }
+
+        if (files.Count > 1)
+        {
+            yield return (files[1], "profile " + profile);
+            if (profile == "default")
+            {
+                yield return (files[1], "default");
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\AAKIA[A-Z0-9]{12,124}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex LongTermKeyId();
+}

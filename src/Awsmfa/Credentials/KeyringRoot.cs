@@ -1,0 +1,46 @@
+using Awsmfa.Keyring;
+
+namespace Awsmfa.Credentials;
+
+/// <summary>
+/// An IAM user's keys from the OS keyring, read only on a miss (under the entry's lock), never
+/// for a cached answer. When the keyring cannot be read and the credentials file still holds the
+/// profile's keys, those serve, with a warning; nothing is ever written in plaintext.
+/// </summary>
+internal sealed class KeyringRoot(RootSpec spec, Func<IKeyring> keyring, Reporter reporter) : ICredentialRoot
+{
+    public RootIdentity Identity => spec.Identity;
+
+    public async Task<RootCredentials> GetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var store = keyring();
+            var keys = await store.ReadAsync(spec.Profile, cancellationToken).ConfigureAwait(false);
+            if (keys is not null)
+            {
+                reporter.Detail($"read the keys of profile '{spec.Profile}' ({Aws.KeyIds.Mask(keys.AccessKeyId)}) from the {store.Backend} keyring");
+                return new RootCredentials(keys.AccessKeyId, keys.SecretAccessKey);
+            }
+
+            return Fallback($"the {store.Backend} keyring holds no keys for profile '{spec.Profile}'")
+                ?? throw AwsmfaException.Usage(
+                    $"the {store.Backend} keyring holds no keys for profile '{spec.Profile}' (they were removed outside awsmfa); store them again: awsmfa keys add --profile {spec.Profile}");
+        }
+        catch (KeyringUnavailableException e)
+        {
+            return Fallback(e.Message) ?? throw e.ToUsage();
+        }
+    }
+
+    private RootCredentials? Fallback(string why)
+    {
+        if (spec.Keys is null)
+        {
+            return null;
+        }
+
+        reporter.Warn($"{why}; using the plaintext copy of profile '{spec.Profile}' in the credentials file");
+        return spec.Keys;
+    }
+}

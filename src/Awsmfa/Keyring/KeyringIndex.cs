@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Awsmfa.Platform;
+
+namespace Awsmfa.Keyring;
+
+/// <summary>One profile whose keys awsmfa put in a keyring; no secret.</summary>
+internal sealed record KeyringIndexEntry(string Profile, string Backend, string AccessKeyId, DateTimeOffset Added);
+
+internal sealed record KeyringIndexFile(int Version, IReadOnlyList<KeyringIndexEntry> Keys);
+
+/// <summary>
+/// Which profiles have keys in a keyring, with each key's id (never its secret), in
+/// <c>~/.aws/awsmfa/keys.json</c>. The resolver reads it to name a chain's root and its cache keys
+/// without a D-Bus round trip, so a cached answer never touches the keyring; the keyring itself is
+/// asked only on a miss. Written atomically, the user's alone.
+/// </summary>
+internal sealed class KeyringIndex(string path)
+{
+    private const long MaxBytes = 1024 * 1024;
+    private IReadOnlyList<KeyringIndexEntry>? _entries;
+
+    public static KeyringIndex ForHome(IEnvironment environment) =>
+        new(System.IO.Path.Combine(environment.HomeDirectory, ".aws", "awsmfa", "keys.json"));
+
+    public string Path { get; } = path;
+
+    public KeyringIndexEntry? Find(string profile) => Entries.FirstOrDefault(e => e.Profile == profile);
+
+    public IReadOnlyList<KeyringIndexEntry> Entries => _entries ??= Read();
+
+    public void Put(KeyringIndexEntry entry) => Write([.. Entries.Where(e => e.Profile != entry.Profile), entry]);
+
+    public bool Remove(string profile)
+    {
+        if (Find(profile) is null)
+        {
+            return false;
+        }
+
+        Write([.. Entries.Where(e => e.Profile != profile)]);
+        return true;
+    }
+
+    private IReadOnlyList<KeyringIndexEntry> Read()
+    {
+        var status = FileStatus.Of(Path);
+        if (status is null)
+        {
+            return [];
+        }
+
+        if (status.Value.Kind != FileKind.Regular || status.Value.Size > MaxBytes)
+        {
+            throw AwsmfaException.Usage($"{Path} is not awsmfa's list of keyring keys (not a regular file of sane size); move it away");
+        }
+
+        try
+        {
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(Path), KeyringJsonContext.Default.KeyringIndexFile);
+            return file is { Version: 1, Keys: { } keys } && keys.All(k => k is { Profile: not null, Backend: not null, AccessKeyId: not null })
+                ? keys
+                : throw new JsonException("unknown version");
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw AwsmfaException.Usage($"could not read {Path}, awsmfa's list of keyring keys ({Output.Printable.OneLine(e.Message)}); move it away and run awsmfa keys add again");
+        }
+    }
+
+    private void Write(IReadOnlyList<KeyringIndexEntry> entries)
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        var temp = System.IO.Path.Combine(folder, $".keys.json.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Credentials.SessionCache.CreateOwnerOnly(folder);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temp, options))
+            {
+                JsonSerializer.Serialize(stream, new KeyringIndexFile(1, [.. entries.OrderBy(e => e.Profile, StringComparer.Ordinal)]), KeyringJsonContext.Default.KeyringIndexFile);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, Path, overwrite: true);
+            _entries = entries;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+            }
+
+            throw AwsmfaException.Usage($"could not write {Path}: {Output.Printable.OneLine(e.Message)}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Awsmfa.Aws;
+using Awsmfa.Credentials;
+
+namespace Awsmfa.Keyring;
+
+/// <summary>The secret of an awsmfa keyring item: a small JSON document, checked on the way back.</summary>
+internal static class KeyringSecrets
+{
+    public static byte[] Encode(LongTermCredentials keys) =>
+        JsonSerializer.SerializeToUtf8Bytes(new StoredSecret(1, keys.AccessKeyId, keys.SecretAccessKey), KeyringJsonContext.Default.StoredSecret);
+
+    /// <summary>The keys in <paramref name="secret"/>, which is zeroed; a secret that is not awsmfa's is refused, never shown.</summary>
+    public static LongTermCredentials Decode(byte[] secret, string profile, string backend)
+    {
+        try
+        {
+            var stored = JsonSerializer.Deserialize(secret, KeyringJsonContext.Default.StoredSecret);
+            if (stored is { Version: 1 } && StsAnswer.HasValidKeyShape(stored.AccessKeyId, stored.SecretAccessKey))
+            {
+                return new LongTermCredentials(stored.AccessKeyId, stored.SecretAccessKey);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+
+        throw new KeyringUnavailableException(
+            $"the {backend} item for profile '{profile}' does not hold keys awsmfa stored; store them again: awsmfa keys add --profile {profile}");
+    }
+}
+
+[JsonSerializable(typeof(StoredSecret))]
+[JsonSerializable(typeof(KeyringIndexFile))]
+[JsonSourceGenerationOptions(WriteIndented = true)]
+internal sealed partial class KeyringJsonContext : JsonSerializerContext;

@@ -1,0 +1,297 @@
+using System.Text.Json;
+using Amazon.SecurityToken.Model;
+using Awsmfa.Aws;
+using Awsmfa.Keyring;
+using Awsmfa.Tests.Support;
+using Moq;
+
+namespace Awsmfa.Tests.Keyring;
+
+/// <summary><c>keys add | list | remove | import</c> and the keyring root, argv to behaviour, with a keyring in memory.</summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class KeysCommandTests
+{
+    private const string KeyId = "AKIAKEYRINGEXAMPLE01";
+    private const string Secret = "KeyringSecretKeyringSecretKeyringSecret1";
+    private TestHost _host = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _host = new TestHost();
+        _host.WriteConfig($"""
+            [profile prod]
+            mfa_serial = {TestHost.Serial}
+            region = eu-west-1
+            """);
+        _host.WriteCredentials("");
+    }
+
+    [TearDown]
+    public void TearDown() => _host.Dispose();
+
+    private string IndexFile => Path.Combine(_host.Home, ".aws", "awsmfa", "keys.json");
+
+    private Task<CliResult> AddFromStdinAsync(string profile = "prod", params string[] extra)
+    {
+        _host.Stdin = $"{KeyId}\n{Secret}\n";
+        return _host.RunAsync(["keys", "add", "--profile", profile, "--stdin", .. extra]);
+    }
+
+    [Test]
+    public async Task Add_from_stdin_stores_the_keys_and_session_get_signs_with_them()
+    {
+        var added = await AddFromStdinAsync();
+        var session = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
+
+        Assert.That(added.ExitCode, Is.EqualTo(0), added.ToString());
+        Assert.That(added.Stderr, Does.Contain("stored the keys of profile 'prod' (AKIA...LE01) in the fake keyring"));
+        Assert.That(_host.Keyring.Items["prod"], Is.EqualTo(new LongTermCredentials(KeyId, Secret)));
+        Assert.That(session.ExitCode, Is.EqualTo(0), session.ToString());
+        Assert.That(_host.Aws.StsClients.Select(c => c.Credentials.AccessKeyId), Is.EqualTo(new[] { KeyId }), "GetSessionToken signed with the keyring's key");
+        Assert.That(File.ReadAllText(IndexFile), Does.Contain(KeyId).And.Not.Contain(Secret));
+        Assert.That(File.ReadAllText(_host.CredentialsFile), Is.Empty, "nothing written in plaintext");
+    }
+
+    [Test]
+    public async Task A_cached_session_never_opens_the_keyring()
+    {
+        await AddFromStdinAsync();
+        await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
+        var opensAfterTheMiss = _host.Keyring.Opens;
+        _host.Keyring.Unavailable = "no D-Bus";
+
+        var cached = await _host.RunAsync("session", "get", "--profile", "prod");
+
+        Assert.That(cached.ExitCode, Is.EqualTo(0), cached.ToString());
+        Assert.That(_host.Keyring.Opens, Is.EqualTo(opensAfterTheMiss));
+        Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Add_asks_on_the_terminal_with_the_secret_unechoed()
+    {
+        _host.Terminal.Answer(KeyId, Secret);
+
+        var result = await _host.RunAsync("keys", "add", "--profile", "prod");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_host.Terminal.SecretPrompts, Is.EqualTo(new[] { "Secret access key: " }));
+        Assert.That(_host.Terminal.Shown, Does.Contain("Access key ID: "));
+        Assert.That(result.Stdout + result.Stderr, Does.Not.Contain(Secret));
+    }
+
+    [Test]
+    public async Task Add_from_env_takes_the_variables_and_refuses_session_credentials()
+    {
+        _host.Environment["AWS_ACCESS_KEY_ID"] = KeyId;
+        _host.Environment["AWS_SECRET_ACCESS_KEY"] = Secret;
+        var added = await _host.RunAsync("keys", "add", "--profile", "prod", "--from-env");
+        _host.Environment["AWS_SESSION_TOKEN"] = "token";
+        var refused = await _host.RunAsync("keys", "add", "--profile", "other", "--from-env");
+
+        Assert.That(added.ExitCode, Is.EqualTo(0), added.ToString());
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo(KeyId));
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.Stderr, Does.Contain("AWS_SESSION_TOKEN is set"));
+        Assert.That(_host.Keyring.Items.ContainsKey("other"), Is.False);
+    }
+
+    [TestCase("ASIATEMPORARYKEY0001", Secret, "not an IAM user's access key id")]
+    [TestCase("akiakeyringexample01", Secret, "not an IAM user's access key id")]
+    [TestCase(KeyId, "short", "not a secret access key")]
+    [TestCase(KeyId, "", "--stdin reads two lines")]
+    public async Task Add_checks_the_shape_of_the_keys_and_never_echoes_them(string id, string secret, string message)
+    {
+        _host.Stdin = $"{id}\n{secret}\n";
+
+        var result = await _host.RunAsync("keys", "add", "--profile", "prod", "--stdin");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain(message));
+        Assert.That(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1));
+        Assert.That(result.Stderr.IndexOf(id, StringComparison.Ordinal), Is.EqualTo(id.Length > 0 ? -1 : 0), "the key id is never echoed");
+        Assert.That(result.Stderr.IndexOf(secret, StringComparison.Ordinal), Is.EqualTo(secret.Length > 0 ? -1 : 0), "the secret is never echoed");
+        Assert.That(_host.Keyring.Items, Is.Empty);
+    }
+
+    [Test]
+    public async Task Replacing_other_keys_asks_first_and_needs_yes_without_a_terminal()
+    {
+        _host.Keyring.Items["prod"] = new LongTermCredentials("AKIAOLDKEYEXAMPLE001", Secret);
+
+        var refused = await AddFromStdinAsync();
+        _host.Terminal.Answer("n");
+        var declined = await AddFromStdinAsync();
+        var confirmed = await AddFromStdinAsync("prod", "--yes");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.Stderr, Does.Contain("pass --yes"));
+        Assert.That(declined.ExitCode, Is.EqualTo(1));
+        Assert.That(_host.Terminal.Shown, Has.Some.Contains("Replace the keys of profile 'prod' (AKIA...E001)"));
+        Assert.That(confirmed.ExitCode, Is.EqualTo(0), confirmed.ToString());
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo(KeyId));
+    }
+
+    [Test]
+    public async Task With_no_keyring_add_is_exit_2_in_one_line_and_writes_nothing()
+    {
+        _host.Keyring.Unavailable = "no Secret Service reachable: there is no D-Bus session";
+
+        var result = await AddFromStdinAsync();
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: no Secret Service reachable: there is no D-Bus session\n"));
+        Assert.That(File.Exists(IndexFile), Is.False);
+        Assert.That(File.ReadAllText(_host.CredentialsFile), Is.Empty);
+    }
+
+    [Test]
+    public async Task List_shows_masked_keys_from_the_index_and_never_opens_the_keyring()
+    {
+        await AddFromStdinAsync();
+        var opens = _host.Keyring.Opens;
+        _host.Keyring.Unavailable = "locked";
+
+        var table = await _host.RunAsync("keys", "list");
+        var json = await _host.RunAsync("keys", "list", "-o", "json");
+
+        Assert.That(table.ExitCode, Is.EqualTo(0), table.ToString());
+        Assert.That(table.Stdout, Does.StartWith("PROFILE  ACCESS KEY   BACKEND  ADDED"));
+        Assert.That(table.Stdout, Does.Contain("prod     AKIA...LE01  fake     2026-11-28T12:00:00Z"));
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.That(document.RootElement[0].GetProperty("AccessKey").GetString(), Is.EqualTo("AKIA...LE01"));
+        Assert.That(table.Stdout + json.Stdout, Does.Not.Contain(KeyId).And.Not.Contain(Secret));
+        Assert.That(_host.Keyring.Opens, Is.EqualTo(opens));
+    }
+
+    [Test]
+    public async Task Remove_asks_on_a_terminal_and_forgets_the_profile()
+    {
+        await AddFromStdinAsync();
+        var refused = await _host.RunAsync("keys", "remove", "--profile", "prod");
+        _host.Terminal.Answer("y");
+        var removed = await _host.RunAsync("keys", "remove", "--profile", "prod");
+        var again = await _host.RunAsync("keys", "remove", "--profile", "prod", "--yes");
+        var session = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(removed.ExitCode, Is.EqualTo(0), removed.ToString());
+        Assert.That(_host.Keyring.Items, Is.Empty);
+        Assert.That(again.ExitCode, Is.EqualTo(2));
+        Assert.That(again.Stderr, Does.Contain("holds no keys for profile 'prod'"));
+        Assert.That(session.ExitCode, Is.EqualTo(2));
+        Assert.That(session.Stderr, Does.Contain("awsmfa keys add --profile prod"));
+    }
+
+    [Test]
+    public async Task Import_moves_the_keys_and_removes_exactly_their_lines()
+    {
+        var credentials = $"# my keys\r\n[other]\r\naws_access_key_id = AKIAOTHERKEY00000001\r\naws_secret_access_key = {Secret}\r\n\r\n[prod]\r\n; prod keys\r\naws_access_key_id = {KeyId}\r\naws_secret_access_key = {Secret}\r\nregion = eu-west-1\r\n";
+        _host.WriteCredentials(credentials);
+        File.SetUnixFileMode(_host.CredentialsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var before = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
+
+        var imported = await _host.RunAsync("keys", "import", "--profile", "prod");
+        var after = await _host.RunAsync("session", "get", "--profile", "prod");
+
+        Assert.That(imported.ExitCode, Is.EqualTo(0), imported.ToString());
+        Assert.That(File.ReadAllText(_host.CredentialsFile), Is.EqualTo(
+            $"# my keys\r\n[other]\r\naws_access_key_id = AKIAOTHERKEY00000001\r\naws_secret_access_key = {Secret}\r\n\r\n[prod]\r\n; prod keys\r\nregion = eu-west-1\r\n"));
+        Assert.That(File.GetUnixFileMode(_host.CredentialsFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead));
+        Assert.That(_host.Keyring.Items["prod"], Is.EqualTo(new LongTermCredentials(KeyId, Secret)));
+        Assert.That(before.ExitCode, Is.EqualTo(0), before.ToString());
+        Assert.That(after.ExitCode, Is.EqualTo(0), after.ToString());
+        Assert.That(_host.Aws.StsCalls, Is.EqualTo(1), "the session cached before the move still serves: its key did not change");
+    }
+
+    [Test]
+    public async Task Import_takes_a_stale_session_token_line_with_the_keys()
+    {
+        _host.WriteCredentials($"[prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\naws_session_token = stale\noutput = json\n");
+
+        var imported = await _host.RunAsync("keys", "import", "--profile", "prod");
+
+        Assert.That(imported.ExitCode, Is.EqualTo(0), imported.ToString());
+        Assert.That(File.ReadAllText(_host.CredentialsFile), Is.EqualTo("[prod]\noutput = json\n"));
+    }
+
+    [Test]
+    public async Task Import_touches_nothing_when_the_keyring_cannot_store()
+    {
+        var credentials = $"[prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\n";
+        _host.WriteCredentials(credentials);
+        _host.Keyring.RefuseWrites = "the keyring is locked";
+
+        var result = await _host.RunAsync("keys", "import", "--profile", "prod");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: the keyring is locked\n"));
+        Assert.That(File.ReadAllText(_host.CredentialsFile), Is.EqualTo(credentials));
+        Assert.That(File.Exists(IndexFile), Is.False);
+    }
+
+    [Test]
+    public async Task With_keys_in_both_places_the_keyring_wins_with_one_warning()
+    {
+        await AddFromStdinAsync();
+        _host.WriteCredentials($"[prod]\naws_access_key_id = AKIAPLAINTEXTCOPY001\naws_secret_access_key = {Secret}\n");
+
+        var result = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_host.Aws.StsClients.Single().Credentials.AccessKeyId, Is.EqualTo(KeyId));
+        Assert.That(result.Stderr.Split('\n').Count(l => l.Contains("plaintext copy remains", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(result.Stderr, Does.Contain("awsmfa keys import --profile prod"));
+    }
+
+    [Test]
+    public async Task An_unreadable_keyring_falls_back_to_a_plaintext_copy_with_a_warning()
+    {
+        await AddFromStdinAsync();
+        _host.WriteCredentials($"[prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\n");
+        _host.Keyring.Unavailable = "no Secret Service reachable";
+
+        var withCopy = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
+        _host.WriteCredentials("");
+        var withoutCopy = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "234567", "--refresh");
+
+        Assert.That(withCopy.ExitCode, Is.EqualTo(0), withCopy.ToString());
+        Assert.That(withCopy.Stderr, Does.Contain("no Secret Service reachable; using the plaintext copy of profile 'prod'"));
+        Assert.That(withoutCopy.ExitCode, Is.EqualTo(2));
+        Assert.That(withoutCopy.Stderr, Does.Contain("no Secret Service reachable"));
+        Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_profile_with_keys_only_in_the_keyring_needs_no_section_anywhere()
+    {
+        _host.WriteConfig("");
+        await AddFromStdinAsync("solo");
+
+        var result = await _host.RunAsync("session", "get", "--profile", "solo", "--serial-number", TestHost.Serial, "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_host.Aws.StsClients.Single().Credentials.AccessKeyId, Is.EqualTo(KeyId));
+    }
+
+    [Test]
+    public async Task A_role_profile_reaches_keyring_keys_through_source_profile()
+    {
+        _host.WriteConfig($"""
+            [profile prod]
+            mfa_serial = {TestHost.Serial}
+            [profile admin]
+            role_arn = arn:aws:iam::210987654321:role/admin
+            source_profile = prod
+            """);
+        await AddFromStdinAsync();
+
+        var result = await _host.RunAsync("session", "get", "--profile", "admin", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(_host.Aws.StsClients.Select(c => c.Credentials.AccessKeyId).Distinct(), Is.EqualTo(new[] { KeyId }));
+        Assert.That(_host.Aws.RoleCalls, Is.EqualTo(1));
+    }
+}
