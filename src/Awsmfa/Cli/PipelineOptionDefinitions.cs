@@ -178,8 +178,15 @@ internal sealed class PipelineOptionDefinitions
     /// <summary>Completion offers only the profiles awsmfa can serve, and only names it accepts.</summary>
     public static IEnumerable<string> UsableProfiles(IProfileStore profiles)
     {
-        foreach (var name in profiles.ListNames().Where(InputRules.IsProfileName))
+        var inKeyring = KeyringProfiles();
+        foreach (var name in profiles.ListNames().Concat(inKeyring).Distinct(StringComparer.Ordinal).Where(InputRules.IsProfileName))
         {
+            if (inKeyring.Contains(name))
+            {
+                yield return name;
+                continue;
+            }
+
             AwsProfile? profile;
             try
             {
@@ -195,6 +202,19 @@ internal sealed class PipelineOptionDefinitions
             {
                 yield return name;
             }
+        }
+    }
+
+    /// <summary>The profiles whose keys are in the keyring, for completion only (a broken index offers none).</summary>
+    private static HashSet<string> KeyringProfiles()
+    {
+        try
+        {
+            return [.. Keyring.KeyringIndex.ForHome(new Platform.SystemEnvironment()).Entries.Select(e => e.Profile)];
+        }
+        catch (AwsmfaException)
+        {
+            return [];
         }
     }
 

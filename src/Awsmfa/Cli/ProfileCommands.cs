@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
+using Awsmfa.Keyring;
 using Awsmfa.Output;
 
 namespace Awsmfa.Cli;
@@ -14,7 +15,7 @@ internal static class ProfileCommands
     public static Command Create(ProfileListHandler handler)
     {
         var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
-        var list = new Command("list", "List every profile in ~/.aws/config and ~/.aws/credentials: its kind (keys, role, process, sso, …), MFA device, source, region, and the time left of a cached answer. Shows no secrets.");
+        var list = new Command("list", "List every profile in ~/.aws/config, ~/.aws/credentials and the keyring: its kind (keys, keyring, role, process, sso, …), MFA device, source, region, and the time left of a cached answer. Shows no secrets.");
         list.Options.Add(output);
         list.SetAction(parseResult => handler.Run(parseResult.GetValue(output), new CommandRun(parseResult)));
         var profile = new Command("profile", "See the AWS profiles awsmfa can serve.");
@@ -27,7 +28,7 @@ internal static class ProfileCommands
 /// Runs <c>profile list</c>: each profile resolved as <c>session get --profile NAME</c> would
 /// resolve it (nothing runs, nothing is asked), and its cache entry looked up.
 /// </summary>
-internal sealed class ProfileListHandler(IProfileStore profiles, Func<Reporter, CredentialPipeline> pipelines, Func<Reporter, SessionCache> caches, TimeProvider clock)
+internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex keyring, Func<Reporter, CredentialPipeline> pipelines, Func<Reporter, SessionCache> caches, TimeProvider clock)
 {
     private static readonly string[] Header = ["NAME", "KIND", "MFA", "SOURCE", "REGION", "SESSION"];
 
@@ -38,7 +39,9 @@ internal sealed class ProfileListHandler(IProfileStore profiles, Func<Reporter, 
         var pipeline = pipelines(quiet);
         var cache = caches(quiet);
         var now = clock.GetUtcNow();
-        var rows = profiles.ListNames().Select(name => Row(name, pipeline, cache)).ToList();
+        var listed = profiles.ListNames();
+        var names = listed.Concat(keyring.Entries.Select(e => e.Profile).Where(p => !listed.Contains(p)).Order(StringComparer.Ordinal));
+        var rows = names.Select(name => Row(name, pipeline, cache)).ToList();
         if (format == ListFormat.Json)
         {
             OutputJson.Write(
@@ -76,12 +79,14 @@ internal sealed class ProfileListHandler(IProfileStore profiles, Func<Reporter, 
             return new ProfileRow(name, "unreadable", null, null, null, null);
         }
 
-        if (profile is null)
+        if (profile is null && keyring.Find(name) is null)
         {
             return new ProfileRow(name, "-", null, null, null, null);
         }
 
+        profile ??= new AwsProfile(name, null, null, null, null, null, null, null);
         var kind = profile.AssumesRole ? "role"
+            : keyring.Find(name) is not null ? "keyring"
             : profile.HasLongTermKeys ? "keys"
             : profile.CredentialProcess is not null ? "process"
             : profiles.FindSetting(name, "sso_session") is not null || profiles.FindSetting(name, "sso_start_url") is not null ? "sso"

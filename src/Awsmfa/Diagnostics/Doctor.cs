@@ -57,6 +57,11 @@ internal sealed class Doctor(
         {
             request = pipeline.Resolve(new PipelineOptions(Profile: profile, EndpointUrl: endpointUrl));
             results.Add(new CheckResult("profile", CheckStatus.Ok, Describe(request)));
+            if (request.Root is { Kind: RootIdentity.Keyring, Keys: not null })
+            {
+                results.Add(new CheckResult("profile", CheckStatus.Warn, $"profile '{request.Profile}' has its keys in the keyring and a plaintext copy in the credentials file: remove it with awsmfa keys import --profile {request.Profile}"));
+            }
+
             results.AddRange(Durations(request));
             results.AddRange(MfaProcess(request));
             results.Add(Cache(request, pipeline, caches(quiet)));
@@ -134,6 +139,7 @@ internal sealed class Doctor(
             RootIdentity.File => "keys in the credentials or config file",
             RootIdentity.Environment => "keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
             RootIdentity.Process => "keys from its credential_process",
+            RootIdentity.Keyring => "keys in the OS keyring",
             _ => request.Root.Kind,
         };
         var roles = request.Roles.Count == 0 ? "" : $", then {string.Join(" -> ", request.Roles.Select(r => r.RoleArn))}";

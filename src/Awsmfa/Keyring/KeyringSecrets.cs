@@ -10,14 +10,14 @@ namespace Awsmfa.Keyring;
 internal static class KeyringSecrets
 {
     public static byte[] Encode(LongTermCredentials keys) =>
-        JsonSerializer.SerializeToUtf8Bytes(new StoredSecret(1, keys.AccessKeyId, keys.SecretAccessKey), KeyringJsonContext.Default.StoredSecret);
+        JsonSerializer.SerializeToUtf8Bytes(new StoredSecret(1, keys.AccessKeyId, keys.SecretAccessKey), KeyringSecretJsonContext.Default.StoredSecret);
 
     /// <summary>The keys in <paramref name="secret"/>, which is zeroed; a secret that is not awsmfa's is refused, never shown.</summary>
     public static LongTermCredentials Decode(byte[] secret, string profile, string backend)
     {
         try
         {
-            var stored = JsonSerializer.Deserialize(secret, KeyringJsonContext.Default.StoredSecret);
+            var stored = JsonSerializer.Deserialize(secret, KeyringSecretJsonContext.Default.StoredSecret);
             if (stored is { Version: 1 } && StsAnswer.HasValidKeyShape(stored.AccessKeyId, stored.SecretAccessKey))
             {
                 return new LongTermCredentials(stored.AccessKeyId, stored.SecretAccessKey);
@@ -36,7 +36,11 @@ internal static class KeyringSecrets
     }
 }
 
-[JsonSerializable(typeof(StoredSecret))]
+/// <summary>The index, indented for a person who opens it.</summary>
 [JsonSerializable(typeof(KeyringIndexFile))]
 [JsonSourceGenerationOptions(WriteIndented = true)]
 internal sealed partial class KeyringJsonContext : JsonSerializerContext;
+
+/// <summary>A keyring item's secret, on one line as password managers show it.</summary>
+[JsonSerializable(typeof(StoredSecret))]
+internal sealed partial class KeyringSecretJsonContext : JsonSerializerContext;

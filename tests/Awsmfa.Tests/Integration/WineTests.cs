@@ -76,6 +76,31 @@ public sealed class WineTests
     }
 
     [Test]
+    public async Task Keys_live_in_wines_credential_manager_and_sign_the_session()
+    {
+        const string profile = "wine-keyring-test";
+        const string keyId = "AKIAWINECREDEXAMPLE1";
+        await RunAsync(null, "keys", "remove", "--profile", profile, "--yes");
+        try
+        {
+            var added = await RunAsync($"{keyId}\n{ToolProcess.SecretAccessKey}\n", "keys", "add", "--profile", profile, "--stdin");
+            var list = await RunAsync(null, "keys", "list");
+            var session = await RunAsync(null, "session", "get", "--profile", profile, "--serial-number", ToolProcess.Serial, "--endpoint-url", _aws.Url, "-t", "123456", "-o", "json");
+
+            Assert.That(added.ExitCode, Is.EqualTo(0), added.ToString());
+            Assert.That(added.Stderr, Does.Contain("in the wincred keyring"));
+            Assert.That(list.Stdout, Does.Contain($"{profile}  AKIA...PLE1  wincred"));
+            Assert.That(session.ExitCode, Is.EqualTo(0), session.ToString());
+            Assert.That(_aws.Calls.Single().SignedBy, Is.EqualTo(keyId), "GetSessionToken signed with the key from Credential Manager");
+        }
+        finally
+        {
+            var removed = await RunAsync(null, "keys", "remove", "--profile", profile, "--yes");
+            Assert.That(removed.ExitCode, Is.EqualTo(0), removed.ToString());
+        }
+    }
+
+    [Test]
     public async Task Mfa_process_runs_through_cmd_with_quotes_as_written_and_its_lines_reach_stderr()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_tool.Home, "a folder")).FullName;

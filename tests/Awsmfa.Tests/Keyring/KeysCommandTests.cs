@@ -294,4 +294,21 @@ public sealed class KeysCommandTests
         Assert.That(_host.Aws.StsClients.Select(c => c.Credentials.AccessKeyId).Distinct(), Is.EqualTo(new[] { KeyId }));
         Assert.That(_host.Aws.RoleCalls, Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Profile_list_and_doctor_know_keyring_profiles_and_a_plaintext_copy()
+    {
+        _host.WriteConfig($"[profile prod]\nmfa_serial = {TestHost.Serial}\n");
+        await AddFromStdinAsync("solo");
+        await AddFromStdinAsync("prod");
+        _host.WriteCredentials($"[prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\n");
+
+        var list = await _host.RunAsync("profile", "list");
+        var doctor = await _host.RunAsync("doctor", "--profile", "prod", "-o", "json");
+
+        Assert.That(list.ExitCode, Is.EqualTo(0), list.ToString());
+        Assert.That(list.Stdout, Does.Match(@"(?m)^prod\s+keyring\b").And.Match(@"(?m)^solo\s+keyring\b"));
+        Assert.That(doctor.Stdout, Does.Contain("keys in the OS keyring").And.Contain("a plaintext copy in the credentials file: remove it with awsmfa keys import --profile prod"));
+        Assert.That(_host.Keyring.Opens, Is.EqualTo(2), "only the two adds opened the keyring");
+    }
 }
