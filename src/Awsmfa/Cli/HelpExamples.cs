@@ -57,6 +57,19 @@ internal static class HelpExamples
             "awsmfa console --profile prod --path /s3/buckets",
             "awsmfa console --profile prod --stdout         # print the sign-in URL (remote shells)",
         ],
+        ["awsmfa keys"] =
+        [
+            "awsmfa keys import --profile default         # move the keys out of ~/.aws/credentials",
+            "awsmfa keys list",
+            "awsmfa keys rotate --profile default",
+        ],
+        ["awsmfa keys add"] =
+        [
+            "awsmfa keys add --profile prod               # asks for the key id, then the secret",
+            "printf '%s\\n%s\\n' \"$ID\" \"$SECRET\" | awsmfa keys add --profile ci --stdin",
+            "awsmfa keys add --profile prod --from-env --yes",
+        ],
+        ["awsmfa keys rotate"] = ["awsmfa keys rotate --profile prod", "awsmfa keys rotate --profile prod -t 123456"],
         ["awsmfa doctor"] = ["awsmfa doctor", "awsmfa doctor --profile prod", "awsmfa doctor --profile prod -o json"],
         ["awsmfa whoami"] = ["awsmfa whoami --profile prod", "awsmfa whoami --profile prod -o json"],
         ["awsmfa profile list"] = ["awsmfa profile list", "awsmfa profile list -o json"],

@@ -28,6 +28,9 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     private async Task<string?> PromptAsync(string prompt, bool echo, CancellationToken cancellationToken)
     {
+        // Echo goes off before the prompt is shown: an answer typed the moment it appears must
+        // not be echoed in the gap.
+        using var quiet = echo || OperatingSystem.IsWindows() ? null : TerminalEcho.Off((_device.Value ?? throw new InvalidOperationException("No terminal.")).SafeFileHandle);
         Write(prompt);
         // A read from a terminal cannot be cancelled, so the wait is: Ctrl-C must end the
         // process at once instead of after the user presses Enter.
@@ -78,9 +81,7 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
             return (_console.Value ?? throw new InvalidOperationException("No console.")).ReadLine(echo);
         }
 
-        var device = _device.Value ?? throw new InvalidOperationException("No terminal.");
-        using var quiet = echo ? null : TerminalEcho.Off(device.SafeFileHandle);
-        return StandardInput.ReadLine(device);
+        return StandardInput.ReadLine(_device.Value ?? throw new InvalidOperationException("No terminal."));
     }
 
     /// <summary>/dev/tty, read only where there is one (not on Windows, which has the console).</summary>

@@ -102,6 +102,43 @@ public sealed class KeyringIntegrationTests : MotoToolTest
     }
 
     [Test]
+    public async Task On_a_terminal_add_asks_for_both_and_the_secret_is_not_echoed()
+    {
+        var stderr = Path.Combine(Tool.Home, "stderr");
+        var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} keys add --profile prod 2> '{stderr}' < /dev/null");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var seen = new StringBuilder();
+        var buffer = new char[4096];
+
+        async Task WaitForAsync(string text)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (!seen.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                var read = await process.StandardOutput.ReadAsync(buffer, timeout.Token);
+                Assert.That(read, Is.GreaterThan(0), $"the terminal ended before '{text}': {seen}");
+                seen.Append(buffer, 0, read);
+            }
+        }
+
+        // Each answer is typed only once its prompt is up, as a person does: typed ahead, the
+        // terminal would echo the secret before awsmfa could turn echo off.
+        await WaitForAsync("Access key ID: ");
+        await process.StandardInput.WriteAsync(_keyId + "\n");
+        await WaitForAsync("Secret access key: ");
+        await process.StandardInput.WriteAsync(_secret + "\n");
+        await process.StandardInput.FlushAsync();
+        seen.Append(await process.StandardOutput.ReadToEndAsync());
+        await process.WaitForExitAsync();
+        var lookup = await _keyring!.SecretToolAsync("lookup", "application", "awsmfa", "profile", "prod");
+
+        Assert.That(process.ExitCode, Is.EqualTo(0), seen + File.ReadAllText(stderr));
+        Assert.That(seen.ToString(), Does.Contain(_keyId), "the key id is echoed as typed");
+        Assert.That(seen.ToString().IndexOf(_secret, StringComparison.Ordinal), Is.EqualTo(-1), "the secret is not echoed: " + seen);
+        Assert.That(lookup.Stdout, Does.Contain(_secret.Replace("+", "\\u002B", StringComparison.Ordinal)).Or.Contain(_secret));
+    }
+
+    [Test]
     public async Task Import_moves_the_keys_out_of_the_file_and_keeps_everything_else()
     {
         File.WriteAllText(CredentialsFile, $"# work\n[other]\naws_access_key_id = AKIAOTHERKEY00000001\naws_secret_access_key = {_secret}\n\n[prod]\naws_access_key_id = {_keyId}\naws_secret_access_key = {_secret}\n# end\n");
