@@ -49,6 +49,9 @@ internal sealed class AppServices(
         return new IamAccessKeys(session, target.EndpointUrl ?? endpoint, region, target.RequestTimeout);
     };
 
+    /// <summary>EKS DescribeCluster for <c>eks update-kubeconfig</c>.</summary>
+    public Func<SessionCredentials, AwsTarget, Eks.IEksClusters> EksClusters { get; init; } = (credentials, target) => new Eks.EksClusters(credentials, target, environment);
+
     /// <summary>Which profiles have keys in the keyring (awsmfa's own record; no secret).</summary>
     public KeyringIndex KeyringIndex => _keyringIndex ??= KeyringIndex.ForHome(Environment);
 

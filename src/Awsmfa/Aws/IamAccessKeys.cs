@@ -1,13 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Xml.Linq;
-using Amazon.Runtime;
-using Amazon.Runtime.Internal;
-using Amazon.Runtime.Internal.Auth;
-using Amazon.Runtime.Internal.Util;
-using Amazon.SecurityToken;
-using Amazon.Util;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Aws;
@@ -26,9 +19,9 @@ internal interface IIamAccessKeys
 }
 
 /// <summary>
-/// IAM's query API over HTTPS. The registry served here has no AWSSDK.IdentityManagement, so the
-/// three calls are built here and signed by AWSSDK.Core's own SigV4 signer (<see cref="AWS4Signer"/>),
-/// never by hand; the answers are IAM's documented XML, read with System.Xml.Linq. IAM is global:
+/// IAM's query API over HTTPS, through <see cref="SignedRequests"/> (no AWSSDK.IdentityManagement
+/// is served here; the SDK's own signer signs); the answers are IAM's documented XML, read with
+/// System.Xml.Linq. IAM is global:
 /// one endpoint per partition, signed for its one region; AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL
 /// (moto, LocalStack) replace it as they do for the SDK's own clients.
 /// </summary>
@@ -46,12 +39,9 @@ internal sealed class IamAccessKeys(SessionCredentials session, Uri endpoint, st
             "aws-us-gov" => ("https://iam.us-gov.amazonaws.com", "us-gov-west-1"),
             _ => ("https://iam.amazonaws.com", "us-east-1"),
         };
-        var configured = environment.Get("AWS_ENDPOINT_URL_IAM") is { Length: > 0 } iam ? iam : environment.Get("AWS_ENDPOINT_URL");
-        if (configured is { Length: > 0 })
+        if (SignedRequests.EndpointOverride(environment, "IAM") is { } configured)
         {
-            return Uri.TryCreate(configured.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-                ? (uri, region)
-                : throw AwsmfaException.Usage("AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL must be an http(s) URL");
+            return (configured, region);
         }
 
         return (new Uri(endpoint), region);
@@ -84,81 +74,27 @@ internal sealed class IamAccessKeys(SessionCredentials session, Uri endpoint, st
 
     private async Task<XElement> CallAsync(string action, Dictionary<string, string> parameters, CancellationToken cancellationToken)
     {
-        var request = new DefaultRequest(new IamCall(), "IAM")
-        {
-            HttpMethod = "POST",
-            Endpoint = endpoint,
-            AuthenticationRegion = signingRegion,
-            OverrideSigningServiceName = "iam",
-        };
-        request.Parameters["Action"] = action;
-        request.Parameters["Version"] = Version;
-        foreach (var (name, value) in parameters)
-        {
-            request.Parameters[name] = value;
-        }
-
-        request.Content = Encoding.UTF8.GetBytes(string.Join('&', request.Parameters.Select(p => $"{AWSSDKUtils.UrlEncode(p.Key, false)}={AWSSDKUtils.UrlEncode(p.Value, false)}")));
-        request.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
-        var config = new AmazonSecurityTokenServiceConfig { AuthenticationRegion = signingRegion };
-        new AWS4Signer().Sign(request, config, new RequestMetrics(), new SessionAWSCredentials(session.AccessKeyId, session.SecretAccessKey, session.SessionToken));
-
-        using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(request.Content) };
-        foreach (var (name, value) in request.Headers)
-        {
-            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-            {
-                message.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-            else if (!name.Equals("Host", StringComparison.OrdinalIgnoreCase) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                message.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(requestTimeout);
-        HttpResponseMessage response;
-        string body;
+        KeyValuePair<string, string>[] form = [new("Action", action), new("Version", Version), .. parameters];
+        var answer = await SignedRequests.SendAsync("iam", signingRegion, endpoint, "/", form, session, requestTimeout, cancellationToken).ConfigureAwait(false);
+        XElement? document = null;
         try
         {
-            response = await Http.SendAsync(message, timeout.Token).ConfigureAwait(false);
-            body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            document = XElement.Parse(answer.Body);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (System.Xml.XmlException)
         {
-            throw new AwsmfaException(ExitCodes.AwsError, $"IAM could not be reached ({endpoint.Host}): {Output.Printable.OneLine(e is OperationCanceledException ? "no answer in time" : e.Message)}", e);
         }
 
-        using (response)
+        if (answer.IsSuccess && document is not null)
         {
-            XElement? document = null;
-            try
-            {
-                document = XElement.Parse(body);
-            }
-            catch (System.Xml.XmlException)
-            {
-            }
-
-            if (response.IsSuccessStatusCode && document is not null)
-            {
-                return document;
-            }
-
-            var code = (string?)document?.Descendants(Iam + "Code").FirstOrDefault() ?? (string?)document?.Descendants("Code").FirstOrDefault();
-            var text = (string?)document?.Descendants(Iam + "Message").FirstOrDefault() ?? (string?)document?.Descendants("Message").FirstOrDefault();
-            var exitCode = response.StatusCode is HttpStatusCode.Forbidden || code is "AccessDenied" or "InvalidClientTokenId" or "ExpiredToken" or "SignatureDoesNotMatch"
-                ? ExitCodes.AuthenticationRejected
-                : ExitCodes.AwsError;
-            throw new AwsmfaException(exitCode, $"IAM refused {action}: {Output.Printable.OneLine(code ?? $"HTTP {(int)response.StatusCode}")}{(text is null ? "" : ": " + Output.Printable.OneLine(text))}")
-            {
-            };
+            return document;
         }
+
+        var code = (string?)document?.Descendants(Iam + "Code").FirstOrDefault() ?? (string?)document?.Descendants("Code").FirstOrDefault();
+        var text = (string?)document?.Descendants(Iam + "Message").FirstOrDefault() ?? (string?)document?.Descendants("Message").FirstOrDefault();
+        var exitCode = answer.Status is HttpStatusCode.Forbidden || code is "AccessDenied" or "InvalidClientTokenId" or "ExpiredToken" or "SignatureDoesNotMatch"
+            ? ExitCodes.AuthenticationRejected
+            : ExitCodes.AwsError;
+        throw new AwsmfaException(exitCode, $"IAM refused {action}: {Output.Printable.OneLine(code ?? $"HTTP {(int)answer.Status}")}{(text is null ? "" : ": " + Output.Printable.OneLine(text))}");
     }
-
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = true });
-
-    /// <summary>The signer takes a request object; IAM has no SDK package here to give one.</summary>
-    private sealed class IamCall : AmazonWebServiceRequest;
 }

@@ -39,6 +39,10 @@ internal sealed class AwsmfaCli
             new ConsoleHandler(pipelines, services.Environment, services.Browser)));
         _root.Subcommands.Add(WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock)));
         _root.Subcommands.Add(ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock)));
+        _root.Subcommands.Add(Eks.EksCommands.Create(
+            services.Profiles,
+            new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock),
+            new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters)));
         _root.Subcommands.Add(Keys.KeysCommands.Create(
             services.Profiles,
             new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),

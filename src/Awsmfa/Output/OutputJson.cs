@@ -56,9 +56,23 @@ internal sealed record WhoamiJson(string Account, string Arn, string UserId, str
 internal sealed record ContainerCredentialsJson(string AccessKeyId, string SecretAccessKey, string Token, string Expiration, string? RoleArn);
 
 /// <summary>An error from the credentials endpoint, in the shape the SDKs log.</summary>
+/// <summary>What a kubectl exec credential plugin prints (client.authentication.k8s.io), field names as Kubernetes spells them.</summary>
+internal sealed record ExecCredentialJson(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("apiVersion")] string ApiVersion,
+    [property: JsonPropertyName("spec")] ExecCredentialSpecJson Spec,
+    [property: JsonPropertyName("status")] ExecCredentialStatusJson Status);
+
+internal sealed record ExecCredentialSpecJson;
+
+internal sealed record ExecCredentialStatusJson(
+    [property: JsonPropertyName("expirationTimestamp")] string ExpirationTimestamp,
+    [property: JsonPropertyName("token")] string Token);
+
 internal sealed record ContainerErrorJson(string Code, string Message);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified)]
+[JsonSerializable(typeof(ExecCredentialJson))]
 [JsonSerializable(typeof(CredentialsJson))]
 [JsonSerializable(typeof(CredentialProcessJson))]
 [JsonSerializable(typeof(ContainerCredentialsJson))]

@@ -45,6 +45,12 @@ internal sealed class TestHost : IDisposable
     /// <summary>The OS keyring, in memory.</summary>
     public FakeKeyring Keyring { get; } = new();
 
+    /// <summary>The clusters EKS DescribeCluster knows, by name.</summary>
+    public Dictionary<string, Awsmfa.Eks.EksCluster> EksClusters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The credentials and target each DescribeCluster was made with.</summary>
+    public List<(Awsmfa.Aws.SessionCredentials Credentials, Awsmfa.Aws.AwsTarget Target)> EksCalls { get; } = [];
+
     /// <summary>IAM for keys rotate, in memory.</summary>
     public FakeIam Iam { get; } = new();
 
@@ -98,6 +104,11 @@ internal sealed class TestHost : IDisposable
         LockTimeout = LockTimeout,
         Keyring = Keyring.Open,
         IamKeys = (_, _, _) => Iam,
+        EksClusters = (credentials, target) =>
+        {
+            EksCalls.Add((credentials, target));
+            return new FakeEksClusters(EksClusters);
+        },
     };
 
     public async Task<CliResult> RunAsync(params string[] args)

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Awsmfa.Aws;
+using Awsmfa.Credentials;
+using Awsmfa.Eks;
+using Awsmfa.Output;
+using Awsmfa.Platform;
+
+namespace Awsmfa.Cli.Eks;
+
+/// <summary>
+/// Runs <c>eks token</c>: the chain's credentials (a cache hit makes no network call), a token
+/// presigned from them, and the ExecCredential kubectl reads, in the apiVersion kubectl asked for.
+/// </summary>
+internal sealed class EksTokenHandler(Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, TimeProvider clock)
+{
+    public const string DefaultApiVersion = "client.authentication.k8s.io/v1beta1";
+
+    public async Task<int> RunAsync(EksTokenOptions options, CommandRun run, CancellationToken cancellationToken)
+    {
+        var pipeline = pipelines(run.Reporter);
+        var request = pipeline.Resolve(options.Pipeline, requireRegion: true);
+        var served = await pipeline.GetAsync(request, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var token = EksToken.Create(served.Credentials, options.ClusterName, request.Target.Region!, now);
+        OutputJson.Write(
+            run.Output,
+            new ExecCredentialJson("ExecCredential", ApiVersion(), new ExecCredentialSpecJson(), new ExecCredentialStatusJson(Timestamps.Format(EksToken.Expiration(now, served.Credentials.Expiration)), token)),
+            OutputJson.Compact.ExecCredentialJson);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The apiVersion of KUBERNETES_EXEC_INFO when kubectl gives one of the exec API's, else v1beta1.</summary>
+    private string ApiVersion()
+    {
+        if (environment.Get("KUBERNETES_EXEC_INFO") is not { Length: > 0 } info)
+        {
+            return DefaultApiVersion;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(info);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("apiVersion", out var version)
+                && version.GetString() is { } asked
+                && asked.StartsWith("client.authentication.k8s.io/", StringComparison.Ordinal)
+                ? asked
+                : DefaultApiVersion;
+        }
+        catch (JsonException)
+        {
+            return DefaultApiVersion;
+        }
+    }
+}
+
+/// <summary>
+/// Runs <c>eks update-kubeconfig</c>: DescribeCluster with the chain's credentials, then the
+/// kubeconfig entry whose user runs <c>awsmfa eks token</c> with the same profile, region and role.
+/// </summary>
+internal sealed class UpdateKubeconfigHandler(
+    Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, Func<SessionCredentials, AwsTarget, IEksClusters> clusters)
+{
+    public async Task<int> RunAsync(UpdateKubeconfigOptions options, CommandRun run, CancellationToken cancellationToken)
+    {
+        var pipeline = pipelines(run.Reporter);
+        var request = pipeline.Resolve(options.Pipeline, requireRegion: true);
+        var served = await pipeline.GetAsync(request, cancellationToken).ConfigureAwait(false);
+        var cluster = await clusters(served.Credentials, request.Target).DescribeAsync(options.ClusterName, cancellationToken).ConfigureAwait(false);
+
+        List<string> arguments = ["eks", "token", "--cluster-name", cluster.Name, "--region", request.Target.Region!];
+        if (options.Pipeline.Profile is { } profile)
+        {
+            arguments.AddRange(["--profile", profile]);
+        }
+        else if (environment.Get("AWS_PROFILE") is { Length: > 0 } fromEnvironment)
+        {
+            // kubectl may run the plugin from an IDE without this shell's AWS_PROFILE: pin it.
+            arguments.AddRange(["--profile", fromEnvironment.Trim()]);
+        }
+
+        if (options.Pipeline.RoleArn is { } role)
+        {
+            arguments.AddRange(["--role-arn", role]);
+        }
+
+        var path = Kubeconfig.PathFor(options.Kubeconfig, environment);
+        var context = options.Alias ?? cluster.Arn;
+        bool updated;
+        try
+        {
+            updated = Kubeconfig.Merge(path, new KubeconfigEntry(cluster.Arn, cluster.Endpoint, cluster.CertificateAuthorityData, cluster.Arn, context, arguments));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AwsmfaException.Usage($"could not write {Printable.OneLine(path)}: {Printable.OneLine(e.Message)}");
+        }
+
+        run.Reporter.Info($"{(updated ? "updated" : "added")} context {Printable.OneLine(context)} in {Printable.OneLine(path)} (kubectl runs awsmfa eks token for it)");
+        return ExitCodes.Success;
+    }
+}
