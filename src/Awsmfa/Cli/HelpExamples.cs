@@ -57,6 +57,12 @@ internal static class HelpExamples
             "awsmfa console --profile prod --path /s3/buckets",
             "awsmfa console --profile prod --stdout         # print the sign-in URL (remote shells)",
         ],
+        ["awsmfa eks update-kubeconfig"] =
+        [
+            "awsmfa eks update-kubeconfig --cluster-name prod --profile prod --region eu-west-1",
+            "awsmfa eks update-kubeconfig --cluster-name staging --role-arn arn:aws:iam::210987654321:role/eks-admin --alias staging",
+        ],
+        ["awsmfa eks token"] = ["awsmfa eks token --cluster-name prod --profile prod --region eu-west-1"],
         ["awsmfa keys"] =
         [
             "awsmfa keys import --profile default         # move the keys out of ~/.aws/credentials",
