@@ -46,7 +46,7 @@ internal sealed class AwsmfaCli
         _root.Subcommands.Add(Keys.KeysCommands.Create(
             services.Profiles,
             new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
-            new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, pipelines, services.AwsClients, services.IamKeys, services.Clock)));
+            new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock)));
         _root.Subcommands.Add(DoctorCommand.Create(
             services.Profiles,
             () => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock)));

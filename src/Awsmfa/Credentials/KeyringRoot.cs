@@ -20,6 +20,7 @@ internal sealed class KeyringRoot(RootSpec spec, Func<IKeyring> keyring, Reporte
             if (keys is not null)
             {
                 reporter.Detail($"read the keys of profile '{spec.Profile}' ({Aws.KeyIds.Mask(keys.AccessKeyId)}) from the {store.Backend} keyring");
+                WarnOfPlaintextCopy(keys.AccessKeyId);
                 return new RootCredentials(keys.AccessKeyId, keys.SecretAccessKey);
             }
 
@@ -31,6 +32,19 @@ internal sealed class KeyringRoot(RootSpec spec, Func<IKeyring> keyring, Reporte
         {
             return Fallback(e.Message) ?? throw e.ToUsage();
         }
+    }
+
+    /// <summary>One line while the credentials file still holds keys for a keyring profile: the same key (import removes it), or a stale one.</summary>
+    private void WarnOfPlaintextCopy(string keyringKeyId)
+    {
+        if (spec.Keys is not { } copy)
+        {
+            return;
+        }
+
+        reporter.Warn(copy.AccessKeyId == keyringKeyId
+            ? $"profile '{spec.Profile}': its keys are in the keyring, and a plaintext copy remains in the credentials file; remove it with: awsmfa keys import --profile {spec.Profile}"
+            : $"profile '{spec.Profile}': the credentials file holds another key ({Aws.KeyIds.Mask(copy.AccessKeyId)}) than the keyring's ({Aws.KeyIds.Mask(keyringKeyId)}), which is used; if the file's key is stale, delete its lines");
     }
 
     private RootCredentials? Fallback(string why)

@@ -16,6 +16,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
     public SessionRequest Resolve(PipelineOptions options)
     {
+        if (keyring.Problem is { } problem)
+        {
+            reporter.Warn(problem);
+        }
+
         var (profileName, namedRoot, profile) = ResolveRoot(options.Profile);
         // From the profile the user named down to the one with the keys: a role profile's own
         // settings win over its source's.
@@ -263,13 +268,9 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     {
         if (keyring.Find(name) is { } stored)
         {
-            RootCredentials? plaintext = null;
-            if (profile.HasLongTermKeys)
-            {
-                plaintext = new RootCredentials(profile.AccessKeyId!, profile.SecretAccessKey!);
-                reporter.Warn($"profile '{name}': its keys are in the {stored.Backend} keyring, and a plaintext copy remains in the credentials file; remove it with: awsmfa keys import --profile {name}");
-            }
-
+            // Keys also in the file: a fallback while the keyring cannot be read, and a warning
+            // (from the root, on a miss) while they stay there.
+            var plaintext = profile.HasLongTermKeys ? new RootCredentials(profile.AccessKeyId!, profile.SecretAccessKey!) : null;
             return new RootSpec(RootIdentity.Keyring, name, plaintext, KeyringKeyId: stored.AccessKeyId);
         }
 

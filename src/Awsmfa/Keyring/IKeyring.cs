@@ -23,10 +23,13 @@ internal interface IKeyring
 }
 
 /// <summary>No keyring can be reached, or it refused: what is missing and what to do, in one line (exit 2).</summary>
-internal sealed class KeyringUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
+internal class KeyringUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
 {
     public AwsmfaException ToUsage() => new(ExitCodes.UsageError, Message, this);
 }
+
+/// <summary>The keyring holds an item for the profile that does not hold keys awsmfa stored (damaged, or written by another program).</summary>
+internal sealed class KeyringItemUnreadableException(string message) : KeyringUnavailableException(message);
 
 /// <summary>What awsmfa stores as a keyring item's secret: the two keys, nothing else.</summary>
 internal sealed record StoredSecret(int Version, string AccessKeyId, string SecretAccessKey);

@@ -35,25 +35,41 @@ internal sealed class KeyRotation(
         }
 
         var created = await iam.CreateAsync(userName, cancellationToken).ConfigureAwait(false);
+        // From here on, any failure (the keyring, STS, the record, Ctrl-C) puts everything back:
+        // the old key in the keyring and the record, the new key deleted from IAM.
         try
         {
-            await keyring.WriteAsync(profile, created, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            if (await keyring.ReadAsync(profile, cancellationToken).ConfigureAwait(false) != created)
+            try
             {
-                throw new KeyringUnavailableException($"the {keyring.Backend} keyring did not give back the new key");
+                await keyring.WriteAsync(profile, created, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                if (await keyring.ReadAsync(profile, cancellationToken).ConfigureAwait(false) != created)
+                {
+                    throw new KeyringUnavailableException($"the {keyring.Backend} keyring did not give back the new key");
+                }
             }
+            catch (KeyringUnavailableException e)
+            {
+                throw new AwsmfaException(ExitCodes.UsageError, $"the new key could not be stored ({e.Message})", e);
+            }
+
+            if (!await ConfirmAsync(created, cancellationToken).ConfigureAwait(false))
+            {
+                throw new AwsmfaException(ExitCodes.AwsError, $"STS did not accept the new key within {confirmFor.TotalSeconds:0} s");
+            }
+
+            index.Put(new KeyringIndexEntry(profile, keyring.Backend, created.AccessKeyId, clock.GetUtcNow()));
         }
-        catch (Exception e) when (e is KeyringUnavailableException or IOException)
+        catch (Exception e) when (e is AwsmfaException or KeyringUnavailableException or IOException or OperationCanceledException)
         {
-            throw await UndoAsync(profile, userName, old, created, $"the new key could not be stored ({e.Message})", ExitCodes.UsageError).ConfigureAwait(false);
+            var (why, exitCode) = e switch
+            {
+                OperationCanceledException => ("interrupted", ExitCodes.Interrupted),
+                AwsmfaException known => (known.Message, known.ExitCode),
+                _ => (e.Message, ExitCodes.AwsError),
+            };
+            throw await UndoAsync(profile, userName, old, created, why, exitCode).ConfigureAwait(false);
         }
 
-        if (!await ConfirmAsync(created, cancellationToken).ConfigureAwait(false))
-        {
-            throw await UndoAsync(profile, userName, old, created, $"STS did not accept the new key within {confirmFor.TotalSeconds:0} s", ExitCodes.AwsError).ConfigureAwait(false);
-        }
-
-        index.Put(new KeyringIndexEntry(profile, keyring.Backend, created.AccessKeyId, clock.GetUtcNow()));
         try
         {
             await iam.DeleteAsync(userName, old.AccessKeyId, cancellationToken).ConfigureAwait(false);

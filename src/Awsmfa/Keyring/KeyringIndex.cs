@@ -26,12 +26,41 @@ internal sealed class KeyringIndex(string path)
 
     public KeyringIndexEntry? Find(string profile) => Entries.FirstOrDefault(e => e.Profile == profile);
 
+    /// <summary>Every entry; none when the file cannot be read (<see cref="Problem"/> says why).</summary>
     public IReadOnlyList<KeyringIndexEntry> Entries => _entries ??= Read();
 
-    public void Put(KeyringIndexEntry entry) => Write([.. Entries.Where(e => e.Profile != entry.Profile), entry]);
+    /// <summary>
+    /// Why the file could not be read, or null. A broken record does not stop profiles with keys
+    /// elsewhere: resolution warns and goes on; only the <c>keys</c> commands, which write it, refuse.
+    /// </summary>
+    public string? Problem
+    {
+        get
+        {
+            _ = Entries;
+            return _problem;
+        }
+    }
+
+    private string? _problem;
+
+    public void Put(KeyringIndexEntry entry)
+    {
+        ThrowIfBroken();
+        Write([.. Entries.Where(e => e.Profile != entry.Profile), entry]);
+    }
+
+    public void ThrowIfBroken()
+    {
+        if (Problem is { } problem)
+        {
+            throw AwsmfaException.Usage(problem);
+        }
+    }
 
     public bool Remove(string profile)
     {
+        ThrowIfBroken();
         if (Find(profile) is null)
         {
             return false;
@@ -51,7 +80,8 @@ internal sealed class KeyringIndex(string path)
 
         if (status.Value.Kind != FileKind.Regular || status.Value.Size > MaxBytes)
         {
-            throw AwsmfaException.Usage($"{Path} is not awsmfa's list of keyring keys (not a regular file of sane size); move it away");
+            _problem = $"{Path} is not awsmfa's list of keyring keys (not a regular file of sane size); move it away, then awsmfa keys add the keyring's profiles again";
+            return [];
         }
 
         try
@@ -63,7 +93,8 @@ internal sealed class KeyringIndex(string path)
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            throw AwsmfaException.Usage($"could not read {Path}, awsmfa's list of keyring keys ({Output.Printable.OneLine(e.Message)}); move it away and run awsmfa keys add again");
+            _problem = $"could not read {Path}, awsmfa's list of keyring keys ({Output.Printable.OneLine(e.Message)}); keyring profiles are not used until it is fixed: move it away, then awsmfa keys add them again";
+            return [];
         }
     }
 

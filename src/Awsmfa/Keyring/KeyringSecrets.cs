@@ -9,15 +9,18 @@ namespace Awsmfa.Keyring;
 /// <summary>The secret of an awsmfa keyring item: a small JSON document, checked on the way back.</summary>
 internal static class KeyringSecrets
 {
+    // Relaxed: a secret's '+' stays '+' for a person who copies it out of Seahorse or Keychain Access.
+    private static readonly KeyringSecretJsonContext Json = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     public static byte[] Encode(LongTermCredentials keys) =>
-        JsonSerializer.SerializeToUtf8Bytes(new StoredSecret(1, keys.AccessKeyId, keys.SecretAccessKey), KeyringSecretJsonContext.Default.StoredSecret);
+        JsonSerializer.SerializeToUtf8Bytes(new StoredSecret(1, keys.AccessKeyId, keys.SecretAccessKey), Json.StoredSecret);
 
     /// <summary>The keys in <paramref name="secret"/>, which is zeroed; a secret that is not awsmfa's is refused, never shown.</summary>
     public static LongTermCredentials Decode(byte[] secret, string profile, string backend)
     {
         try
         {
-            var stored = JsonSerializer.Deserialize(secret, KeyringSecretJsonContext.Default.StoredSecret);
+            var stored = JsonSerializer.Deserialize(secret, Json.StoredSecret);
             if (stored is { Version: 1 } && StsAnswer.HasValidKeyShape(stored.AccessKeyId, stored.SecretAccessKey))
             {
                 return new LongTermCredentials(stored.AccessKeyId, stored.SecretAccessKey);
@@ -31,8 +34,8 @@ internal static class KeyringSecrets
             CryptographicOperations.ZeroMemory(secret);
         }
 
-        throw new KeyringUnavailableException(
-            $"the {backend} item for profile '{profile}' does not hold keys awsmfa stored; store them again: awsmfa keys add --profile {profile}");
+        throw new KeyringItemUnreadableException(
+            $"the {backend} item for profile '{profile}' does not hold keys awsmfa stored; store them again: awsmfa keys add --profile {profile} --yes");
     }
 }
 

@@ -23,7 +23,7 @@ internal sealed unsafe partial class MacKeychain : IKeyring
 
     public Task<LongTermCredentials?> ReadAsync(string profile, CancellationToken cancellationToken)
     {
-        var status = Find(profile, out var length, out var data, out var item);
+        var status = Find(profile, withData: true, out var length, out var data, out var item);
         if (status == ItemNotFound)
         {
             return Task.FromResult<LongTermCredentials?>(null);
@@ -48,7 +48,7 @@ internal sealed unsafe partial class MacKeychain : IKeyring
         var secret = KeyringSecrets.Encode(keys);
         try
         {
-            var status = Find(profile, out _, out var data, out var item);
+            var status = Find(profile, withData: false, out _, out _, out var item);
             if (status == ItemNotFound)
             {
                 var service = Encoding.UTF8.GetBytes(KeyringItems.Label(profile));
@@ -66,7 +66,6 @@ internal sealed unsafe partial class MacKeychain : IKeyring
             }
 
             Check(status, "read");
-            _ = SecKeychainItemFreeContent(null, data);
             try
             {
                 fixed (byte* p = secret)
@@ -89,14 +88,13 @@ internal sealed unsafe partial class MacKeychain : IKeyring
 
     public Task<bool> RemoveAsync(string profile, CancellationToken cancellationToken)
     {
-        var status = Find(profile, out _, out var data, out var item);
+        var status = Find(profile, withData: false, out _, out _, out var item);
         if (status == ItemNotFound)
         {
             return Task.FromResult(false);
         }
 
         Check(status, "read");
-        _ = SecKeychainItemFreeContent(null, data);
         try
         {
             Check(SecKeychainItemDelete(item), "remove");
@@ -109,17 +107,18 @@ internal sealed unsafe partial class MacKeychain : IKeyring
         return Task.FromResult(true);
     }
 
-    private static int Find(string profile, out uint length, out void* data, out void* item)
+    /// <summary>The profile's item; its password only when <paramref name="withData"/> (asking for it can need the user's consent).</summary>
+    private static int Find(string profile, bool withData, out uint length, out void* data, out void* item)
     {
         var service = Encoding.UTF8.GetBytes(KeyringItems.Label(profile));
         var account = Encoding.UTF8.GetBytes(profile);
         fixed (byte* s = service)
         fixed (byte* a = account)
         {
-            uint l;
-            void* d;
+            uint l = 0;
+            void* d = null;
             void* i;
-            var status = SecKeychainFindGenericPassword(null, (uint)service.Length, s, (uint)account.Length, a, &l, &d, &i);
+            var status = SecKeychainFindGenericPassword(null, (uint)service.Length, s, (uint)account.Length, a, withData ? &l : null, withData ? &d : null, &i);
             length = status == 0 ? l : 0;
             data = status == 0 ? d : null;
             item = status == 0 ? i : null;

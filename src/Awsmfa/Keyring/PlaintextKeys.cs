@@ -2,62 +2,150 @@ using System.Text;
 
 namespace Awsmfa.Keyring;
 
+/// <summary>The key lines one section of a shared file holds.</summary>
+internal sealed record PlaintextSection(string Path, string Section, string? AccessKeyId, string? SecretAccessKey);
+
 /// <summary>
-/// Takes a profile's key lines out of a shared credentials or config file and nothing else:
-/// every other section, comment, blank line, line ending and the file's mode stay as they were.
-/// The file is replaced atomically (a temp file beside it, then a rename), so a reader sees the
-/// old file or the new one, never half of either.
+/// Finds and takes a profile's key lines out of a shared credentials or config file and nothing
+/// else: the file is handled as bytes, so every other section, comment, blank line, line ending,
+/// byte-order mark and non-UTF-8 byte stays as it was, and so does the file's mode. Only lines
+/// whose values are the keys being moved go (with that section's session-token line). The file is
+/// replaced atomically (a temp file beside it, then a rename).
 /// </summary>
 internal static class PlaintextKeys
 {
-    public static readonly string[] KeyNames = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"];
+    private const string IdKey = "aws_access_key_id";
+    private const string SecretKey = "aws_secret_access_key";
+    private static readonly string[] TokenKeys = ["aws_session_token", "aws_security_token"];
 
-    /// <summary>Removes the key lines of <paramref name="section"/> (as written between the brackets); the number removed.</summary>
-    public static int Remove(string path, string section)
+    /// <summary>Every section named <paramref name="section"/> in the file that has a key line, with its values.</summary>
+    public static IReadOnlyList<PlaintextSection> Find(string path, string section)
     {
-        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
-        var text = File.ReadAllText(target);
-        var kept = new StringBuilder(text.Length);
-        var removed = 0;
-        string? current = null;
-        foreach (var line in Lines(text))
+        if (!File.Exists(path))
         {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith('[') && trimmed.IndexOf(']', StringComparison.Ordinal) is > 0 and var end)
+            return [];
+        }
+
+        var found = new List<PlaintextSection>();
+        PlaintextSection? current = null;
+        foreach (var line in Lines(File.ReadAllBytes(Target(path))))
+        {
+            if (Header(line.Text) is { } name)
             {
-                current = string.Join(' ', trimmed[1..end].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                Flush();
+                current = name == section ? new PlaintextSection(path, section, null, null) : null;
             }
-            else if (current == section && IsKeyLine(trimmed))
+            else if (current is not null && Setting(line.Text) is var (key, value))
             {
-                removed++;
+                current = key switch
+                {
+                    IdKey => current with { AccessKeyId = value },
+                    SecretKey => current with { SecretAccessKey = value },
+                    _ => current,
+                };
+            }
+        }
+
+        Flush();
+        return found;
+
+        void Flush()
+        {
+            if (current is { AccessKeyId: not null } or { SecretAccessKey: not null })
+            {
+                found.Add(current);
+            }
+        }
+    }
+
+    /// <summary>Removes, in the sections named <paramref name="section"/>, the lines holding exactly these keys (and those sections' session-token lines); the number removed.</summary>
+    public static int Remove(string path, string section, Aws.LongTermCredentials keys)
+    {
+        var target = Target(path);
+        var bytes = File.ReadAllBytes(target);
+        var lines = Lines(bytes).ToList();
+        var drop = new HashSet<int>();
+        var inSection = false;
+        var sectionLines = new List<int>();
+        var matched = false;
+        for (var i = 0; i <= lines.Count; i++)
+        {
+            var header = i < lines.Count ? Header(lines[i].Text) : "";
+            if (header is not null)
+            {
+                if (matched)
+                {
+                    drop.UnionWith(sectionLines);
+                }
+
+                inSection = header == section && i < lines.Count;
+                sectionLines.Clear();
+                matched = false;
                 continue;
             }
 
-            kept.Append(line);
+            if (!inSection || Setting(lines[i].Text) is not var (key, value))
+            {
+                continue;
+            }
+
+            if ((key == IdKey && value == keys.AccessKeyId) || (key == SecretKey && value == keys.SecretAccessKey))
+            {
+                drop.Add(i);
+                matched = true;
+            }
+            else if (TokenKeys.Contains(key))
+            {
+                sectionLines.Add(i);
+            }
         }
 
-        if (removed > 0)
+        if (drop.Count == 0)
         {
-            Replace(target, Encoding.UTF8.GetBytes(kept.ToString()));
+            return 0;
         }
 
-        return removed;
-    }
-
-    private static bool IsKeyLine(string line)
-    {
-        var equals = line.IndexOf('=', StringComparison.Ordinal);
-        return equals > 0 && KeyNames.Contains(line[..equals].Trim(), StringComparer.OrdinalIgnoreCase);
-    }
-
-    /// <summary>The lines of <paramref name="text"/>, each with its own line ending.</summary>
-    private static IEnumerable<string> Lines(string text)
-    {
-        for (var start = 0; start < text.Length;)
+        using var kept = new MemoryStream(bytes.Length);
+        for (var i = 0; i < lines.Count; i++)
         {
-            var newline = text.IndexOf('\n', start);
-            var end = newline < 0 ? text.Length : newline + 1;
-            yield return text[start..end];
+            if (!drop.Contains(i))
+            {
+                kept.Write(bytes, lines[i].Start, lines[i].Length);
+            }
+        }
+
+        Replace(target, kept.ToArray());
+        return drop.Count;
+    }
+
+    private static string Target(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+
+    /// <summary>A section header's name (<c>[ profile  prod ]</c> is <c>profile prod</c>), or null.</summary>
+    private static string? Header(string line)
+    {
+        var trimmed = line.Trim().TrimStart('\uFEFF');
+        return trimmed.StartsWith('[') && trimmed.IndexOf(']', StringComparison.Ordinal) is > 0 and var end
+            ? string.Join(' ', trimmed[1..end].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            : null;
+    }
+
+    private static (string Key, string Value)? Setting(string line)
+    {
+        var trimmed = line.Trim();
+        var equals = trimmed.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 && trimmed[0] is not ('#' or ';')
+            ? (trimmed[..equals].Trim().ToLowerInvariant(), trimmed[(equals + 1)..].Trim())
+            : null;
+    }
+
+    /// <summary>The lines of the file, each with its own line ending, as byte ranges; the text is only for looking.</summary>
+    private static IEnumerable<(int Start, int Length, string Text)> Lines(byte[] bytes)
+    {
+        for (var start = 0; start < bytes.Length;)
+        {
+            var newline = Array.IndexOf(bytes, (byte)'\n', start);
+            var end = newline < 0 ? bytes.Length : newline + 1;
+            yield return (start, end - start, Encoding.UTF8.GetString(bytes, start, end - start));
             start = end;
         }
     }

@@ -42,13 +42,20 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
         {
             var collection = await session.DefaultCollectionAsync().ConfigureAwait(false);
             var secret = KeyringSecrets.Encode(keys);
+            string stored;
             try
             {
-                await session.StoreAsync(collection, profile, secret).ConfigureAwait(false);
+                stored = await session.StoreAsync(collection, profile, secret).ConfigureAwait(false);
             }
             finally
             {
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+            }
+
+            // Replacing works within one collection: an older item in another would be found first.
+            foreach (var other in (await session.FindAsync(profile).ConfigureAwait(false)).Where(i => i != stored))
+            {
+                await session.DeleteAsync(other).ConfigureAwait(false);
             }
 
             return true;
@@ -171,9 +178,9 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
             return collection;
         }
 
-        public async Task StoreAsync(string collection, string profile, byte[] secret)
+        public async Task<string> StoreAsync(string collection, string profile, byte[] secret)
         {
-            var prompt = await Call(connection, collection, Collection, "CreateItem", "a{sv}(oayays)b", "oo", (ref MessageWriter w) =>
+            var (item, prompt) = await Call(connection, collection, Collection, "CreateItem", "a{sv}(oayays)b", "oo", (ref MessageWriter w) =>
             {
                 var properties = w.WriteDictionaryStart();
                 w.WriteDictionaryEntryStart();
@@ -193,10 +200,11 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
                 w.WriteBool(true);
             }, (ref Reader r) =>
             {
-                r.ReadObjectPathAsString();
-                return r.ReadObjectPathAsString();
+                var created = r.ReadObjectPathAsString();
+                return (Item: created, Prompt: r.ReadObjectPathAsString());
             }).ConfigureAwait(false);
             CheckNoPrompt(prompt, "storing the keys");
+            return item;
         }
 
         public async Task DeleteAsync(string item)

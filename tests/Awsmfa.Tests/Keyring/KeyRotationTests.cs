@@ -133,4 +133,51 @@ public sealed class KeyRotationTests
     [TestCase("arn:aws:sts::123456789012:assumed-role/admin/x", null)]
     public void The_user_name_comes_from_an_iam_user_arn_only(string arn, string? user) =>
         Assert.That(Awsmfa.Cli.Keys.KeysRotateHandler.UserName(arn), Is.EqualTo(user));
+
+    [Test]
+    public async Task A_throttled_sts_is_waited_out_and_then_the_rotation_is_undone()
+    {
+        _host.Aws.Sts.Setup(s => s.GetCallerIdentityAsync(It.IsAny<GetCallerIdentityRequest>(), It.IsAny<CancellationToken>()))
+            .Returns(() => _host.Aws.StsClients[^1].Credentials.AccessKeyId == OldId
+                ? Task.FromResult(new GetCallerIdentityResponse { Arn = "arn:aws:iam::123456789012:user/alice" })
+                : Task.FromException<GetCallerIdentityResponse>(StsErrors.Throttling()));
+
+        var result = await RotateAsync();
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("rotation undone: STS did not accept the new key within 30 s"));
+        Assert.That(_host.Iam.Keys.Select(k => k.AccessKeyId), Is.EqualTo(new[] { OldId }));
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo(OldId));
+    }
+
+    [Test]
+    public async Task A_record_that_cannot_be_written_undoes_the_rotation()
+    {
+        var index = Path.Combine(_host.Home, ".aws", "awsmfa", "keys.json");
+        // Read at the start; between CreateAccessKey and its update, the record becomes a folder.
+        _host.Iam.AfterCreate = () =>
+        {
+            File.Delete(index);
+            Directory.CreateDirectory(index);
+        };
+
+        var result = await RotateAsync();
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("rotation undone: could not write"));
+        Assert.That(_host.Iam.Keys.Select(k => k.AccessKeyId), Is.EqualTo(new[] { OldId }));
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo(OldId));
+    }
+
+    [Test]
+    public async Task A_plaintext_copy_stops_the_rotation_before_any_change()
+    {
+        _host.WriteCredentials($"[prod]\naws_access_key_id = {OldId}\naws_secret_access_key = {Secret}\n");
+
+        var result = await RotateAsync();
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.Contain("awsmfa keys import --profile prod"));
+        Assert.That(_host.Iam.Calls, Is.Empty);
+    }
 }

@@ -129,7 +129,7 @@ public sealed class KeysCommandTests
         Assert.That(refused.ExitCode, Is.EqualTo(2));
         Assert.That(refused.Stderr, Does.Contain("pass --yes"));
         Assert.That(declined.ExitCode, Is.EqualTo(1));
-        Assert.That(_host.Terminal.Shown, Has.Some.Contains("Replace the keys of profile 'prod' (AKIA...E001)"));
+        Assert.That(_host.Terminal.Shown, Has.Some.Contains("The fake keyring holds AKIA...E001 for profile 'prod'; replace it with the key AKIA...LE01? [y/N]"));
         Assert.That(confirmed.ExitCode, Is.EqualTo(0), confirmed.ToString());
         Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo(KeyId));
     }
@@ -237,13 +237,17 @@ public sealed class KeysCommandTests
     {
         await AddFromStdinAsync();
         _host.WriteCredentials($"[prod]\naws_access_key_id = AKIAPLAINTEXTCOPY001\naws_secret_access_key = {Secret}\n");
+        var stale = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
+        _host.WriteCredentials($"[prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\n");
+        var copy = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "234567", "--refresh");
+        var cached = await _host.RunAsync("session", "get", "--profile", "prod");
 
-        var result = await _host.RunAsync("session", "get", "--profile", "prod", "-t", "123456");
-
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(_host.Aws.StsClients.Single().Credentials.AccessKeyId, Is.EqualTo(KeyId));
-        Assert.That(result.Stderr.Split('\n').Count(l => l.Contains("plaintext copy remains", StringComparison.Ordinal)), Is.EqualTo(1));
-        Assert.That(result.Stderr, Does.Contain("awsmfa keys import --profile prod"));
+        Assert.That(stale.ExitCode, Is.EqualTo(0), stale.ToString());
+        Assert.That(_host.Aws.StsClients.Select(c => c.Credentials.AccessKeyId).Distinct(), Is.EqualTo(new[] { KeyId }));
+        Assert.That(stale.Stderr, Does.Contain("the credentials file holds another key (AKIA...Y001) than the keyring's (AKIA...LE01), which is used"));
+        Assert.That(copy.Stderr.Split('\n').Count(l => l.Contains("plaintext copy remains", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(copy.Stderr, Does.Contain("awsmfa keys import --profile prod"));
+        Assert.That(cached.Stderr, Does.Not.Contain("plaintext"), "a cached answer reads neither the keyring nor says more");
     }
 
     [Test]
@@ -259,6 +263,7 @@ public sealed class KeysCommandTests
 
         Assert.That(withCopy.ExitCode, Is.EqualTo(0), withCopy.ToString());
         Assert.That(withCopy.Stderr, Does.Contain("no Secret Service reachable; using the plaintext copy of profile 'prod'"));
+        Assert.That(withCopy.Stderr.Split('\n').Count(l => l.Contains("warning", StringComparison.Ordinal) || l.Contains("plaintext", StringComparison.Ordinal)), Is.EqualTo(1), "one line: " + withCopy.Stderr);
         Assert.That(withoutCopy.ExitCode, Is.EqualTo(2));
         Assert.That(withoutCopy.Stderr, Does.Contain("no Secret Service reachable"));
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(1));
@@ -310,5 +315,95 @@ public sealed class KeysCommandTests
         Assert.That(list.Stdout, Does.Match(@"(?m)^prod\s+keyring\b").And.Match(@"(?m)^solo\s+keyring\b"));
         Assert.That(doctor.Stdout, Does.Contain("keys in the OS keyring").And.Contain("a plaintext copy in the credentials file: remove it with awsmfa keys import --profile prod"));
         Assert.That(_host.Keyring.Opens, Is.EqualTo(2), "only the two adds opened the keyring");
+    }
+
+    [Test]
+    public async Task Import_refuses_when_the_files_hold_another_pair_and_changes_nothing()
+    {
+        var credentials = $"[prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\n";
+        var config = $"[profile prod]\nmfa_serial = {TestHost.Serial}\naws_access_key_id = AKIACONFIGFILE000002\naws_secret_access_key = {Secret}\n";
+        _host.WriteCredentials(credentials);
+        _host.WriteConfig(config);
+
+        var result = await _host.RunAsync("keys", "import", "--profile", "prod");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("has other keys too (AKIA...0002 in [profile prod] of").And.Contain("nothing was changed"));
+        Assert.That(File.ReadAllText(_host.CredentialsFile), Is.EqualTo(credentials));
+        Assert.That(File.ReadAllText(_host.ConfigFile), Is.EqualTo(config));
+        Assert.That(_host.Keyring.Items, Is.Empty);
+    }
+
+    [Test]
+    public async Task Import_finds_a_profile_section_in_the_credentials_file_and_keeps_every_other_byte()
+    {
+        var head = new byte[] { 0xEF, 0xBB, 0xBF };
+        var latin1 = new byte[] { (byte)'#', (byte)' ', (byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n' };
+        var rest = System.Text.Encoding.ASCII.GetBytes($"[profile prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\nregion = eu-west-1\n");
+        File.WriteAllBytes(_host.CredentialsFile, [.. head, .. latin1, .. rest]);
+
+        var result = await _host.RunAsync("keys", "import", "--profile", "prod");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(File.ReadAllBytes(_host.CredentialsFile), Is.EqualTo((byte[])[.. head, .. latin1, .. System.Text.Encoding.ASCII.GetBytes("[profile prod]\nregion = eu-west-1\n")]));
+        Assert.That(result.Stderr, Does.Contain("removed them from " + _host.CredentialsFile));
+    }
+
+    [Test]
+    public async Task Import_refuses_keys_not_in_the_shape_aws_issues_before_opening_the_keyring()
+    {
+        _host.Keyring.Items["prod"] = new LongTermCredentials(KeyId, Secret);
+        _host.WriteCredentials("[prod]\naws_access_key_id = AKIAKEYRINGEXAMPLE09\naws_secret_access_key = short # a comment\n");
+
+        var result = await _host.RunAsync("keys", "import", "--profile", "prod", "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.Contain("not in the shape AWS issues"));
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo(KeyId), "the good keys were not replaced");
+        Assert.That(_host.Keyring.Opens, Is.Zero);
+    }
+
+    [Test]
+    public async Task An_unreadable_item_is_replaced_after_asking()
+    {
+        _host.Keyring.Unreadable.Add("prod");
+
+        var refused = await AddFromStdinAsync();
+        var replaced = await AddFromStdinAsync("prod", "--yes");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.Stderr, Does.Contain("pass --yes"));
+        Assert.That(replaced.ExitCode, Is.EqualTo(0), replaced.ToString());
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo(KeyId));
+    }
+
+    [Test]
+    public async Task When_the_record_cannot_be_written_the_keyring_is_set_back()
+    {
+        _host.Keyring.Items["prod"] = new LongTermCredentials("AKIAOLDKEYEXAMPLE001", Secret);
+        Directory.CreateDirectory(Path.Combine(_host.Home, ".aws"));
+        File.WriteAllText(Path.Combine(_host.Home, ".aws", "awsmfa"), "a file where the folder should be");
+
+        var result = await AddFromStdinAsync("prod", "--yes");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("could not write"));
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo("AKIAOLDKEYEXAMPLE001"));
+    }
+
+    [Test]
+    public async Task A_broken_record_does_not_stop_profiles_with_keys_in_the_file()
+    {
+        _host.WithBaseProfile();
+        Directory.CreateDirectory(Path.GetDirectoryName(IndexFile)!);
+        File.WriteAllText(IndexFile, "{ not json");
+
+        var session = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+        var list = await _host.RunAsync("keys", "list");
+
+        Assert.That(session.ExitCode, Is.EqualTo(0), session.ToString());
+        Assert.That(session.Stderr, Does.Contain("could not read " + IndexFile));
+        Assert.That(list.ExitCode, Is.EqualTo(2));
+        Assert.That(File.ReadAllText(IndexFile), Is.EqualTo("{ not json"));
     }
 }

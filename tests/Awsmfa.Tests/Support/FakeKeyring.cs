@@ -16,6 +16,9 @@ internal sealed class FakeKeyring : IKeyring
 
     public int Opens { get; private set; }
 
+    /// <summary>Profiles whose item holds something that is not awsmfa's keys.</summary>
+    public HashSet<string> Unreadable { get; } = new(StringComparer.Ordinal);
+
     public string Backend => "fake";
 
     public IKeyring Open()
@@ -27,6 +30,11 @@ internal sealed class FakeKeyring : IKeyring
     public Task<LongTermCredentials?> ReadAsync(string profile, CancellationToken cancellationToken)
     {
         Check();
+        if (Unreadable.Contains(profile))
+        {
+            throw new KeyringItemUnreadableException($"the fake item for profile '{profile}' does not hold keys awsmfa stored");
+        }
+
         return Task.FromResult(Items.TryGetValue(profile, out var keys) ? keys : null);
     }
 
@@ -39,6 +47,7 @@ internal sealed class FakeKeyring : IKeyring
         }
 
         Items[profile] = keys;
+        Unreadable.Remove(profile);
         return Task.CompletedTask;
     }
 
@@ -68,6 +77,9 @@ internal sealed class FakeIam : IIamAccessKeys
 
     public Exception? DeleteFails { get; set; }
 
+    /// <summary>Runs after CreateAccessKey, to break something in between.</summary>
+    public Action? AfterCreate { get; set; }
+
     public Task<IReadOnlyList<AccessKeyInfo>> ListAsync(string userName, CancellationToken cancellationToken)
     {
         Calls.Add($"List {userName}");
@@ -80,6 +92,7 @@ internal sealed class FakeIam : IIamAccessKeys
         var n = ++_created;
         var keys = new LongTermCredentials($"AKIANEWKEY{n:D10}", $"NewSecretKeyNewSecretKeyNewSecretKey{n:D4}");
         Keys.Add(new AccessKeyInfo(keys.AccessKeyId, "Active", null));
+        AfterCreate?.Invoke();
         return Task.FromResult(keys);
     }
 

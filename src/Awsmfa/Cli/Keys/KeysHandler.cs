@@ -24,8 +24,8 @@ internal sealed partial class KeysHandler(
     {
         var keys = await ReadKeysAsync(options.Input, cancellationToken).ConfigureAwait(false);
         var keyring = Open();
-        await ConfirmReplaceAsync(keyring, options.Profile, keys, options.Yes, cancellationToken).ConfigureAwait(false);
-        await StoreAsync(keyring, options.Profile, keys, cancellationToken).ConfigureAwait(false);
+        var replaced = await ConfirmReplaceAsync(keyring, options.Profile, keys, options.Yes, "the key", cancellationToken).ConfigureAwait(false);
+        await StoreAsync(keyring, options.Profile, keys, replaced, cancellationToken).ConfigureAwait(false);
         run.Reporter.Info($"stored the keys of profile '{options.Profile}' ({KeyIds.Mask(keys.AccessKeyId)}) in the {keyring.Backend} keyring");
         if (profiles.Find(options.Profile) is { HasLongTermKeys: true })
         {
@@ -37,6 +37,7 @@ internal sealed partial class KeysHandler(
 
     public int List(ListFormat format, CommandRun run)
     {
+        index.ThrowIfBroken();
         var entries = index.Entries.OrderBy(e => e.Profile, StringComparer.Ordinal).ToList();
         if (format == ListFormat.Json)
         {
@@ -89,24 +90,42 @@ internal sealed partial class KeysHandler(
         }
 
         var keys = new LongTermCredentials(found.AccessKeyId!, found.SecretAccessKey!);
+        if (!IsLongTermKey(keys))
+        {
+            throw AwsmfaException.Usage($"the keys of profile '{profile}' in {profiles.Describe()} are not in the shape AWS issues (AKIA and 16 capitals and digits; a 40-character secret); nothing was changed");
+        }
+
+        // Every copy of the profile's keys the files hold must be this pair: a different pair
+        // somewhere (another section, another file) would be lost by removing it, or left behind.
+        var copies = Sections(profile).SelectMany(s => PlaintextKeys.Find(s.Path, s.Section)).ToList();
+        if (copies.FirstOrDefault(c => c.AccessKeyId != keys.AccessKeyId || c.SecretAccessKey != keys.SecretAccessKey) is { } other)
+        {
+            throw AwsmfaException.Usage(
+                $"profile '{profile}' has other keys too ({(other.AccessKeyId is { } otherId ? KeyIds.Mask(otherId) : "a secret without a key id")} in [{other.Section}] of {Printable.OneLine(other.Path)}); keep one pair in the files, then import again; nothing was changed");
+        }
+
+        if (copies.Count == 0)
+        {
+            throw AwsmfaException.Usage($"the lines holding the keys of profile '{profile}' were not found in {profiles.Describe()}; nothing was changed");
+        }
+
         var keyring = Open();
-        await ConfirmReplaceAsync(keyring, profile, keys, yes, cancellationToken).ConfigureAwait(false);
-        await StoreAsync(keyring, profile, keys, cancellationToken).ConfigureAwait(false);
+        var replaced = await ConfirmReplaceAsync(keyring, profile, keys, yes, "the credentials file's", cancellationToken).ConfigureAwait(false);
+        await StoreAsync(keyring, profile, keys, replaced, cancellationToken).ConfigureAwait(false);
 
         var cleaned = new List<string>();
-        foreach (var (path, section) in Sections(profile))
+        foreach (var (path, section) in copies.Select(c => (c.Path, c.Section)).Distinct())
         {
-            if (File.Exists(path) && IniFile.FindValue(path, section, "aws_access_key_id") is not null)
+            try
             {
-                try
+                if (PlaintextKeys.Remove(path, section, keys) > 0 && !cleaned.Contains(path))
                 {
-                    PlaintextKeys.Remove(path, section);
                     cleaned.Add(path);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new AwsmfaException(ExitCodes.UsageError, $"the keys are in the {keyring.Backend} keyring, but {Printable.OneLine(path)} could not be rewritten ({Printable.OneLine(e.Message)}); remove the profile's aws_access_key_id and aws_secret_access_key lines yourself");
-                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new AwsmfaException(ExitCodes.UsageError, $"the keys are in the {keyring.Backend} keyring, but {Printable.OneLine(path)} could not be rewritten ({Printable.OneLine(e.Message)}); remove the profile's aws_access_key_id and aws_secret_access_key lines yourself");
             }
         }
 
@@ -114,8 +133,12 @@ internal sealed partial class KeysHandler(
         return ExitCodes.Success;
     }
 
-    /// <summary>Stores the keys, reads them back, and only then records the profile as a keyring one.</summary>
-    public async Task StoreAsync(IKeyring keyring, string profile, LongTermCredentials keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the keys, reads them back, and only then records the profile as a keyring one. When
+    /// the record cannot be written, the keyring is set back (to <paramref name="replaced"/>, or
+    /// without the item), so that no key sits in the keyring that awsmfa does not know of.
+    /// </summary>
+    public async Task StoreAsync(IKeyring keyring, string profile, LongTermCredentials keys, LongTermCredentials? replaced, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await Guarded(async () =>
@@ -129,7 +152,23 @@ internal sealed partial class KeysHandler(
             throw AwsmfaException.Usage($"the {keyring.Backend} keyring did not give back the keys just stored for profile '{profile}'; nothing else was changed");
         }
 
-        index.Put(new KeyringIndexEntry(profile, keyring.Backend, keys.AccessKeyId, now));
+        try
+        {
+            index.Put(new KeyringIndexEntry(profile, keyring.Backend, keys.AccessKeyId, now));
+        }
+        catch (AwsmfaException)
+        {
+            if (replaced is not null)
+            {
+                await keyring.WriteAsync(profile, replaced, now, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await keyring.RemoveAsync(profile, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
     }
 
     private IKeyring Open()
@@ -156,17 +195,36 @@ internal sealed partial class KeysHandler(
         }
     }
 
-    private async Task ConfirmReplaceAsync(IKeyring keyring, string profile, LongTermCredentials keys, bool yes, CancellationToken cancellationToken)
+    /// <summary>Asks before keys the keyring holds are replaced by others; the keys replaced, if any.</summary>
+    private async Task<LongTermCredentials?> ConfirmReplaceAsync(IKeyring keyring, string profile, LongTermCredentials keys, bool yes, string what, CancellationToken cancellationToken)
     {
-        var existing = await Guarded(() => keyring.ReadAsync(profile, cancellationToken)).ConfigureAwait(false);
-        if (existing is null || existing == keys || yes)
+        LongTermCredentials? existing;
+        string held;
+        try
         {
-            return;
+            existing = await keyring.ReadAsync(profile, cancellationToken).ConfigureAwait(false);
+            held = existing is null ? "" : KeyIds.Mask(existing.AccessKeyId);
+        }
+        catch (KeyringItemUnreadableException)
+        {
+            // An item awsmfa cannot read (damaged, or written by hand) is replaceable, after asking.
+            existing = null;
+            held = "an unreadable item";
+        }
+        catch (KeyringUnavailableException e)
+        {
+            throw e.ToUsage();
+        }
+
+        if (held.Length == 0 || existing == keys || yes)
+        {
+            return existing;
         }
 
         await ConfirmAsync(
-            $"Replace the keys of profile '{profile}' ({KeyIds.Mask(existing.AccessKeyId)}) in the {keyring.Backend} keyring with {KeyIds.Mask(keys.AccessKeyId)}? [y/N] ",
+            $"The {keyring.Backend} keyring holds {held} for profile '{profile}'; replace it with {what} {KeyIds.Mask(keys.AccessKeyId)}? [y/N] ",
             "replace keys", "nothing was changed", cancellationToken).ConfigureAwait(false);
+        return existing;
     }
 
     private async Task ConfirmAsync(string question, string what, string outcome, CancellationToken cancellationToken)
@@ -228,6 +286,12 @@ internal sealed partial class KeysHandler(
             throw AwsmfaException.Usage("that is not an IAM user's access key id (AKIA followed by 16 capital letters and digits)");
         }
 
+        if (input == KeysInput.Stdin && secret is not null && !Console.IsInputRedirected)
+        {
+            // Typed at a terminal, --stdin would have shown the secret as it was typed.
+            throw AwsmfaException.Usage("--stdin is for a pipe or a file; at a terminal, leave it out: awsmfa keys add asks for the secret without showing it");
+        }
+
         if (!StsAnswer.HasValidKeyShape(id, secret))
         {
             throw AwsmfaException.Usage("that is not a secret access key (40 letters, digits, + and /)");
@@ -236,13 +300,14 @@ internal sealed partial class KeysHandler(
         return new LongTermCredentials(id, secret!);
     }
 
-    /// <summary>Where a profile's keys may be written: its section of the credentials file, and of the config file.</summary>
+    /// <summary>Where a profile's keys may be written: its sections of the credentials file (the SDK also reads <c>[profile NAME]</c> there), and of the config file.</summary>
     private IEnumerable<(string Path, string Section)> Sections(string profile)
     {
         var files = profiles.Files;
         if (files.Count > 0)
         {
             yield return (files[0], profile);
+            yield return (files[0], "profile " + profile);
         }
 
         if (files.Count > 1)
@@ -254,6 +319,9 @@ internal sealed partial class KeysHandler(
             }
         }
     }
+
+    private static bool IsLongTermKey(LongTermCredentials keys) =>
+        LongTermKeyId().IsMatch(keys.AccessKeyId) && StsAnswer.HasValidKeyShape(keys.AccessKeyId, keys.SecretAccessKey);
 
     [GeneratedRegex(@"\AAKIA[A-Z0-9]{12,124}\z", RegexOptions.CultureInvariant)]
     private static partial Regex LongTermKeyId();

@@ -1,4 +1,3 @@
-using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Awsmfa.Aws;
 using Awsmfa.Credentials;
@@ -14,6 +13,7 @@ namespace Awsmfa.Cli.Keys;
 internal sealed class KeysRotateHandler(
     Func<IKeyring> keyrings,
     KeyringIndex index,
+    IProfileStore profiles,
     Func<Reporter, CredentialPipeline> pipelines,
     IAwsClientFactory clients,
     Func<SessionCredentials, string, AwsTarget, IIamAccessKeys> iamFor,
@@ -38,6 +38,13 @@ internal sealed class KeysRotateHandler(
         if (request.Roles.Count > 0 || request.Root.Kind != RootIdentity.Keyring)
         {
             throw AwsmfaException.Usage($"profile '{profile}' assumes a role; keys rotate takes the profile that holds the IAM user's keys");
+        }
+
+        if (profiles.Find(profile) is { AccessKeyId: not null })
+        {
+            // Rotating would leave that copy holding a deleted key, and importing it later would
+            // put the deleted key back over the new one.
+            throw AwsmfaException.Usage($"profile '{profile}' still has keys in {profiles.Describe()}; move them first with awsmfa keys import --profile {profile} (or delete those lines), then rotate");
         }
 
         IKeyring keyring;
@@ -105,13 +112,11 @@ internal sealed class KeysRotateHandler(
             await AwsCall.RunAsync(target, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonSecurityTokenServiceException e) when (e.ErrorCode is "InvalidClientTokenId" or "SignatureDoesNotMatch")
-        {
-            return false;
-        }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw AwsErrors.Map("STS", e);
+            // A key IAM has not propagated yet (InvalidClientTokenId), and a throttled or
+            // unreachable STS alike: not yet; the rotation gives up, and undoes itself, after 30 s.
+            return false;
         }
     }
 }
