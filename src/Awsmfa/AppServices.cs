@@ -36,6 +36,9 @@ internal sealed class AppServices(
     /// <summary>Runs a profile's <c>mfa_process</c>; tests give scripted answers. Null: the real one.</summary>
     public Func<Reporter, IMfaProcess>? MfaProcesses { get; init; }
 
+    /// <summary>The desktop dialog for a code when there is no terminal (an IDE, Lens); null when none can be shown.</summary>
+    public Func<IDesktopPrompt?> DesktopPrompt { get; init; } = () => DesktopPrompts.Find(environment);
+
     /// <summary>Opens the console's sign-in URL.</summary>
     public IBrowser Browser { get; init; } = new Browser(environment);
 
@@ -71,7 +74,7 @@ internal sealed class AppServices(
         var margin = ReadExpiryMargin();
         var cache = CreateCache(reporter);
         var codes = new MfaCodeSource(
-            Environment, Profiles, StandardInput, Terminal, MfaProcesses?.Invoke(reporter) ?? new MfaProcess(Environment, Terminal, reporter), new SpentCodes(cache, Clock), Clock, reporter);
+            Environment, Profiles, StandardInput, Terminal, MfaProcesses?.Invoke(reporter) ?? new MfaProcess(Environment, Terminal, reporter), DesktopPrompt, new SpentCodes(cache, Clock), Clock, reporter);
         var roots = new CredentialRoots(
             request => new CredentialProcessRoot(request.Root, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock),
             request => new KeyringRoot(request.Root, Keyring, reporter));

@@ -4,8 +4,9 @@ namespace Awsmfa.Credentials;
 
 /// <summary>
 /// Finds the MFA code, first match wins: <c>--token-code CODE</c> or <c>--token-code -</c> (one
-/// line on stdin), <c>AWSMFA_TOKEN_CODE</c>, the profile's <c>mfa_process</c>, then a prompt on
-/// the terminal. A code AWS already accepted is never sent again (see <see cref="SpentCodes"/>).
+/// line on stdin), <c>AWSMFA_TOKEN_CODE</c>, the profile's <c>mfa_process</c>, then a prompt: on
+/// the terminal, or, with none (an IDE, Lens), in a desktop dialog (<c>AWSMFA_PROMPT</c>,
+/// <c>mfa_prompt</c>). A code AWS already accepted is never sent again (see <see cref="SpentCodes"/>).
 /// </summary>
 internal sealed class MfaCodeSource(
     IEnvironment environment,
@@ -13,12 +14,20 @@ internal sealed class MfaCodeSource(
     IStandardInput standardInput,
     ITerminal terminal,
     IMfaProcess mfaProcess,
+    Func<IDesktopPrompt?> desktop,
     SpentCodes spentCodes,
     TimeProvider clock,
     Reporter reporter)
 {
     public const string StdinMarker = "-";
     public const string EnvironmentVariable = "AWSMFA_TOKEN_CODE";
+    public const string PromptVariable = "AWSMFA_PROMPT";
+    public const string DialogTitle = "awsmfa";
+    private const string PromptSetting = "mfa_prompt";
+
+    /// <summary>The dialog the last code was asked in, or null for the terminal: where "rejected, try again" is said.</summary>
+    private IDesktopPrompt? _dialog;
+    private string? _dialogNote;
     private const int Attempts = 3;
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
@@ -71,7 +80,16 @@ internal sealed class MfaCodeSource(
                     throw;
                 }
 
-                terminal.WriteLine("STS rejected that code (wrong, expired or already used); wait for the next one.");
+                const string Rejected = "STS rejected that code (wrong, expired or already used); wait for the next one.";
+                if (_dialog is null)
+                {
+                    terminal.WriteLine(Rejected);
+                }
+                else
+                {
+                    _dialogNote = Rejected;
+                }
+
                 continue;
             }
 
@@ -121,7 +139,7 @@ internal sealed class MfaCodeSource(
 
         // Looked up only now, when a code is needed: a cached answer reads no more of the files.
         var process = request.ProfileChain.Select(name => profiles.FindSetting(name, "mfa_process")).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p));
-        var (code, origin) = await GetCodeAsync(request.TokenCode, serial, process, Spent, cancellationToken).ConfigureAwait(false);
+        var (code, origin) = await GetCodeAsync(request, serial, process, Spent, cancellationToken).ConfigureAwait(false);
         if (CacheKeys.CodeHash(code, serial) == cachedCodeHash)
         {
             throw new CodeAlreadySpent();
@@ -136,8 +154,9 @@ internal sealed class MfaCodeSource(
     }
 
     private async Task<(string Code, CodeOrigin Origin)> GetCodeAsync(
-        TokenCodeOption source, string mfaSerial, string? processCommand, Func<string, bool> spent, CancellationToken cancellationToken)
+        SessionRequest request, string mfaSerial, string? processCommand, Func<string, bool> spent, CancellationToken cancellationToken)
     {
+        var source = request.TokenCode;
         if (source.Option == StdinMarker)
         {
             var line = await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
@@ -167,7 +186,79 @@ internal sealed class MfaCodeSource(
             return (await FromProcessAsync(processCommand, spent, cancellationToken).ConfigureAwait(false), CodeOrigin.Process);
         }
 
-        return (await FromTerminalAsync(mfaSerial, spent, cancellationToken).ConfigureAwait(false), CodeOrigin.Prompt);
+        _dialog = ReadPromptMode(request) switch
+        {
+            PromptMode.Terminal => null,
+            PromptMode.Desktop => desktop(),
+            _ => terminal.IsAvailable ? null : desktop(),
+        };
+        return _dialog is not null
+            ? (await FromDialogAsync(_dialog, request, mfaSerial, spent, cancellationToken).ConfigureAwait(false), CodeOrigin.Prompt)
+            : (await FromTerminalAsync(mfaSerial, spent, cancellationToken).ConfigureAwait(false), CodeOrigin.Prompt);
+    }
+
+    private enum PromptMode
+    {
+        /// <summary>The terminal when there is one, else a desktop dialog when one can be shown.</summary>
+        Auto,
+        Terminal,
+
+        /// <summary>A desktop dialog even with a terminal; the terminal when no dialog can be shown.</summary>
+        Desktop,
+    }
+
+    /// <summary>AWSMFA_PROMPT, else the nearest mfa_prompt down the profile's chain, else auto.</summary>
+    private PromptMode ReadPromptMode(SessionRequest request)
+    {
+        var (text, where) = environment.Get(PromptVariable) is { Length: > 0 } fromEnvironment
+            ? (fromEnvironment, PromptVariable)
+            : request.ProfileChain.Select(name => (Value: profiles.FindSetting(name, PromptSetting), Name: name)).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p.Value)) is { Value: { } fromProfile, Name: var profile }
+                ? (fromProfile, $"{PromptSetting} in profile '{profile}'")
+                : (null, "");
+        return text?.Trim().ToLowerInvariant() switch
+        {
+            null or "auto" => PromptMode.Auto,
+            "terminal" => PromptMode.Terminal,
+            "desktop" => PromptMode.Desktop,
+            _ => throw AwsmfaException.Usage($"{where} must be auto, terminal or desktop"),
+        };
+    }
+
+    /// <summary>The code from a desktop dialog, with the terminal prompt's checks: three tries, each told why the last was refused.</summary>
+    private async Task<string> FromDialogAsync(IDesktopPrompt dialog, SessionRequest request, string mfaSerial, Func<string, bool> spent, CancellationToken cancellationToken)
+    {
+        var timeout = HelperProcess.Timeout(environment, MfaProcess.TimeoutVariable, MfaProcess.DefaultTimeout);
+        var profile = request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            var text = $"MFA code for profile {profile}\n{mfaSerial}" + (_dialogNote is null ? "" : $"\n\n{_dialogNote}");
+            _dialogNote = null;
+            var answer = await dialog.AskAsync(DialogTitle, text, timeout, cancellationToken).ConfigureAwait(false);
+            if (answer.Cancelled)
+            {
+                throw new AwsmfaException(ExitCodes.AwsError, "the MFA code dialog was cancelled; nothing was sent to AWS");
+            }
+
+            if (answer.TimedOut)
+            {
+                throw new AwsmfaException(ExitCodes.AwsError, $"no answer in the MFA code dialog within {(int)timeout.TotalSeconds} s ({MfaProcess.TimeoutVariable}); nothing was sent to AWS");
+            }
+
+            if (!TokenCode.TryNormalize(answer.Text, out var code))
+            {
+                _dialogNote = $"That is not a valid code: {TokenCode.FormatHint}.";
+            }
+            else if (spent(code))
+            {
+                _dialogNote = "That code was already used or rejected; wait for the next one.";
+            }
+            else
+            {
+                return code;
+            }
+        }
+
+        throw AwsmfaException.Usage("no valid MFA code was entered");
     }
 
     private async Task<string> FromProcessAsync(string command, Func<string, bool> spent, CancellationToken cancellationToken)
@@ -198,7 +289,7 @@ internal sealed class MfaCodeSource(
         if (!terminal.IsAvailable)
         {
             throw AwsmfaException.Usage(
-                $"an MFA code is needed and there is no terminal to ask: pass --token-code CODE, --token-code - (one line on stdin), set {EnvironmentVariable}, or set mfa_process in the profile");
+                $"an MFA code is needed and there is no terminal to ask, nor a desktop dialog (DISPLAY and zenity or kdialog): pass --token-code CODE, --token-code - (one line on stdin), set {EnvironmentVariable}, or set mfa_process in the profile");
         }
 
         for (var attempt = 1; attempt <= Attempts; attempt++)

@@ -21,7 +21,7 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
 {
     private const string Setting = "mfa_process";
     public const string TimeoutVariable = "AWSMFA_MFA_PROCESS_TIMEOUT";
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     // Tried in a subshell first: a failed redirection of exec would end the shell itself.
     private const string TerminalStdin = "if (exec 0</dev/tty) 2>/dev/null; then exec 0</dev/tty; fi\n";

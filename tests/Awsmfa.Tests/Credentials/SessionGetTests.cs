@@ -136,7 +136,7 @@ public sealed class SessionGetTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Stderr, Is.EqualTo(
-            "awsmfa: an MFA code is needed and there is no terminal to ask: pass --token-code CODE, --token-code - (one line on stdin), set AWSMFA_TOKEN_CODE, or set mfa_process in the profile\n"));
+            "awsmfa: an MFA code is needed and there is no terminal to ask, nor a desktop dialog (DISPLAY and zenity or kdialog): pass --token-code CODE, --token-code - (one line on stdin), set AWSMFA_TOKEN_CODE, or set mfa_process in the profile\n"));
         Assert.That(_host.Aws.StsCalls, Is.Zero);
     }
 

@@ -36,11 +36,16 @@ internal sealed class ToolProcess : IDisposable
         Environment["AWS_CONFIG_FILE"] = Path.Combine(AwsFolder, "config");
         Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // No desktop dialog unless a test shows one on a display of its own (Xvfb): the
+        // developer's own display, or a Windows runner's desktop, would wait for a person.
+        Environment["DISPLAY"] = "";
+        Environment["WAYLAND_DISPLAY"] = "";
         if (OperatingSystem.IsWindows())
         {
             // Windows' profile folder is the known folder, not HOME: the cache would be the runner's own.
             Environment["USERPROFILE"] = _home.Path;
             Environment["AWSMFA_CACHE_DIR"] = CacheFolder;
+            Environment["AWSMFA_PROMPT"] = "terminal";
         }
     }
 

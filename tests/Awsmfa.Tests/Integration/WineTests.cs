@@ -37,6 +37,8 @@ public sealed class WineTests
         // The usual profiles and private home, the paths in the form the Windows program reads.
         _tool = new ToolProcess((wine!, [tool!]));
         _tool.Environment["WINEDEBUG"] = "-all";
+        // No credentials dialog: Wine would show it on no one's desktop.
+        _tool.Environment["AWSMFA_PROMPT"] = "terminal";
         // The prefix .ci/run prepared, or the user's own: a new home would mean a new prefix each time.
         _tool.Environment["WINEPREFIX"] = Environment.GetEnvironmentVariable("WINEPREFIX") is { Length: > 0 } prefix
             ? prefix

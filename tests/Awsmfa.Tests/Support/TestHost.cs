@@ -42,6 +42,9 @@ internal sealed class TestHost : IDisposable
 
     public string Stdin { get; set; } = string.Empty;
 
+    /// <summary>The desktop dialog, when the test gives one (none: as on a machine with no display).</summary>
+    public FakeDesktopPrompt? Dialog { get; set; }
+
     /// <summary>The OS keyring, in memory.</summary>
     public FakeKeyring Keyring { get; } = new();
 
@@ -103,6 +106,7 @@ internal sealed class TestHost : IDisposable
         MfaProcesses = MfaProcess is { } fake ? _ => fake : null,
         LockTimeout = LockTimeout,
         Keyring = Keyring.Open,
+        DesktopPrompt = () => Dialog,
         IamKeys = (_, _, _) => Iam,
         EksClusters = (credentials, target) =>
         {
