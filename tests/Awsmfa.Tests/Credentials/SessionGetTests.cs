@@ -51,6 +51,25 @@ public sealed class SessionGetTests
     }
 
     [Test]
+    public async Task A_cache_hit_creates_no_aws_client_and_opens_no_keyring_or_dialog()
+    {
+        _host.Dialog = new FakeDesktopPrompt();
+        await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+        var clients = _host.Aws.StsClients.Count + _host.Aws.RoleStsClients.Count + _host.Aws.Ec2Clients.Count;
+
+        foreach (var args in new[] { new[] { "session", "get", "--profile", "base" }, ["eks", "token", "--cluster-name", "c", "--profile", "base", "--region", "eu-west-1"] })
+        {
+            var hit = await _host.RunAsync(args);
+            Assert.That(hit.ExitCode, Is.Zero, hit.ToString());
+        }
+
+        Assert.That(_host.Aws.StsClients.Count + _host.Aws.RoleStsClients.Count + _host.Aws.Ec2Clients.Count, Is.EqualTo(clients), "the cache answers: no AWS client is made");
+        Assert.That(_host.Keyring.Opens, Is.Zero);
+        Assert.That(_host.Dialog.Asked, Is.Empty);
+        Assert.That(_host.Terminal.Shown, Is.Empty);
+    }
+
+    [Test]
     public async Task Reuses_cached_session_until_five_minutes_before_expiry()
     {
         await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
