@@ -283,7 +283,7 @@ internal sealed class SessionCache
                 return null;
             }
 
-            var entry = JsonSerializer.Deserialize(bytes, CacheJsonContext.Default.CacheEntry);
+            var entry = CacheEntryReader.Read(bytes);
             if (entry is null || !entry.IsWellFormed)
             {
                 _reporter.Detail($"ignoring cache entry {path}: incomplete, from another version, or not what AWS issues");
