@@ -12,47 +12,68 @@ namespace Awsmfa.Cli;
 /// <summary>Builds the command tree and runs it, deciding itself what a failure looks like to the user.</summary>
 internal sealed class AwsmfaCli
 {
-    private readonly RootCommand _root;
+    private const string Description =
+        "awsmfa: MFA-protected access to the AWS API from a shell. Gets temporary credentials with " +
+        "STS GetSessionToken and your MFA code, caches them until they expire, and uses them for " +
+        "shells, scripts, SDKs (credential_process) and EC2 work.";
+
+    private readonly AppServices _services;
 
     public AwsmfaCli(AppServices services)
     {
-        _root = new RootCommand(
-            "awsmfa: MFA-protected access to the AWS API from a shell. Gets temporary credentials with " +
-            "STS GetSessionToken and your MFA code, caches them until they expire, and uses them for " +
-            "shells, scripts, SDKs (credential_process) and EC2 work.");
-        _root.Options.Add(CommonOptions.Verbose);
+        _services = services;
+    }
+
+    /// <summary>
+    /// The command tree. The root is a <see cref="RootCommand"/> only for a directive (the
+    /// completion scripts' <c>[suggest:N]</c>), a plain command otherwise; both get awsmfa's own
+    /// --help and --version. RootCommand's built-in ones read their descriptions through a
+    /// ResourceManager whose first use (reflection over assembly metadata, on Native AOT) cost a
+    /// sixth of <c>awsmfa --version</c> and of every cached answer.
+    /// </summary>
+    private Command Build(bool directives)
+    {
+        var services = _services;
+        var root = directives ? new RootCommand(Description) : new Command("awsmfa", Description);
+        foreach (var builtIn in root.Options.Where(o => o is HelpOption or VersionOption).ToList())
+        {
+            root.Options.Remove(builtIn);
+        }
+
+        root.Options.Add(HelpExamples.CreateHelpOption());
+        root.Options.Add(VersionLine.CreateOption());
+        root.Options.Add(CommonOptions.Verbose);
         // The one place the commands meet the services: each handler gets the few it uses.
         Func<Reporter, Credentials.CredentialPipeline> pipelines = services.CreatePipeline;
-        _root.Subcommands.Add(SessionCommands.Create(
+        root.Subcommands.Add(SessionCommands.Create(
             services.Profiles,
             new SessionGetHandler(pipelines, services.Terminal, services.Clock),
             new SessionCacheHandler(services.CreateCache, services.Clock)));
-        _root.Subcommands.Add(Ec2Commands.Create(
+        root.Subcommands.Add(Ec2Commands.Create(
             services.Profiles,
             new ListInstancesHandler(pipelines, services.AwsClients),
             new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval)));
-        _root.Subcommands.Add(ExecCommand.Create(
+        root.Subcommands.Add(ExecCommand.Create(
             services.Profiles,
             new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin)));
-        _root.Subcommands.Add(ConsoleCommand.Create(
+        root.Subcommands.Add(ConsoleCommand.Create(
             services.Profiles,
             new ConsoleHandler(pipelines, services.Environment, services.Browser)));
-        _root.Subcommands.Add(WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock)));
-        _root.Subcommands.Add(ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock)));
-        _root.Subcommands.Add(Eks.EksCommands.Create(
+        root.Subcommands.Add(WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock)));
+        root.Subcommands.Add(ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock)));
+        root.Subcommands.Add(Eks.EksCommands.Create(
             services.Profiles,
             new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock),
             new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters)));
-        _root.Subcommands.Add(Keys.KeysCommands.Create(
+        root.Subcommands.Add(Keys.KeysCommands.Create(
             services.Profiles,
             new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
             new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock)));
-        _root.Subcommands.Add(DoctorCommand.Create(
+        root.Subcommands.Add(DoctorCommand.Create(
             services.Profiles,
             () => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock)));
-        _root.Subcommands.Add(CompletionCommand.Create());
-        HelpExamples.Attach(_root);
-        VersionLine.Attach(_root);
+        root.Subcommands.Add(CompletionCommand.Create());
+        return root;
     }
 
     /// <summary>
@@ -62,7 +83,7 @@ internal sealed class AwsmfaCli
     private static bool ExecWithoutDoubleDash(ParseResult parseResult, string[] args)
     {
         var command = parseResult.CommandResult;
-        if (command.Command.Name != ExecCommand.Name || command.Parent is not CommandResult { Command: RootCommand })
+        if (command.Command.Name != ExecCommand.Name || command.Parent is not CommandResult { Parent: null })
         {
             return false;
         }
@@ -196,7 +217,7 @@ internal sealed class AwsmfaCli
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         // Plain awsmfa: what it can do, rather than an error.
-        var parseResult = _root.Parse(args.Length == 0 ? ["--help"] : args);
+        var parseResult = Build(directives: args.Length > 0 && args[0].StartsWith('[')).Parse(args.Length == 0 ? ["--help"] : args);
         if (UnknownOption(parseResult) is { } unknownOption)
         {
             await error.WriteLineAsync("awsmfa: " + unknownOption).ConfigureAwait(false);

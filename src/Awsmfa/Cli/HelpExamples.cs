@@ -94,17 +94,18 @@ internal static class HelpExamples
     public static IEnumerable<string> For(string commandPath) =>
         Examples.TryGetValue(commandPath, out var lines) ? lines.Select(l => l.Split("  #")[0].TrimEnd()) : [];
 
-    public static void Attach(RootCommand root)
+    /// <summary>
+    /// --help (-h) on every command, as System.CommandLine's own shows it, with the command's
+    /// examples after; without the Windows-style spellings (/?, /h, -?) that completion would
+    /// offer on every shell.
+    /// </summary>
+    public static Option<bool> CreateHelpOption() => new("--help", "-h")
     {
-        var help = root.Options.OfType<HelpOption>().Single();
-        // Windows-style spellings that completion would offer on every shell; -h and --help stay.
-        foreach (var alias in new[] { "/?", "/h", "-?" })
-        {
-            help.Aliases.Remove(alias);
-        }
-
-        help.Action = new ExamplesHelpAction((HelpAction)help.Action!);
-    }
+        Description = "Show help and usage information",
+        Recursive = true,
+        Arity = ArgumentArity.Zero,
+        Action = new ExamplesHelpAction(new HelpAction()),
+    };
 
     private sealed class ExamplesHelpAction(HelpAction inner) : SynchronousCommandLineAction
     {
@@ -133,7 +134,7 @@ internal static class HelpExamples
         var names = new Stack<string>();
         for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
         {
-            names.Push(result.Command is RootCommand ? "awsmfa" : result.Command.Name);
+            names.Push(result.Parent is null ? "awsmfa" : result.Command.Name);
         }
 
         return string.Join(' ', names);

@@ -16,8 +16,25 @@ internal static class VersionLine
     public static string Build(string version, string commit) =>
         $"awsmfa {(version.Split('+')[0] is { Length: > 0 } v ? v : "unknown")} (commit {(commit.Length >= 12 ? commit[..12] : "unknown")})";
 
-    public static void Attach(RootCommand root) =>
-        root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
+    /// <summary>--version on the root alone, as System.CommandLine's own: nothing else may be given with it.</summary>
+    public static Option<bool> CreateOption()
+    {
+        var option = new Option<bool>("--version")
+        {
+            Description = "Show version information",
+            Arity = ArgumentArity.Zero,
+            Action = new PrintVersion(),
+        };
+        option.Validators.Add(result =>
+        {
+            if (!result.Implicit && result.Parent is System.CommandLine.Parsing.CommandResult command
+                && (command.Tokens.Count > 0 || command.Children.Any(c => c != result && c is not System.CommandLine.Parsing.OptionResult { Implicit: true })))
+            {
+                result.AddError("--version option cannot be combined with other arguments.");
+            }
+        });
+        return option;
+    }
 
     private sealed class PrintVersion : SynchronousCommandLineAction
     {
