@@ -31,9 +31,10 @@ internal sealed class AwsmfaCli
     /// ResourceManager whose first use (reflection over assembly metadata, on Native AOT) cost a
     /// sixth of <c>awsmfa --version</c> and of every cached answer.
     /// </summary>
-    private Command Build(bool directives)
+    /// <param name="only">A top-level command named first on the command line: the only one built,
+    /// since nothing of the others can take part in parsing what follows it.</param>
+    private Command Build(bool directives, string? only)
     {
-        var services = _services;
         var root = directives ? new RootCommand(Description) : new Command("awsmfa", Description);
         foreach (var builtIn in root.Options.Where(o => o is HelpOption or VersionOption).ToList())
         {
@@ -43,37 +44,54 @@ internal sealed class AwsmfaCli
         root.Options.Add(HelpExamples.CreateHelpOption());
         root.Options.Add(VersionLine.CreateOption());
         root.Options.Add(CommonOptions.Verbose);
+        foreach (var (name, create) in Commands())
+        {
+            if (only is null || only == name)
+            {
+                root.Subcommands.Add(create());
+            }
+        }
+
+        return root;
+    }
+
+    /// <summary>The top-level commands, by name, in the order help lists them.</summary>
+    internal IReadOnlyList<(string Name, Func<Command> Create)> Commands()
+    {
+        var services = _services;
         // The one place the commands meet the services: each handler gets the few it uses.
         Func<Reporter, Credentials.CredentialPipeline> pipelines = services.CreatePipeline;
-        root.Subcommands.Add(SessionCommands.Create(
-            services.Profiles,
-            new SessionGetHandler(pipelines, services.Terminal, services.Clock),
-            new SessionCacheHandler(services.CreateCache, services.Clock)));
-        root.Subcommands.Add(Ec2Commands.Create(
-            services.Profiles,
-            new ListInstancesHandler(pipelines, services.AwsClients),
-            new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval)));
-        root.Subcommands.Add(ExecCommand.Create(
-            services.Profiles,
-            new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin)));
-        root.Subcommands.Add(ConsoleCommand.Create(
-            services.Profiles,
-            new ConsoleHandler(pipelines, services.Environment, services.Browser)));
-        root.Subcommands.Add(WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock)));
-        root.Subcommands.Add(ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock)));
-        root.Subcommands.Add(Eks.EksCommands.Create(
-            services.Profiles,
-            new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock),
-            new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters)));
-        root.Subcommands.Add(Keys.KeysCommands.Create(
-            services.Profiles,
-            new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
-            new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock)));
-        root.Subcommands.Add(DoctorCommand.Create(
-            services.Profiles,
-            () => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock)));
-        root.Subcommands.Add(CompletionCommand.Create());
-        return root;
+        return
+        [
+            ("session", () => SessionCommands.Create(
+                services.Profiles,
+                new SessionGetHandler(pipelines, services.Terminal, services.Clock),
+                new SessionCacheHandler(services.CreateCache, services.Clock))),
+            ("ec2", () => Ec2Commands.Create(
+                services.Profiles,
+                new ListInstancesHandler(pipelines, services.AwsClients),
+                new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval))),
+            (ExecCommand.Name, () => ExecCommand.Create(
+                services.Profiles,
+                new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin))),
+            ("console", () => ConsoleCommand.Create(
+                services.Profiles,
+                new ConsoleHandler(pipelines, services.Environment, services.Browser))),
+            ("whoami", () => WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock))),
+            ("profile", () => ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock))),
+            ("eks", () => Eks.EksCommands.Create(
+                services.Profiles,
+                new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock),
+                new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters))),
+            ("keys", () => Keys.KeysCommands.Create(
+                services.Profiles,
+                new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
+                new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
+            ("doctor", () => DoctorCommand.Create(
+                services.Profiles,
+                () => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock))),
+            ("completion", CompletionCommand.Create),
+        ];
     }
 
     /// <summary>
@@ -217,7 +235,9 @@ internal sealed class AwsmfaCli
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         // Plain awsmfa: what it can do, rather than an error.
-        var parseResult = Build(directives: args.Length > 0 && args[0].StartsWith('[')).Parse(args.Length == 0 ? ["--help"] : args);
+        var first = args.Length > 0 ? args[0] : null;
+        var only = first is not null && Commands().Any(c => c.Name == first) ? first : null;
+        var parseResult = Build(directives: first?.StartsWith('[') == true, only).Parse(args.Length == 0 ? ["--help"] : args);
         if (UnknownOption(parseResult) is { } unknownOption)
         {
             await error.WriteLineAsync("awsmfa: " + unknownOption).ConfigureAwait(false);

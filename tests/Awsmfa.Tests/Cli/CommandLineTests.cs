@@ -10,6 +10,31 @@ namespace Awsmfa.Tests.Cli;
 public sealed class CommandLineTests : FleetHostTest
 {
     [Test]
+    public void Each_top_level_command_is_built_under_the_name_it_is_found_by()
+    {
+        using var host = new TestHost();
+
+        var commands = new Awsmfa.Cli.AwsmfaCli(host.Services()).Commands();
+
+        Assert.That(commands.Select(c => c.Create().Name), Is.EqualTo(commands.Select(c => c.Name)), "a command named first is built alone, looked up by this name");
+    }
+
+    [TestCase("session", "get", "--bogus")]
+    [TestCase("ec2", "stpo")]
+    [TestCase("keys", "--help")]
+    public async Task A_command_named_first_parses_and_fails_as_in_the_whole_tree(params string[] args)
+    {
+        using var host = new TestHost();
+
+        var alone = await host.RunAsync(args);
+        var withOthers = await host.RunAsync(["--verbose", .. args]);
+
+        Assert.That(alone.ExitCode, Is.EqualTo(withOthers.ExitCode));
+        Assert.That(alone.Stdout, Is.EqualTo(withOthers.Stdout));
+        Assert.That(alone.Stderr, Is.EqualTo(withOthers.Stderr));
+    }
+
+    [Test]
     public async Task Version_prints_the_version()
     {
         using var host = new TestHost();
