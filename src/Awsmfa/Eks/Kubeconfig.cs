@@ -115,9 +115,7 @@ internal static partial class Kubeconfig
             text = text[..^4];
         }
 
-        // A kubeconfig that is a link (dotfiles repositories) stays one: its target is rewritten.
-        var target = File.Exists(path) ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path) : Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(target)!;
+        var folder = Path.GetDirectoryName(AtomicFile.Target(path))!;
         if (!Directory.Exists(folder))
         {
             if (OperatingSystem.IsWindows())
@@ -130,28 +128,7 @@ internal static partial class Kubeconfig
             }
         }
 
-        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.awsmfa.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, target, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static YamlMappingNode Map(params (string Key, YamlNode Value)[] pairs)

@@ -100,36 +100,15 @@ internal sealed class KeyringIndex(string path)
 
     private void Write(IReadOnlyList<KeyringIndexEntry> entries)
     {
-        var folder = System.IO.Path.GetDirectoryName(Path)!;
-        var temp = System.IO.Path.Combine(folder, $".keys.json.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Credentials.SessionCache.CreateOwnerOnly(folder);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                JsonSerializer.Serialize(stream, new KeyringIndexFile(1, [.. entries.OrderBy(e => e.Profile, StringComparer.Ordinal)]), KeyringJsonContext.Default.KeyringIndexFile);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, Path, overwrite: true);
+            Credentials.SessionCache.CreateOwnerOnly(System.IO.Path.GetDirectoryName(Path)!);
+            var file = new KeyringIndexFile(1, [.. entries.OrderBy(e => e.Profile, StringComparer.Ordinal)]);
+            AtomicFile.Write(Path, JsonSerializer.SerializeToUtf8Bytes(file, KeyringJsonContext.Default.KeyringIndexFile), UnixFileMode.UserRead | UnixFileMode.UserWrite);
             _entries = entries;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-            }
-
             throw AwsmfaException.Usage($"could not write {Path}: {Output.Printable.OneLine(e.Message)}");
         }
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Awsmfa.Platform;
 
 namespace Awsmfa.Keyring;
 
@@ -28,7 +29,7 @@ internal static class PlaintextKeys
 
         var found = new List<PlaintextSection>();
         PlaintextSection? current = null;
-        foreach (var line in Lines(File.ReadAllBytes(Target(path))))
+        foreach (var line in Lines(File.ReadAllBytes(AtomicFile.Target(path))))
         {
             if (Header(line.Text) is { } name)
             {
@@ -61,7 +62,7 @@ internal static class PlaintextKeys
     /// <summary>Removes, in the sections named <paramref name="section"/>, the lines holding exactly these keys (and those sections' session-token lines); the number removed.</summary>
     public static int Remove(string path, string section, Aws.LongTermCredentials keys)
     {
-        var target = Target(path);
+        var target = AtomicFile.Target(path);
         var bytes = File.ReadAllBytes(target);
         var lines = Lines(bytes).ToList();
         var drop = new HashSet<int>();
@@ -114,11 +115,9 @@ internal static class PlaintextKeys
             }
         }
 
-        Replace(target, kept.ToArray());
+        AtomicFile.Write(target, kept.ToArray(), OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(target));
         return drop.Count;
     }
-
-    private static string Target(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
 
     /// <summary>A section header's name (<c>[ profile  prod ]</c> is <c>profile prod</c>), or null.</summary>
     private static string? Header(string line)
@@ -147,38 +146,6 @@ internal static class PlaintextKeys
             var end = newline < 0 ? bytes.Length : newline + 1;
             yield return (start, end - start, Encoding.UTF8.GetString(bytes, start, end - start));
             start = end;
-        }
-    }
-
-    private static void Replace(string target, byte[] bytes)
-    {
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.awsmfa.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = File.GetUnixFileMode(target);
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                // UnixCreateMode is filtered by the umask; the file keeps exactly its old mode.
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
-            }
-
-            File.Move(temp, target, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
         }
     }
 }
