@@ -33,7 +33,7 @@ internal sealed class AwsmfaCli
     /// </summary>
     /// <param name="only">A top-level command named first on the command line: the only one built,
     /// since nothing of the others can take part in parsing what follows it.</param>
-    private Command Build(bool directives, string? only)
+    private static Command Build(IReadOnlyList<(string Name, Func<Command> Create)> commands, bool directives, string? only)
     {
         var root = directives ? new RootCommand(Description) : new Command("awsmfa", Description);
         foreach (var builtIn in root.Options.Where(o => o is HelpOption or VersionOption).ToList())
@@ -44,7 +44,7 @@ internal sealed class AwsmfaCli
         root.Options.Add(HelpExamples.CreateHelpOption());
         root.Options.Add(VersionLine.CreateOption());
         root.Options.Add(CommonOptions.Verbose);
-        foreach (var (name, create) in Commands())
+        foreach (var (name, create) in commands)
         {
             if (only is null || only == name)
             {
@@ -236,8 +236,9 @@ internal sealed class AwsmfaCli
     {
         // Plain awsmfa: what it can do, rather than an error.
         var first = args.Length > 0 ? args[0] : null;
-        var only = first is not null && Commands().Any(c => c.Name == first) ? first : null;
-        var parseResult = Build(directives: first?.StartsWith('[') == true, only).Parse(args.Length == 0 ? ["--help"] : args);
+        var commands = Commands();
+        var only = first is not null && commands.Any(c => c.Name == first) ? first : null;
+        var parseResult = Build(commands, directives: first?.StartsWith('[') == true, only).Parse(args.Length == 0 ? ["--help"] : args);
         if (UnknownOption(parseResult) is { } unknownOption)
         {
             await error.WriteLineAsync("awsmfa: " + unknownOption).ConfigureAwait(false);

@@ -138,7 +138,7 @@ internal sealed class MfaCodeSource(
         bool Spent(string code) => CacheKeys.CodeHash(code, serial) != cachedCodeHash && spentCodes.WasSpent(code, serial) is not null;
 
         // Looked up only now, when a code is needed: a cached answer reads no more of the files.
-        var process = request.ProfileChain.Select(name => profiles.FindSetting(name, "mfa_process")).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p));
+        var process = NearestSetting(request, "mfa_process")?.Value;
         var (code, origin) = await GetCodeAsync(request, serial, process, Spent, cancellationToken).ConfigureAwait(false);
         if (CacheKeys.CodeHash(code, serial) == cachedCodeHash)
         {
@@ -197,6 +197,20 @@ internal sealed class MfaCodeSource(
             : (await FromTerminalAsync(mfaSerial, spent, cancellationToken).ConfigureAwait(false), CodeOrigin.Prompt);
     }
 
+    /// <summary>A setting from the named profile down its chain, the nearest that is set; looked up only when a code is needed.</summary>
+    private (string Value, string Profile)? NearestSetting(SessionRequest request, string key)
+    {
+        foreach (var name in request.ProfileChain)
+        {
+            if (profiles.FindSetting(name, key) is { } value && !string.IsNullOrWhiteSpace(value))
+            {
+                return (value, name);
+            }
+        }
+
+        return null;
+    }
+
     private enum PromptMode
     {
         /// <summary>The terminal when there is one, else a desktop dialog when one can be shown.</summary>
@@ -212,8 +226,8 @@ internal sealed class MfaCodeSource(
     {
         var (text, where) = environment.Get(PromptVariable) is { Length: > 0 } fromEnvironment
             ? (fromEnvironment, PromptVariable)
-            : request.ProfileChain.Select(name => (Value: profiles.FindSetting(name, PromptSetting), Name: name)).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p.Value)) is { Value: { } fromProfile, Name: var profile }
-                ? (fromProfile, $"{PromptSetting} in profile '{profile}'")
+            : NearestSetting(request, PromptSetting) is { } fromProfile
+                ? (fromProfile.Value, $"{PromptSetting} in profile '{fromProfile.Profile}'")
                 : (null, "");
         return text?.Trim().ToLowerInvariant() switch
         {
