@@ -102,6 +102,8 @@ internal sealed class ProgramDialog(string name, string program, Func<string, st
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            // Reaped before the command goes on, so the dialog has left the screen when awsmfa exits.
+            process.WaitForExit(TimeSpan.FromSeconds(2));
             cancellationToken.ThrowIfCancellationRequested();
             return new DialogAnswer(null, TimedOut: true);
         }
