@@ -32,7 +32,8 @@ internal sealed class AwsmfaCli
     /// sixth of <c>awsmfa --version</c> and of every cached answer.
     /// </summary>
     /// <param name="only">A top-level command named first on the command line: the only one built,
-    /// since nothing of the others can take part in parsing what follows it.</param>
+    /// since nothing of the others can take part in parsing what follows it. The empty string: none
+    /// (<c>awsmfa --version</c> alone).</param>
     private static Command Build(IReadOnlyList<(string Name, Func<Command> Create)> commands, bool directives, string? only)
     {
         var root = directives ? new RootCommand(Description) : new Command("awsmfa", Description);
@@ -237,7 +238,10 @@ internal sealed class AwsmfaCli
         // Plain awsmfa: what it can do, rather than an error.
         var first = args.Length > 0 ? args[0] : null;
         var commands = Commands();
-        var only = first is not null && commands.Any(c => c.Name == first) ? first : null;
+        // A command named first is the only one built; `awsmfa --version` alone parses no command at
+        // all (help, typo hints and errors list the others, so anything else builds them all).
+        var only = args is [VersionLine.OptionName] ? string.Empty
+            : first is not null && commands.Any(c => c.Name == first) ? first : null;
         var parseResult = Build(commands, directives: first?.StartsWith('[') == true, only).Parse(args.Length == 0 ? ["--help"] : args);
         if (UnknownOption(parseResult) is { } unknownOption)
         {

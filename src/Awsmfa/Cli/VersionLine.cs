@@ -11,35 +11,34 @@ namespace Awsmfa.Cli;
 /// </summary>
 internal static class VersionLine
 {
+    public const string OptionName = "--version";
+
     public static string Text => Build(BuildInfo.Version, BuildInfo.Commit);
 
     public static string Build(string version, string commit) =>
         $"awsmfa {(version.Split('+')[0] is { Length: > 0 } v ? v : "unknown")} (commit {(commit.Length >= 12 ? commit[..12] : "unknown")})";
 
-    /// <summary>--version on the root alone, as System.CommandLine's own: nothing else may be given with it.</summary>
-    public static Option<bool> CreateOption()
+    /// <summary>
+    /// --version on the root alone: nothing else may be given with it. System.CommandLine runs an
+    /// option's action before it validates anything else, so the action itself refuses the rest.
+    /// </summary>
+    public static Option<bool> CreateOption() => new(OptionName)
     {
-        var option = new Option<bool>("--version")
-        {
-            Description = "Show version information",
-            Arity = ArgumentArity.Zero,
-            Action = new PrintVersion(),
-        };
-        option.Validators.Add(result =>
-        {
-            if (!result.Implicit && result.Parent is System.CommandLine.Parsing.CommandResult command
-                && (command.Tokens.Count > 0 || command.Children.Any(c => c != result && c is not System.CommandLine.Parsing.OptionResult { Implicit: true })))
-            {
-                result.AddError("--version option cannot be combined with other arguments.");
-            }
-        });
-        return option;
-    }
+        Description = "Show version information",
+        Arity = ArgumentArity.Zero,
+        Action = new PrintVersion(),
+    };
 
     private sealed class PrintVersion : SynchronousCommandLineAction
     {
         public override int Invoke(ParseResult parseResult)
         {
+            if (parseResult.Tokens.FirstOrDefault(t => t.Value != OptionName) is { } other)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine($"awsmfa: {OptionName} is given alone (here with '{Output.Printable.OneLine(other.Value)}')");
+                return ExitCodes.UsageError;
+            }
+
             parseResult.InvocationConfiguration.Output.WriteLine(Text);
             return ExitCodes.Success;
         }

@@ -46,6 +46,22 @@ public sealed class CommandLineTests : FleetHostTest
         Assert.That(result.Stdout, Does.Match(@"^awsmfa \d+\.\d+\.\d+(-[0-9A-Za-z.]+)? \(commit [0-9a-f]{12}\)\n$"));
     }
 
+    [TestCase("--version", "session")]
+    [TestCase("session", "--version")]
+    [TestCase("--version", "--verbose")]
+    [TestCase("--version", "sesion")]
+    public async Task Version_with_anything_else_is_a_usage_error(params string[] args)
+    {
+        using var host = new TestHost();
+
+        var result = await host.RunAsync(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stdout, Is.Empty);
+        Assert.That(result.Stderr, Does.StartWith("awsmfa: ").And.EndWith("\n"));
+        Assert.That(result.Stderr.TrimEnd('\n'), Does.Not.Contain('\n'), "one line");
+    }
+
     [TestCase("--help", "session", "eval \"$(awsmfa session get)\"")]
     [TestCase("session get --help", "--token-code", "--token-code - -o dotenv")]
     [TestCase("session list --help", "--output", "awsmfa session list -o json")]
