@@ -10,8 +10,12 @@ namespace Awsmfa.Aws;
 /// </summary>
 internal static partial class KnownRegions
 {
+    // The SDK adds every name it is asked for to its table, as "Unknown" (reading a profile with
+    // region = us-est-1 does): those are not regions it knows.
     private static readonly Lazy<HashSet<string>> Names = new(() =>
-        [.. RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName)]);
+        [.. RegionEndpoint.EnumerableAllRegions.Where(r => r.DisplayName != "Unknown").Select(r => r.SystemName)]);
+
+    public static bool IsKnown(string region) => Names.Value.Contains(region);
 
     /// <summary>The error for a region that looks like a typo of a known one, else null.</summary>
     public static string? Typo(string region)

@@ -91,6 +91,19 @@ public sealed class UsageErrorTests
         Assert.That(_host.Aws.StsCalls, Is.Zero);
     }
 
+    [Test]
+    public async Task A_typo_in_the_profiles_region_is_refused_too()
+    {
+        // The SDK registers every name it reads as a region of its own ("Unknown"): not a known one.
+        _host.WriteConfig("[profile base]\nregion = us-est-1\n");
+
+        var result = await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: region in profile 'base': unknown region 'us-est-1' (did you mean us-east-1?)\n"));
+        Assert.That(_host.Aws.StsCalls, Is.Zero);
+    }
+
     [TestCase("list")]
     [TestCase("stop")]
     public async Task Region_and_all_regions_together_are_a_conflict(string verb)
