@@ -12,9 +12,11 @@ ProcessHardening.DisableCoreDumps();
 using var terminal = new ControllingTerminal();
 var environment = new SystemEnvironment();
 var signals = new SignalRouter();
+// What the SDK made of ~/.aws/config and credentials, kept beside the cached sessions (no secret).
+var profileMemo = new ProfileMemo(new SessionCache(SessionCache.DefaultDirectory(environment), new Reporter(TextWriter.Null, verbose: false), TimeProvider.System), environment.Get);
 var services = new AppServices(
     environment,
-    new SharedConfigProfileStore(),
+    new SharedConfigProfileStore(memo: profileMemo),
     terminal,
     new StandardInput(),
     TimeProvider.System,

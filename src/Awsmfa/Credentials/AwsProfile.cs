@@ -1,6 +1,7 @@
 namespace Awsmfa.Credentials;
 
 /// <summary>What awsmfa needs to know of one profile in the shared config and credentials files.</summary>
+/// <param name="RegionKnown">The SDK knows <paramref name="Region"/> (no typo to look for).</param>
 internal sealed record AwsProfile(
     string Name,
     string? AccessKeyId,
@@ -13,7 +14,8 @@ internal sealed record AwsProfile(
     string? SourceProfile = null,
     string? ExternalId = null,
     string? RoleSessionName = null,
-    string? CredentialSource = null)
+    string? CredentialSource = null,
+    bool RegionKnown = false)
 {
     /// <summary>A role profile: <c>role_arn</c>, assumed with the credentials of <c>source_profile</c>.</summary>
     public bool AssumesRole => RoleArn is not null;

@@ -7,10 +7,16 @@ namespace Awsmfa.Credentials;
 /// </summary>
 internal static class IniFile
 {
-    public static string? FindValue(string path, string section, string key)
+    public static string? FindValue(string path, string section, string key) => FindValue(Lines(path), section, key);
+
+    /// <summary>The same read, from a file's text already in hand.</summary>
+    public static string? FindValueIn(string text, string section, string key) =>
+        FindValue(Clean(text.Split('\n')), section, key);
+
+    private static string? FindValue(IEnumerable<string> lines, string section, string key)
     {
         string? inSection = null;
-        foreach (var line in Lines(path))
+        foreach (var line in lines)
         {
             if (SectionName(line) is { } name)
             {
@@ -53,6 +59,9 @@ internal static class IniFile
             lines = [];
         }
 
-        return lines.Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] is not ('#' or ';'));
+        return Clean(lines);
     }
+
+    private static IEnumerable<string> Clean(IEnumerable<string> lines) =>
+        lines.Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] is not ('#' or ';'));
 }

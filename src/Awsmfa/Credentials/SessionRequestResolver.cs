@@ -337,7 +337,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
         return !InputRules.IsRegion(region)
             ? throw AwsmfaException.Usage($"region in profile '{Printable.OneLine(profile.Name)}' is not valid: {InputRules.RegionHint}")
-            : KnownRegions.Typo(region) is { } typo
+            : !profile.RegionKnown && KnownRegions.Typo(region) is { } typo
                 ? throw AwsmfaException.Usage($"region in profile '{Printable.OneLine(profile.Name)}': {typo}")
                 : region;
     }

@@ -8,26 +8,36 @@ namespace Awsmfa.Credentials;
 /// <summary>
 /// Reads profiles through the AWS SDK's own <see cref="SharedCredentialsFile"/>, which merges the
 /// credentials and config files and honours <c>AWS_SHARED_CREDENTIALS_FILE</c> and
-/// <c>AWS_CONFIG_FILE</c> exactly as other AWS tools do.
+/// <c>AWS_CONFIG_FILE</c> exactly as other AWS tools do. With a <see cref="ProfileMemo"/>, what the
+/// SDK found is reused while both files are byte for byte unchanged.
 /// </summary>
 internal sealed partial class SharedConfigProfileStore : IProfileStore
 {
+    private readonly Lazy<(string Credentials, string Config)> _paths;
     private readonly Lazy<SharedCredentialsFile> _file;
     private readonly string? _credentialsFilePath;
+    private readonly ProfileMemo? _memo;
+    private FileBytes? _before;
 
     /// <param name="credentialsFilePath">Tests name their own file; the config file is then read beside it unless AWS_CONFIG_FILE says otherwise.</param>
-    public SharedConfigProfileStore(string? credentialsFilePath = null)
+    /// <param name="memo">What the SDK made of the files last time, used while they are unchanged.</param>
+    public SharedConfigProfileStore(string? credentialsFilePath = null, ProfileMemo? memo = null)
     {
         _credentialsFilePath = credentialsFilePath;
-        _file = new Lazy<SharedCredentialsFile>(() =>
+        _memo = memo;
+        // The paths the SDK is about to read: the variables, else ~/.aws (or the test's folder).
+        _paths = new Lazy<(string, string)>(() =>
         {
-            // The paths the SDK is about to read: the variables, else ~/.aws (or the test's folder).
             var folder = Path.GetDirectoryName(credentialsFilePath ?? SharedCredentialsFile.DefaultFilePath) ?? ".";
             var credentials = credentialsFilePath
                 ?? (Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } named ? named : SharedCredentialsFile.DefaultFilePath);
             var config = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE") is { Length: > 0 } configured ? configured : Path.Combine(folder, "config");
-            CheckReadable(credentials, credentialsFilePath is null ? "AWS_SHARED_CREDENTIALS_FILE" : null);
-            CheckReadable(config, "AWS_CONFIG_FILE");
+            return (credentials, config);
+        });
+        _file = new Lazy<SharedCredentialsFile>(() =>
+        {
+            CheckReadable(_paths.Value.Credentials, credentialsFilePath is null ? "AWS_SHARED_CREDENTIALS_FILE" : null);
+            CheckReadable(_paths.Value.Config, "AWS_CONFIG_FILE");
             return credentialsFilePath is null ? new SharedCredentialsFile() : new SharedCredentialsFile(credentialsFilePath);
         });
     }
@@ -60,7 +70,33 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         }
     }
 
+    /// <summary>Whether the SDK read the files in this run (with a memo that holds, it does not).</summary>
+    internal bool ReadBySdk => _file.IsValueCreated;
+
     public AwsProfile? Find(string name)
+    {
+        if (_memo?.Find(name) is { } known)
+        {
+            return known;
+        }
+
+        // The files as they were before the SDK read them (it reads both once, when it starts):
+        // what it finds is recorded only if they are still so.
+        if (_memo is not null && !_file.IsValueCreated)
+        {
+            _before = FileBytes.Read(_paths.Value.Credentials, _paths.Value.Config);
+        }
+
+        var found = FindWithSdk(name);
+        if (found is not null && _before is not null)
+        {
+            _memo!.Remember(name, found, _file.Value.FilePath, ConfigPath(), _before);
+        }
+
+        return found;
+    }
+
+    private AwsProfile? FindWithSdk(string name)
     {
         try
         {
@@ -82,7 +118,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
                 NullIfEmpty(options.SourceProfile),
                 NullIfEmpty(options.ExternalID),
                 NullIfEmpty(options.RoleSessionName),
-                NullIfEmpty(options.CredentialSource));
+                NullIfEmpty(options.CredentialSource),
+                profile.Region is { } region && KnownRegions.IsKnown(region.SystemName));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
@@ -144,13 +181,14 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
 
     // The paths the SDK itself reads (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, ~/.aws), so
     // the keys awsmfa reads by hand come from the very files the SDK's profiles came from.
-    private string CredentialsPath() => _file.Value.FilePath;
+    // While the memo holds, the paths it recorded are the SDK's, and the SDK is not started.
+    private string CredentialsPath() => _memo?.Paths?.Credentials ?? _file.Value.FilePath;
 
     // Given a credentials file (tests do), the SDK reads the config file beside it, though its
     // ConfigFilePath still names ~/.aws/config.
-    private string ConfigPath() => _credentialsFilePath is null
+    private string ConfigPath() => _memo?.Paths?.Config ?? (_credentialsFilePath is null
         ? _file.Value.ConfigFilePath
-        : Path.Combine(Path.GetDirectoryName(_credentialsFilePath) ?? ".", "config");
+        : Path.Combine(Path.GetDirectoryName(_credentialsFilePath) ?? ".", "config"));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,0 +1,200 @@
+using Awsmfa.Credentials;
+using Awsmfa.Output;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Credentials;
+
+/// <summary>
+/// The record of what the SDK made of the files: used only while both files are byte for byte as
+/// they were and the variables that name them are unchanged; it gives what the SDK gives, and it
+/// holds no secret.
+/// </summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class ProfileMemoTests
+{
+    private const string Secret = "wJalrXUtnFEMI/K7MDENG/MEMOSECRETEXAMPLE";
+    private const string Token = "FwoGZXIvYXdzEMEMOTOKENEXAMPLE";
+
+    private TempDirectory _home = null!;
+    private Dictionary<string, string?> _variables = null!;
+
+    private string Credentials => _home.Combine("credentials");
+
+    private string Config => _home.Combine("config");
+
+    private string CacheFolder => _home.Combine("cache");
+
+    [SetUp]
+    public void SetUp()
+    {
+        _home = new TempDirectory();
+        _variables = new Dictionary<string, string?>(StringComparer.Ordinal) { ["HOME"] = _home.Path };
+        File.WriteAllText(Credentials, $"""
+            [base]
+            aws_access_key_id = AKIAMEMOEXAMPLE00001
+            aws_secret_access_key = {Secret}
+
+            [temp]
+            aws_access_key_id = ASIAMEMOEXAMPLE00002
+            aws_secret_access_key = {Secret}
+            aws_session_token = {Token}
+            """);
+        File.WriteAllText(Config, """
+            [profile base]
+            region = eu-west-1
+            mfa_serial = arn:aws:iam::123456789012:mfa/alice
+
+            [profile admin]
+            role_arn = arn:aws:iam::210987654321:role/admin
+            source_profile = base
+            external_id = shared-id
+            role_session_name = alice-admin
+            region = us-west-2
+
+            [profile ci]
+            credential_process = /usr/local/bin/creds --profile ci
+            region = ap-south-2
+            """);
+    }
+
+    [TearDown]
+    public void TearDown() => _home.Dispose();
+
+    /// <summary>A store as one run of awsmfa has it: a fresh one per run, the record on disk between them.</summary>
+    private SharedConfigProfileStore NewRun() =>
+        new(Credentials, new ProfileMemo(new SessionCache(CacheFolder, new Reporter(TextWriter.Null, verbose: false), TimeProvider.System), name => _variables.GetValueOrDefault(name)));
+
+    private string MemoFile => Path.Combine(CacheFolder, ProfileMemo.FileKey + ".state");
+
+    [TestCase("base")]
+    [TestCase("temp")]
+    [TestCase("admin")]
+    [TestCase("ci")]
+    public void The_next_run_finds_what_the_sdk_found_without_the_sdk(string name)
+    {
+        var first = NewRun();
+        var fromSdk = first.Find(name);
+        Assert.That(first.ReadBySdk, Is.True);
+        Assert.That(fromSdk, Is.Not.Null);
+
+        var second = NewRun();
+        var fromMemo = second.Find(name);
+
+        Assert.That(second.ReadBySdk, Is.False, "the record answered");
+        Assert.That(fromMemo, Is.EqualTo(fromSdk));
+    }
+
+    [Test]
+    public void A_role_chain_is_recorded_profile_by_profile_in_one_run()
+    {
+        var first = NewRun();
+        var expected = new[] { first.Find("admin"), first.Find("base") };
+
+        var second = NewRun();
+
+        Assert.That(new[] { second.Find("admin"), second.Find("base") }, Is.EqualTo(expected));
+        Assert.That(second.ReadBySdk, Is.False);
+        Assert.That(second.Files, Is.EqualTo(first.Files), "the paths the SDK read, without the SDK");
+        Assert.That(second.FindSetting("base", "mfa_serial"), Is.EqualTo("arn:aws:iam::123456789012:mfa/alice"));
+    }
+
+    [Test]
+    public void The_record_holds_no_secret_and_is_the_users_alone()
+    {
+        var run = NewRun();
+        run.Find("base");
+        run.Find("temp");
+
+        var text = File.ReadAllText(MemoFile);
+        Assert.That(text, Does.Contain("AKIAMEMOEXAMPLE00001"), "the record was written");
+        Assert.That(text, Does.Not.Contain(Secret).And.Not.Contain(Token));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(MemoFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
+    }
+
+    [TestCase("region = eu-west-1", "region = eu-west-3")]
+    [TestCase("region = eu-west-1", "region = eu-west-1 ")]
+    public void A_changed_config_file_is_read_by_the_sdk_again(string before, string after)
+    {
+        NewRun().Find("base");
+        File.WriteAllText(Config, File.ReadAllText(Config).Replace(before, after, StringComparison.Ordinal));
+
+        var run = NewRun();
+        var profile = run.Find("base");
+
+        Assert.That(run.ReadBySdk, Is.True);
+        Assert.That(profile!.Region, Is.EqualTo(after.Split('=')[1].Trim()));
+    }
+
+    [Test]
+    public void A_rotated_key_in_the_credentials_file_is_read_by_the_sdk_again()
+    {
+        NewRun().Find("base");
+        File.WriteAllText(Credentials, File.ReadAllText(Credentials).Replace(Secret, Secret + "X", StringComparison.Ordinal));
+
+        var run = NewRun();
+
+        Assert.That(run.Find("base")!.SecretAccessKey, Is.EqualTo(Secret + "X"));
+        Assert.That(run.ReadBySdk, Is.True);
+    }
+
+    [TestCase("HOME")]
+    [TestCase("AWS_CONFIG_FILE")]
+    [TestCase("AWS_SHARED_CREDENTIALS_FILE")]
+    public void Another_value_of_a_variable_that_names_the_files_is_not_the_record(string variable)
+    {
+        NewRun().Find("base");
+        _variables[variable] = _home.Combine("elsewhere");
+
+        var run = NewRun();
+        run.Find("base");
+
+        Assert.That(run.ReadBySdk, Is.True);
+    }
+
+    [TestCase("not json")]
+    [TestCase("{\"version\":1,\"profiles\":{\"base\":[1]}}")]
+    [TestCase("{\"version\":99}")]
+    public void A_record_awsmfa_did_not_write_is_a_miss_and_is_replaced(string content)
+    {
+        // As awsmfa leaves the folder (the user's alone: another one is not used at all).
+        NewRun().Find("temp");
+        File.WriteAllText(MemoFile, content);
+
+        var run = NewRun();
+        var profile = run.Find("base");
+
+        Assert.That(run.ReadBySdk, Is.True);
+        Assert.That(profile!.AccessKeyId, Is.EqualTo("AKIAMEMOEXAMPLE00001"));
+        var next = NewRun();
+        Assert.That(next.Find("base"), Is.EqualTo(profile));
+        Assert.That(next.ReadBySdk, Is.False);
+    }
+
+    [Test]
+    public void A_profile_that_is_not_there_is_never_recorded()
+    {
+        NewRun().Find("nope");
+
+        var run = NewRun();
+
+        Assert.That(run.Find("nope"), Is.Null);
+        Assert.That(run.ReadBySdk, Is.True);
+    }
+
+    [Test]
+    public void Keys_in_the_config_file_are_found_again_there()
+    {
+        File.AppendAllText(Config, $"\n[profile inconfig]\naws_access_key_id = AKIAMEMOEXAMPLE00003\naws_secret_access_key = {Secret}\n");
+        var fromSdk = NewRun().Find("inconfig");
+
+        var run = NewRun();
+
+        Assert.That(run.Find("inconfig"), Is.EqualTo(fromSdk));
+        Assert.That(fromSdk!.SecretAccessKey, Is.EqualTo(Secret));
+        Assert.That(run.ReadBySdk, Is.False);
+    }
+}
