@@ -31,11 +31,11 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     /// <summary>The variables the SDK derives the two paths from.</summary>
     private static readonly string[] PathVariables = ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "HOME", "USERPROFILE"];
 
-    private Snapshot? _snapshot;
+    private Snapshot? _record;
     private bool _loaded;
 
     /// <summary>The paths the record was made for, when it holds for the files as they are now.</summary>
-    public (string Credentials, string Config)? Paths => Current() is { } snapshot ? (snapshot.CredentialsPath, snapshot.ConfigPath) : null;
+    public (string Credentials, string Config)? Paths => Current() is var (record, _) && record is not null ? (record.CredentialsPath, record.ConfigPath) : null;
 
     /// <summary>
     /// The SDK's answer for <paramref name="name"/>, from the record; null when the record does not
@@ -43,15 +43,16 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     /// </summary>
     public AwsProfile? Find(string name)
     {
-        if (Current() is not { } snapshot || !snapshot.Profiles.TryGetValue(name, out var known))
+        var (record, files) = Current();
+        if (record is null || files is null || !record.Profiles.TryGetValue(name, out var known))
         {
             return null;
         }
 
         var secrets = known.SecretsIn switch
         {
-            Place.Credentials => snapshot.CredentialsText,
-            Place.Config => snapshot.ConfigText,
+            Place.Credentials => files.Credentials,
+            Place.Config => files.Config,
             _ => null,
         };
         return known.Profile with
@@ -69,7 +70,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     public void Remember(string name, AwsProfile profile, string credentialsPath, string configPath, FileBytes before)
     {
         var after = FileBytes.Read(credentialsPath, configPath);
-        if (after is null || before.Hash != after.Hash)
+        if (after is null || before.Hash != after.Hash || profile.Name != name)
         {
             return;
         }
@@ -81,8 +82,8 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         }
 
         var inputs = Inputs();
-        var current = Current();
-        var profiles = current is not null && current.Hash == after.Hash && current.CredentialsPath == credentialsPath && current.ConfigPath == configPath && current.Inputs.SequenceEqual(inputs)
+        var (current, _) = Current();
+        var profiles = current is not null && current.Hash == after.Hash && current.CredentialsPath == credentialsPath && current.ConfigPath == configPath
             ? new Dictionary<string, Known>(current.Profiles, StringComparer.Ordinal)
             : new Dictionary<string, Known>(StringComparer.Ordinal);
         if (profiles.Count >= MaxProfiles && !profiles.ContainsKey(name))
@@ -91,10 +92,10 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         }
 
         profiles[name] = new Known(profile with { SecretAccessKey = null, SessionToken = null }, place.Value.Place, place.Value.Section);
-        var snapshot = new Snapshot(inputs, credentialsPath, configPath, after.Hash, profiles, after.Credentials, after.Config);
-        if (cache.TryWriteFile(FileKey, Write(snapshot)))
+        var record = new Snapshot(inputs, credentialsPath, configPath, after.Hash, profiles);
+        if (cache.TryWriteFile(FileKey, Write(record)))
         {
-            (_snapshot, _loaded) = (snapshot, true);
+            (_record, _loaded) = (record, true);
         }
     }
 
@@ -121,35 +122,32 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         static bool Same(string? found, string? sdk) => string.Equals(string.IsNullOrWhiteSpace(found) ? null : found, sdk, StringComparison.Ordinal);
     }
 
-    private Snapshot? Current()
+    /// <summary>
+    /// The record (read once per run) and the files' bytes, when the record holds for the files as
+    /// they are now: checked on every use, since a long-running awsmfa (the credentials server)
+    /// must see an edit as the SDK, which reads the files on every lookup, would.
+    /// </summary>
+    private (Snapshot? Record, FileBytes? Files) Current()
     {
-        if (_loaded)
+        if (!_loaded)
         {
-            return _snapshot;
-        }
-
-        _loaded = true;
-        if (cache.TryReadFile(FileKey) is not { } bytes)
-        {
-            return null;
-        }
-
-        try
-        {
-            var recorded = Read(bytes);
-            if (recorded is null || !recorded.Inputs.SequenceEqual(Inputs()) || FileBytes.Read(recorded.CredentialsPath, recorded.ConfigPath) is not { } files || files.Hash != recorded.Hash)
+            _loaded = true;
+            try
             {
-                return null;
+                _record = cache.TryReadFile(FileKey) is { } bytes ? Read(bytes) : null;
             }
-
-            _snapshot = recorded with { CredentialsText = files.Credentials, ConfigText = files.Config };
+            catch (JsonException)
+            {
+                // Not a record this version wrote: a miss, replaced by the next one.
+            }
         }
-        catch (JsonException)
+
+        if (_record is null || !_record.Inputs.SequenceEqual(Inputs()) || FileBytes.Read(_record.CredentialsPath, _record.ConfigPath) is not { } files || files.Hash != _record.Hash)
         {
-            // Not a record this version wrote: a miss, replaced by the next one.
+            return (null, null);
         }
 
-        return _snapshot;
+        return (_record, files);
     }
 
     private string?[] Inputs() => PathVariables.Select(variable).ToArray();
@@ -196,7 +194,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     {
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 4 });
         Expect(ref reader, JsonTokenType.StartObject);
-        var snapshot = new Snapshot([], "", "", "", new Dictionary<string, Known>(StringComparer.Ordinal), "", "");
+        var snapshot = new Snapshot([], "", "", "", new Dictionary<string, Known>(StringComparer.Ordinal));
         var version = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -284,7 +282,8 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
 
     private sealed record Known(AwsProfile Profile, Place SecretsIn, string? SecretsSection);
 
-    private sealed record Snapshot(string?[] Inputs, string CredentialsPath, string ConfigPath, string Hash, Dictionary<string, Known> Profiles, string CredentialsText, string ConfigText);
+    /// <summary>What the record holds: what the paths were derived from, the paths, the files' hash, the profiles.</summary>
+    private sealed record Snapshot(string?[] Inputs, string CredentialsPath, string ConfigPath, string Hash, Dictionary<string, Known> Profiles);
 }
 
 /// <summary>Both files' text as read at one moment (a missing file is empty), and one hash of the two.</summary>

@@ -130,6 +130,18 @@ public sealed class ProfileMemoTests
     }
 
     [Test]
+    public void A_long_running_awsmfa_sees_an_edit_as_the_sdk_would()
+    {
+        NewRun().Find("base");
+        var server = NewRun();
+        Assert.That(server.Find("base")!.Region, Is.EqualTo("eu-west-1"));
+
+        File.WriteAllText(Config, File.ReadAllText(Config).Replace("region = eu-west-1", "region = eu-west-3", StringComparison.Ordinal));
+
+        Assert.That(server.Find("base")!.Region, Is.EqualTo("eu-west-3"));
+    }
+
+    [Test]
     public void A_rotated_key_in_the_credentials_file_is_read_by_the_sdk_again()
     {
         NewRun().Find("base");
