@@ -216,6 +216,8 @@ if instructions:
     work_rows += f"| instructions (valgrind) | {instructions['hello']:.2f} M | {instructions['version']:.2f} M | {instructions['cached']:.2f} M | {instructions['role']:.2f} M |\n"
 if faults:
     work_rows += f"| page faults (perf) | {faults['hello']:.0f} | {faults['version']:.0f} | {faults['cached']:.0f} | {faults['role']:.0f} |\n"
+work_table = ("| | hello world | `--version` | cached session | cached role |\n| --- | ---: | ---: | ---: | ---: |\n" + work_rows
+              if work_rows else "(Not measured in this run: install valgrind and linux-perf for instructions and page faults.)\n")
 eks, aws_eks = med("cached-*.json", "awsmfa-eks-token"), med("cached-*.json", "aws-eks-get-token")
 size = os.path.getsize(os.environ["AWSMFA_BINARY"]) if os.environ.get("AWSMFA_BINARY") else 0
 miss, sts = med("miss-*.json", "awsmfa-miss"), med("miss-*.json", "aws-sts")
@@ -273,9 +275,7 @@ cached answers at most 2.0× ({ok(ratio["awsmfa-cached"] <= 2.0 and ratio["awsmf
 Where the time goes, measured here on the same executables (the instructions are exact and
 repeat from run to run; wall times on this shared machine do not):
 
-| | hello world | `--version` | cached session | cached role |
-| --- | ---: | ---: | ---: | ---: |
-{work_rows}
+{work_table}
 - About 3.0 M instructions of every awsmfa start are the runtime allocating one pinned object
   for the statics of each of ~3,000 types before `Main` (the hello world has 76): the count
   grows with the code linked in, mostly generic instantiations in System.Private.CoreLib
