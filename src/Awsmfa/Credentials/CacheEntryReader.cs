@@ -99,13 +99,15 @@ internal static class CacheEntryReader
     }
 
     /// <summary>Moves to the value; true when it is of <paramref name="kind"/>, false when null, else the document is refused.</summary>
-    private static bool Next(ref Utf8JsonReader reader, JsonTokenType kind)
+    /// <summary>Moves to the next value: true when it is a <paramref name="kind"/>, false when it is null, else a <see cref="JsonException"/>.</summary>
+    internal static bool Next(ref Utf8JsonReader reader, JsonTokenType kind)
     {
         reader.Read();
         return reader.TokenType == kind || (reader.TokenType == JsonTokenType.Null ? false : throw new JsonException($"a {kind} was expected"));
     }
 
-    private static string? String(ref Utf8JsonReader reader) => Next(ref reader, JsonTokenType.String) ? reader.GetString() : null;
+    /// <summary>The next value, a string or null.</summary>
+    internal static string? String(ref Utf8JsonReader reader) => Next(ref reader, JsonTokenType.String) ? reader.GetString() : null;
 
     private static DateTimeOffset Time(ref Utf8JsonReader reader) =>
         Next(ref reader, JsonTokenType.String)

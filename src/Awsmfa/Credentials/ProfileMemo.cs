@@ -136,9 +136,10 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             {
                 _record = cache.TryReadFile(FileKey) is { } bytes ? Read(bytes) : null;
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
             {
-                // Not a record this version wrote: a miss, replaced by the next one.
+                // Not a record this version wrote (malformed, invalid UTF-8 in a string, a number
+                // out of range): a miss, replaced by the next one.
             }
         }
 
@@ -209,15 +210,15 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             }
             else if (reader.ValueTextEquals("credentialsPath"u8))
             {
-                snapshot = snapshot with { CredentialsPath = String(ref reader) ?? "" };
+                snapshot = snapshot with { CredentialsPath = CacheEntryReader.String(ref reader) ?? "" };
             }
             else if (reader.ValueTextEquals("configPath"u8))
             {
-                snapshot = snapshot with { ConfigPath = String(ref reader) ?? "" };
+                snapshot = snapshot with { ConfigPath = CacheEntryReader.String(ref reader) ?? "" };
             }
             else if (reader.ValueTextEquals("hash"u8))
             {
-                snapshot = snapshot with { Hash = String(ref reader) ?? "" };
+                snapshot = snapshot with { Hash = CacheEntryReader.String(ref reader) ?? "" };
             }
             else if (reader.ValueTextEquals("profiles"u8))
             {
@@ -249,16 +250,6 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         {
             throw new JsonException($"expected {type}");
         }
-    }
-
-    private static string? String(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read() || reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
-        {
-            throw new JsonException("expected a string");
-        }
-
-        return reader.GetString();
     }
 
     private static List<string?> Strings(ref Utf8JsonReader reader)

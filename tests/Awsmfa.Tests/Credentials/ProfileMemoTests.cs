@@ -170,11 +170,14 @@ public sealed class ProfileMemoTests
     [TestCase("not json")]
     [TestCase("{\"version\":1,\"profiles\":{\"base\":[1]}}")]
     [TestCase("{\"version\":99}")]
-    public void A_record_awsmfa_did_not_write_is_a_miss_and_is_replaced(string content)
+    [TestCase("{\"version\":99999999999}")]
+    [TestCase("{\"version\":1,\"credentialsPath\":\"\u00ff\"}", true)]
+    public void A_record_awsmfa_did_not_write_is_a_miss_and_is_replaced(string content, bool invalidUtf8 = false)
     {
         // As awsmfa leaves the folder (the user's alone: another one is not used at all).
         NewRun().Find("temp");
-        File.WriteAllText(MemoFile, content);
+        // \u00ff as one raw byte 0xFF: no UTF-8 at all.
+        File.WriteAllBytes(MemoFile, invalidUtf8 ? content.Select(c => (byte)c).ToArray() : System.Text.Encoding.UTF8.GetBytes(content));
 
         var run = NewRun();
         var profile = run.Find("base");
