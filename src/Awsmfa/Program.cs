@@ -13,7 +13,7 @@ using var terminal = new ControllingTerminal();
 var environment = new SystemEnvironment();
 var signals = new SignalRouter();
 // What the SDK made of ~/.aws/config and credentials, kept beside the cached sessions (no secret).
-var profileMemo = new ProfileMemo(new SessionCache(SessionCache.DefaultDirectory(environment), new Reporter(TextWriter.Null, verbose: false), TimeProvider.System), environment.Get);
+var profileMemo = new ProfileMemo(new SessionCache(SessionCache.DefaultDirectory(environment), new Reporter(TextWriter.Null, verbose: false), TimeProvider.System), environment.Get, TimeProvider.System);
 var services = new AppServices(
     environment,
     new SharedConfigProfileStore(memo: profileMemo),

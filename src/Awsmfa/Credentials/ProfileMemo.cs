@@ -12,27 +12,47 @@ namespace Awsmfa.Credentials;
 /// expressions) cost a quarter of a cached answer.
 /// </summary>
 /// <remarks>
-/// <para>The record holds the paths the SDK read, with what they were derived from (the variables
-/// that name the files, the home folder), a hash of both files' bytes, and for each profile looked
-/// up the SDK's answer without its secrets. It is used only when the variables are unchanged and
-/// both files hash as recorded; anything else, including an unreadable record, is a miss and the
-/// SDK reads the files as always.</para>
+/// <para>The record holds what the paths were derived from (the variables that name the files,
+/// the home folder), every file whose presence or bytes can change what the SDK reads (see
+/// <see cref="Candidates"/>), one hash of them all, and for each profile looked up the SDK's
+/// answer without its secrets. It is used only while the variables are unchanged and the files
+/// hash as recorded, checked on every lookup; anything else, including an unreadable record, is
+/// a miss and the SDK reads the files as always. Nothing is recorded without a home folder (the
+/// SDK would look in the current one), for a relative path, or right after a file changed (it
+/// may have been half written when the SDK read it).</para>
 /// <para>No secret is written: a profile's <c>aws_secret_access_key</c> and
 /// <c>aws_session_token</c> are read again, from the very bytes that were hashed, at the place the
 /// record names (which file, which section). A profile is recorded only when that read gives what
 /// the SDK gave, so a layout the simple reader does not follow is never recorded.</para>
 /// </remarks>
-internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> variable)
+internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> variable, TimeProvider clock)
 {
     public const string FileKey = "profiles";
-    private const int Version = 1;
-    private const int MaxProfiles = 64;
+
+    // Raise it whenever what is recorded of a profile, or how, changes: older records are then misses.
+    private const int Version = 2;
+    private const int MaxProfiles = 128;
+
+    /// <summary>A file changed this recently may be being written while the SDK reads it: not recorded.</summary>
+    private static readonly TimeSpan Settled = TimeSpan.FromSeconds(1);
 
     /// <summary>The variables the SDK derives the two paths from.</summary>
     private static readonly string[] PathVariables = ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "HOME", "USERPROFILE"];
 
     private Snapshot? _record;
     private bool _loaded;
+
+    /// <summary>
+    /// The files whose presence and bytes can change what the SDK reads: the credentials and config
+    /// files the variables name, the defaults in ~/.aws (the SDK falls back to them when a named
+    /// file is missing), and the config file beside each credentials file (read when only the
+    /// credentials file is named).
+    /// </summary>
+    public static IReadOnlyList<string> Candidates(string credentials, string? namedConfig, string defaultCredentials, string defaultConfig) =>
+        new[] { credentials, defaultCredentials, namedConfig, defaultConfig, Beside(credentials), Beside(defaultCredentials) }
+            .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+    private static string Beside(string credentials) => Path.Combine(Path.GetDirectoryName(credentials) ?? ".", "config");
 
     /// <summary>The paths the record was made for, when it holds for the files as they are now.</summary>
     public (string Credentials, string Config)? Paths => Current() is var (record, _) && record is not null ? (record.CredentialsPath, record.ConfigPath) : null;
@@ -51,14 +71,14 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
 
         var secrets = known.SecretsIn switch
         {
-            Place.Credentials => files.Credentials,
-            Place.Config => files.Config,
+            Place.Credentials => files.Text(record.CredentialsPath),
+            Place.Config => files.Text(record.ConfigPath),
             _ => null,
         };
         return known.Profile with
         {
-            SecretAccessKey = secrets is null ? null : IniFile.FindValueIn(secrets, known.SecretsSection!, "aws_secret_access_key"),
-            SessionToken = secrets is null ? null : IniFile.FindValueIn(secrets, known.SecretsSection!, "aws_session_token"),
+            SecretAccessKey = secrets is null ? null : NullIfBlank(IniFile.FindValueIn(secrets, known.SecretsSection!, "aws_secret_access_key")),
+            SessionToken = secrets is null ? null : NullIfBlank(IniFile.FindValueIn(secrets, known.SecretsSection!, "aws_session_token")),
         };
     }
 
@@ -67,40 +87,53 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     /// their bytes before the SDK read them; nothing is recorded if they changed meanwhile or the
     /// profile's secrets cannot be found again as the SDK found them.
     /// </summary>
-    public void Remember(string name, AwsProfile profile, string credentialsPath, string configPath, FileBytes before)
+    public void Remember(string name, AwsProfile profile, string credentialsPath, string configPath, IReadOnlyList<string> candidates, FileBytes before)
     {
-        var after = FileBytes.Read(credentialsPath, configPath);
-        if (after is null || before.Hash != after.Hash || profile.Name != name)
+        var inputs = Inputs();
+        if (!HasHome(inputs) || !candidates.All(Path.IsPathFullyQualified) || profile.Name != name)
         {
             return;
         }
 
-        var place = SecretsPlace(name, profile, after);
+        var after = FileBytes.Read(candidates);
+        if (after is null || before.Hash != after.Hash || after.LastChange > clock.GetUtcNow() - Settled)
+        {
+            return;
+        }
+
+        var place = SecretsPlace(name, profile, credentialsPath, configPath, after);
         if (place is null)
         {
             return;
         }
 
-        var inputs = Inputs();
         var (current, _) = Current();
-        var profiles = current is not null && current.Hash == after.Hash && current.CredentialsPath == credentialsPath && current.ConfigPath == configPath
-            ? new Dictionary<string, Known>(current.Profiles, StringComparer.Ordinal)
-            : new Dictionary<string, Known>(StringComparer.Ordinal);
-        if (profiles.Count >= MaxProfiles && !profiles.ContainsKey(name))
+        var same = current is not null && current.Hash == after.Hash && current.CredentialsPath == credentialsPath && current.ConfigPath == configPath
+            && current.Candidates.SequenceEqual(candidates);
+        var known = new Known(profile with { SecretAccessKey = null, SessionToken = null }, place.Value.Place, place.Value.Section);
+        if (same && (current!.Profiles.GetValueOrDefault(name) == known || current.Profiles.Count >= MaxProfiles))
         {
-            profiles.Clear();
+            // Recorded already, or full: a record that holds is never churned.
+            return;
         }
 
-        profiles[name] = new Known(profile with { SecretAccessKey = null, SessionToken = null }, place.Value.Place, place.Value.Section);
-        var record = new Snapshot(inputs, credentialsPath, configPath, after.Hash, profiles);
-        if (cache.TryWriteFile(FileKey, Write(record)))
+        var profiles = same ? new Dictionary<string, Known>(current!.Profiles, StringComparer.Ordinal) : new Dictionary<string, Known>(StringComparer.Ordinal);
+        profiles[name] = known;
+        var record = new Snapshot(inputs, [.. candidates], credentialsPath, configPath, after.Hash, profiles);
+        // A lost record costs one SDK read: it is not forced to disk.
+        if (cache.TryWriteFile(FileKey, Write(record), flushToDisk: false))
         {
             (_record, _loaded) = (record, true);
         }
     }
 
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>With neither HOME nor USERPROFILE, the SDK looks in the current folder: nothing is recorded or used.</summary>
+    private static bool HasHome(string?[] inputs) => !string.IsNullOrEmpty(inputs[2]) || !string.IsNullOrEmpty(inputs[3]);
+
     /// <summary>Where the simple reader finds the same secrets as the SDK did: the credentials file's section, else the config file's.</summary>
-    private static (Place Place, string? Section)? SecretsPlace(string name, AwsProfile profile, FileBytes files)
+    private static (Place Place, string? Section)? SecretsPlace(string name, AwsProfile profile, string credentialsPath, string configPath, FileBytes files)
     {
         if (profile.SecretAccessKey is null && profile.SessionToken is null)
         {
@@ -108,7 +141,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         }
 
         var configSection = name == "default" ? "default" : "profile " + name;
-        foreach (var (place, text, section) in new[] { (Place.Credentials, files.Credentials, name), (Place.Config, files.Config, configSection) })
+        foreach (var (place, text, section) in new[] { (Place.Credentials, files.Text(credentialsPath), name), (Place.Config, files.Text(configPath), configSection) })
         {
             if (Same(IniFile.FindValueIn(text, section, "aws_secret_access_key"), profile.SecretAccessKey)
                 && Same(IniFile.FindValueIn(text, section, "aws_session_token"), profile.SessionToken))
@@ -119,7 +152,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
 
         return null;
 
-        static bool Same(string? found, string? sdk) => string.Equals(string.IsNullOrWhiteSpace(found) ? null : found, sdk, StringComparison.Ordinal);
+        static bool Same(string? found, string? sdk) => string.Equals(NullIfBlank(found), sdk, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -143,7 +176,8 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             }
         }
 
-        if (_record is null || !_record.Inputs.SequenceEqual(Inputs()) || FileBytes.Read(_record.CredentialsPath, _record.ConfigPath) is not { } files || files.Hash != _record.Hash)
+        var inputs = Inputs();
+        if (_record is null || !HasHome(inputs) || !_record.Inputs.SequenceEqual(inputs) || FileBytes.Read(_record.Candidates) is not { } files || files.Hash != _record.Hash)
         {
             return (null, null);
         }
@@ -164,6 +198,13 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             foreach (var input in snapshot.Inputs)
             {
                 json.WriteStringValue(input);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("files");
+            foreach (var file in snapshot.Candidates)
+            {
+                json.WriteStringValue(file);
             }
 
             json.WriteEndArray();
@@ -195,7 +236,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     {
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 4 });
         Expect(ref reader, JsonTokenType.StartObject);
-        var snapshot = new Snapshot([], "", "", "", new Dictionary<string, Known>(StringComparer.Ordinal));
+        var snapshot = new Snapshot([], [], "", "", "", new Dictionary<string, Known>(StringComparer.Ordinal));
         var version = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -207,6 +248,10 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             else if (reader.ValueTextEquals("inputs"u8))
             {
                 snapshot = snapshot with { Inputs = Strings(ref reader).ToArray() };
+            }
+            else if (reader.ValueTextEquals("files"u8))
+            {
+                snapshot = snapshot with { Candidates = Strings(ref reader).OfType<string>().ToArray() };
             }
             else if (reader.ValueTextEquals("credentialsPath"u8))
             {
@@ -241,7 +286,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             }
         }
 
-        return version == Version && snapshot.CredentialsPath.Length > 0 && snapshot.ConfigPath.Length > 0 ? snapshot : null;
+        return version == Version && snapshot.CredentialsPath.Length > 0 && snapshot.ConfigPath.Length > 0 && snapshot.Candidates.Length > 0 ? snapshot : null;
     }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
@@ -273,42 +318,97 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
 
     private sealed record Known(AwsProfile Profile, Place SecretsIn, string? SecretsSection);
 
-    /// <summary>What the record holds: what the paths were derived from, the paths, the files' hash, the profiles.</summary>
-    private sealed record Snapshot(string?[] Inputs, string CredentialsPath, string ConfigPath, string Hash, Dictionary<string, Known> Profiles);
+    /// <summary>What the record holds: what the paths were derived from, the files hashed, the two the SDK read, their hash, the profiles.</summary>
+    private sealed record Snapshot(string?[] Inputs, string[] Candidates, string CredentialsPath, string ConfigPath, string Hash, Dictionary<string, Known> Profiles);
 }
 
-/// <summary>Both files' text as read at one moment (a missing file is empty), and one hash of the two.</summary>
-internal sealed record FileBytes(string Credentials, string Config, string Hash)
+/// <summary>
+/// The files the SDK may read, as read at one moment: each one's text (a missing file is empty),
+/// one hash of all of them (their paths, whether each is there, their bytes), and when the
+/// latest of them changed.
+/// </summary>
+internal sealed class FileBytes
 {
-    /// <summary>
-    /// Null when either file is there but is no regular file of sane size, or cannot be read: the
-    /// SDK's path then reads them, with its checks and messages.
-    /// </summary>
-    public static FileBytes? Read(string credentialsPath, string configPath)
+    private readonly Dictionary<string, string> _texts;
+
+    private FileBytes(Dictionary<string, string> texts, string hash, DateTimeOffset? lastChange)
     {
+        _texts = texts;
+        Hash = hash;
+        LastChange = lastChange;
+    }
+
+    public string Hash { get; }
+
+    public DateTimeOffset? LastChange { get; }
+
+    public string Text(string path) => _texts.GetValueOrDefault(path, "");
+
+    /// <summary>
+    /// Null when a file is there but is no regular file of sane size, or cannot be read: the
+    /// SDK's path then reads them, with its checks and messages. Files are opened without
+    /// blocking and checked on the open file, so a FIFO put in a file's place cannot hang this.
+    /// </summary>
+    public static FileBytes? Read(IReadOnlyList<string> paths)
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hash = new XxHash128();
+        DateTimeOffset? lastChange = null;
         try
         {
-            if (ReadFile(credentialsPath) is not { } credentials || ReadFile(configPath) is not { } config)
+            foreach (var path in paths)
             {
-                return null;
-            }
+                hash.Append(Encoding.UTF8.GetBytes(path + "\0"));
+                if (Platform.FileStatus.Following(path) is not { } status)
+                {
+                    hash.Append("missing\0"u8);
+                    continue;
+                }
 
-            var hash = new XxHash128();
-            hash.Append(BitConverter.GetBytes((long)credentials.Length));
-            hash.Append(credentials);
-            hash.Append(config);
-            return new FileBytes(Encoding.UTF8.GetString(credentials), Encoding.UTF8.GetString(config), Convert.ToHexStringLower(hash.GetCurrentHash()));
+                if (ReadRegular(path, status) is not var (bytes, changed))
+                {
+                    return null;
+                }
+
+                hash.Append(BitConverter.GetBytes((long)bytes.Length));
+                hash.Append(bytes);
+                texts[path] = Encoding.UTF8.GetString(bytes);
+                lastChange = changed > lastChange || lastChange is null ? changed : lastChange;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+
+        return new FileBytes(texts, Convert.ToHexStringLower(hash.GetCurrentHash()), lastChange);
     }
 
-    private static byte[]? ReadFile(string path) => Platform.FileStatus.Following(path) switch
+    private static (byte[] Bytes, DateTimeOffset? Changed)? ReadRegular(string path, Platform.FileStatus status)
     {
-        null => [],
-        { Kind: Platform.FileKind.Regular, Size: <= SharedConfigProfileStore.MaxFileBytes } => File.ReadAllBytes(path),
-        _ => null,
-    };
+        const long max = SharedConfigProfileStore.MaxFileBytes;
+        if (status.Kind != Platform.FileKind.Regular || status.Size > max)
+        {
+            return null;
+        }
+
+        using var handle = Platform.NativeFiles.OpenForReading(path) ?? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var opened = Platform.FileStatus.Of(handle) ?? status;
+        if (opened.Kind != Platform.FileKind.Regular || opened.Size > max)
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        var buffer = new byte[opened.Size + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        // Grown since it was looked at: being written now; the SDK's path reads it.
+        return total > opened.Size ? null : (buffer[..total], opened.Changed);
+    }
 }

@@ -74,10 +74,14 @@ internal sealed class SessionCache
         }
     }
 
-    /// <summary>Replaces another file of the cache folder, atomically and owner-only.</summary>
-    public bool TryWriteFile(string key, byte[] bytes) => WriteAtomically(key + OtherSuffix, bytes, quiet: true);
+    /// <summary>Removes another file of the cache folder; true when there was one.</summary>
+    public bool TryDeleteFile(string key) => EnsureFolder(create: false) && File.Exists(Path.Combine(Directory, key + OtherSuffix)) && TryDelete(Path.Combine(Directory, key + OtherSuffix));
 
-    private bool WriteAtomically(string fileName, byte[] bytes, bool quiet = false)
+    /// <summary>Replaces another file of the cache folder, atomically and owner-only.</summary>
+    /// <param name="flushToDisk">False for a file whose loss after a crash costs nothing but time.</param>
+    public bool TryWriteFile(string key, byte[] bytes, bool flushToDisk = true) => WriteAtomically(key + OtherSuffix, bytes, quiet: true, flushToDisk);
+
+    private bool WriteAtomically(string fileName, byte[] bytes, bool quiet = false, bool flushToDisk = true)
     {
         var target = Path.Combine(Directory, fileName);
         var temp = Path.Combine(Directory, $".{fileName}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
@@ -97,7 +101,7 @@ internal sealed class SessionCache
             using (var stream = new FileStream(temp, CreateOptions(FileMode.CreateNew, FileAccess.Write)))
             {
                 stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
             }
 
             File.Move(temp, target, overwrite: true);

@@ -13,7 +13,7 @@ namespace Awsmfa.Credentials;
 /// </summary>
 internal sealed partial class SharedConfigProfileStore : IProfileStore
 {
-    private readonly Lazy<(string Credentials, string Config)> _paths;
+    private readonly Lazy<(string Credentials, string Config, IReadOnlyList<string> Candidates)> _paths;
     private readonly Lazy<SharedCredentialsFile> _file;
     private readonly string? _credentialsFilePath;
     private readonly ProfileMemo? _memo;
@@ -26,13 +26,16 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         _credentialsFilePath = credentialsFilePath;
         _memo = memo;
         // The paths the SDK is about to read: the variables, else ~/.aws (or the test's folder).
-        _paths = new Lazy<(string, string)>(() =>
+        _paths = new Lazy<(string, string, IReadOnlyList<string>)>(() =>
         {
             var folder = Path.GetDirectoryName(credentialsFilePath ?? SharedCredentialsFile.DefaultFilePath) ?? ".";
             var credentials = credentialsFilePath
                 ?? (Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } named ? named : SharedCredentialsFile.DefaultFilePath);
-            var config = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE") is { Length: > 0 } configured ? configured : Path.Combine(folder, "config");
-            return (credentials, config);
+            var namedConfig = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE") is { Length: > 0 } configured ? configured : null;
+            var candidates = credentialsFilePath is null
+                ? ProfileMemo.Candidates(credentials, namedConfig, SharedCredentialsFile.DefaultFilePath, SharedCredentialsFile.DefaultConfigFilePath)
+                : ProfileMemo.Candidates(credentials, namedConfig, credentials, Path.Combine(folder, "config"));
+            return (credentials, namedConfig ?? Path.Combine(folder, "config"), candidates);
         });
         _file = new Lazy<SharedCredentialsFile>(() =>
         {
@@ -84,13 +87,13 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         // what it finds is recorded only if they are still so.
         if (_memo is not null && !_file.IsValueCreated)
         {
-            _before = FileBytes.Read(_paths.Value.Credentials, _paths.Value.Config);
+            _before = FileBytes.Read(_paths.Value.Candidates);
         }
 
         var found = FindWithSdk(name);
         if (found is not null && _before is not null)
         {
-            _memo!.Remember(name, found, _file.Value.FilePath, ConfigPath(), _before);
+            _memo!.Remember(name, found, _file.Value.FilePath, ConfigPath(), _paths.Value.Candidates, _before);
         }
 
         return found;

@@ -8,7 +8,8 @@ namespace Awsmfa.Platform;
 /// Linux only (statx has one layout on every architecture). Elsewhere <see cref="Of(string)"/>
 /// answers from .NET's own file information, without the owner.
 /// </remarks>
-internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFileMode Mode, long Size, ulong Inode)
+/// <param name="Changed">When the file last changed: its status change time (ctime, which no tool can set back) on Linux, its last write elsewhere.</param>
+internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFileMode Mode, long Size, ulong Inode, DateTimeOffset? Changed = null)
 {
     private const UnixFileMode GroupOrOther =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
@@ -39,7 +40,7 @@ internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFil
         var kind = info.LinkTarget is not null ? FileKind.Link
             : info is DirectoryInfo ? FileKind.Directory
             : FileKind.Regular;
-        return new FileStatus(kind, null, OperatingSystem.IsWindows() ? 0 : info.UnixFileMode, info is FileInfo file ? file.Length : 0, 0);
+        return new FileStatus(kind, null, OperatingSystem.IsWindows() ? 0 : info.UnixFileMode, info is FileInfo file ? file.Length : 0, 0, info.LastWriteTimeUtc);
     }
 
     /// <summary>Where the path leads, links followed; null when nothing is there.</summary>
@@ -61,7 +62,7 @@ internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFil
             return Directory.Exists(path) ? new FileStatus(FileKind.Directory, null, 0, 0, 0) : null;
         }
 
-        return new FileStatus(FileKind.Regular, null, OperatingSystem.IsWindows() ? 0 : file.UnixFileMode, file.Length, 0);
+        return new FileStatus(FileKind.Regular, null, OperatingSystem.IsWindows() ? 0 : file.UnixFileMode, file.Length, 0, file.LastWriteTimeUtc);
     }
 
     /// <summary>The open file itself (Linux), so a check cannot be raced by swapping the path.</summary>
@@ -106,7 +107,8 @@ internal static partial class NativeFiles
                 0xA000 => FileKind.Link,
                 _ => FileKind.Other,
             };
-            status = new FileStatus(kind, buffer.Uid, (UnixFileMode)(buffer.Mode & 0x1FF), (long)buffer.Size, buffer.Inode);
+            var changed = DateTimeOffset.FromUnixTimeSeconds(buffer.ChangeSeconds).AddTicks(buffer.ChangeNanoseconds / 100);
+            status = new FileStatus(kind, buffer.Uid, (UnixFileMode)(buffer.Mode & 0x1FF), (long)buffer.Size, buffer.Inode, changed);
             return true;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
@@ -155,5 +157,12 @@ internal static partial class NativeFiles
 
         [FieldOffset(40)]
         public ulong Size;
+
+        // stx_ctime, a struct statx_timestamp { s64 tv_sec; u32 tv_nsec; }
+        [FieldOffset(96)]
+        public long ChangeSeconds;
+
+        [FieldOffset(104)]
+        public uint ChangeNanoseconds;
     }
 }

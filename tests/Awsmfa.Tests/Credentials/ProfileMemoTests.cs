@@ -61,9 +61,17 @@ public sealed class ProfileMemoTests
     [TearDown]
     public void TearDown() => _home.Dispose();
 
-    /// <summary>A store as one run of awsmfa has it: a fresh one per run, the record on disk between them.</summary>
-    private SharedConfigProfileStore NewRun() =>
-        new(Credentials, new ProfileMemo(new SessionCache(CacheFolder, new Reporter(TextWriter.Null, verbose: false), TimeProvider.System), name => _variables.GetValueOrDefault(name)));
+    /// <summary>
+    /// A store as one run of awsmfa has it: a fresh one per run, the record on disk between them. By
+    /// default its clock is a minute ahead, so the files the test just wrote count as settled.
+    /// </summary>
+    private SharedConfigProfileStore NewRun(TimeProvider? clock = null) =>
+        new(Credentials, new ProfileMemo(new SessionCache(CacheFolder, new Reporter(TextWriter.Null, verbose: false), TimeProvider.System), name => _variables.GetValueOrDefault(name), clock ?? new MinuteAhead()));
+
+    private sealed class MinuteAhead : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddMinutes(1);
+    }
 
     private string MemoFile => Path.Combine(CacheFolder, ProfileMemo.FileKey + ".state");
 
@@ -187,6 +195,62 @@ public sealed class ProfileMemoTests
         var next = NewRun();
         Assert.That(next.Find("base"), Is.EqualTo(profile));
         Assert.That(next.ReadBySdk, Is.False);
+    }
+
+    [Test]
+    public void Files_changed_a_moment_ago_are_not_recorded_they_may_be_half_written()
+    {
+        NewRun(TimeProvider.System).Find("base");
+
+        Assert.That(File.Exists(MemoFile), Is.False);
+        var run = NewRun(TimeProvider.System);
+        run.Find("base");
+        Assert.That(run.ReadBySdk, Is.True);
+    }
+
+    [TestCase("HOME")]
+    public void Without_a_home_folder_nothing_is_recorded(string variable)
+    {
+        _variables.Remove(variable);
+
+        NewRun().Find("base");
+
+        Assert.That(File.Exists(MemoFile), Is.False, "the SDK would look in the current folder");
+    }
+
+    [Test]
+    public void An_empty_session_token_line_is_no_token_as_for_the_sdk()
+    {
+        File.AppendAllText(Credentials, "\n[blank]\naws_access_key_id = AKIAMEMOEXAMPLE00004\naws_secret_access_key = " + Secret + "\naws_session_token =\n");
+        var fromSdk = NewRun().Find("blank");
+
+        var run = NewRun();
+        var fromMemo = run.Find("blank");
+
+        Assert.That(fromSdk!.SessionToken, Is.Null);
+        Assert.That(fromMemo, Is.EqualTo(fromSdk));
+        Assert.That(run.ReadBySdk, Is.False);
+    }
+
+    [Test]
+    public void A_full_record_is_not_churned_by_a_run_over_every_profile()
+    {
+        // profile list and completion look up every profile: past the record's size, the ones
+        // left out are read by the SDK each time, and the record stays as it is.
+        var names = Enumerable.Range(0, 140).Select(i => $"p{i:D3}").ToList();
+        File.AppendAllText(Config, string.Concat(names.Select(n => $"\n[profile {n}]\nregion = eu-west-1\n")));
+        var first = NewRun();
+        names.ForEach(n => first.Find(n));
+        File.SetLastWriteTimeUtc(MemoFile, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        var second = NewRun();
+        var found = names.Select(second.Find).ToList();
+
+        Assert.That(found.Select(p => p?.Region), Has.All.EqualTo("eu-west-1"));
+        Assert.That(File.GetLastWriteTimeUtc(MemoFile).Year, Is.EqualTo(2020), "not written again");
+        var third = NewRun();
+        Assert.That(third.Find(names[0]), Is.EqualTo(found[0]));
+        Assert.That(third.ReadBySdk, Is.False, "the first ones are recorded");
     }
 
     [Test]

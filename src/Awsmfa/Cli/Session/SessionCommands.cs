@@ -191,6 +191,12 @@ internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, T
         var cache = caches(run.Reporter);
         var removed = cache.Remove(entry => only is null || (entry is not null && entry.Profile == only));
         var leftovers = cache.RemoveTempFiles(olderThan: TimeSpan.Zero);
+        if (only is null)
+        {
+            // What the SDK made of the config files (no secret): made again by the next run.
+            cache.TryDeleteFile(Credentials.ProfileMemo.FileKey);
+        }
+
         var what = removed == 1 ? "1 cached session" : $"{removed} cached sessions";
         run.Reporter.Info(only is null ? $"removed {what}" : $"removed {what} of profile '{only}'");
         if (leftovers > 0)
