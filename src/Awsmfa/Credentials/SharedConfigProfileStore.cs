@@ -35,7 +35,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
             var candidates = credentialsFilePath is null
                 ? ProfileMemo.Candidates(credentials, namedConfig, SharedCredentialsFile.DefaultFilePath, SharedCredentialsFile.DefaultConfigFilePath)
                 : ProfileMemo.Candidates(credentials, namedConfig, credentials, Path.Combine(folder, "config"));
-            return (credentials, namedConfig ?? Path.Combine(folder, "config"), candidates);
+            // Without AWS_CONFIG_FILE the SDK reads the config file beside the credentials file.
+            return (credentials, namedConfig ?? Path.Combine(Path.GetDirectoryName(credentials) ?? ".", "config"), candidates);
         });
         _file = new Lazy<SharedCredentialsFile>(() =>
         {
@@ -187,11 +188,12 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
     // While the memo holds, the paths it recorded are the SDK's, and the SDK is not started.
     private string CredentialsPath() => _memo?.Paths?.Credentials ?? _file.Value.FilePath;
 
-    // Given a credentials file (tests do), the SDK reads the config file beside it, though its
-    // ConfigFilePath still names ~/.aws/config.
-    private string ConfigPath() => _memo?.Paths?.Config ?? (_credentialsFilePath is null
+    // The config file the SDK reads: with AWS_CONFIG_FILE set, its ConfigFilePath (that file, or
+    // ~/.aws/config when it is missing); without it, the config file beside the credentials file,
+    // though ConfigFilePath still names ~/.aws/config.
+    private string ConfigPath() => _memo?.Paths?.Config ?? (Environment.GetEnvironmentVariable("AWS_CONFIG_FILE") is { Length: > 0 }
         ? _file.Value.ConfigFilePath
-        : Path.Combine(Path.GetDirectoryName(_credentialsFilePath) ?? ".", "config"));
+        : Path.Combine(Path.GetDirectoryName(_file.Value.FilePath) ?? ".", "config"));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

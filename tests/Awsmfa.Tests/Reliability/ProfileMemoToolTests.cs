@@ -79,6 +79,26 @@ public sealed class ProfileMemoToolTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task Settings_the_sdk_does_not_model_come_from_the_config_file_it_reads()
+    {
+        // With only AWS_SHARED_CREDENTIALS_FILE set, the SDK reads the config file beside it, not
+        // ~/.aws/config: duration_seconds, mfa_process and mfa_prompt are read from there too.
+        var elsewhere = Path.Combine(Tool.Home, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        File.Move(Path.Combine(Tool.AwsFolder, "credentials"), Path.Combine(elsewhere, "credentials"));
+        File.WriteAllText(Path.Combine(elsewhere, "config"), "[profile base]\nregion = us-east-1\nduration_seconds = 900\n");
+        File.WriteAllText(Path.Combine(Tool.AwsFolder, "config"), "[profile base]\nregion = us-east-1\nduration_seconds = 7200\n");
+        Tool.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(elsewhere, "credentials");
+        Tool.Environment.Remove("AWS_CONFIG_FILE");
+
+        var result = await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "-o", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var expiration = System.Text.Json.JsonDocument.Parse(result.Stdout).RootElement.GetProperty("Expiration").GetDateTimeOffset();
+        Assert.That(expiration - DateTimeOffset.UtcNow, Is.LessThan(TimeSpan.FromMinutes(16)).And.GreaterThan(TimeSpan.FromMinutes(10)), "900 s, from the config beside the credentials");
+    }
+
+    [Test]
     public async Task Session_clear_removes_the_record_with_the_sessions_and_one_profiles_clear_leaves_it()
     {
         await Settle();
