@@ -16,14 +16,25 @@ public sealed class CommandLineSplitTests
     [TestCase("a''b \"\"", new[] { "ab", "" })]
     public void Splits_like_shlex(string line, string[] words)
     {
-        Assert.That(CommandLine.Split(line), Is.EqualTo(words));
+        Assert.That(CommandLine.Split(line, windows: false), Is.EqualTo(words));
+    }
+
+    // The AWS CLI's split on Windows (CommandLineToArgvW's rules): paths keep their backslashes.
+    [TestCase(@"C:\tools\keys.exe --profile ci", new[] { @"C:\tools\keys.exe", "--profile", "ci" })]
+    [TestCase(@"""C:\Program Files\Vault\vault.exe"" read aws", new[] { @"C:\Program Files\Vault\vault.exe", "read", "aws" })]
+    [TestCase(@"tool ""a \""quoted\"" word"" x", new[] { "tool", @"a ""quoted"" word", "x" })]
+    [TestCase(@"tool \\server\share\ ""ends\\""", new[] { "tool", @"\\server\share\", @"ends\" })]
+    [TestCase("bw get item 'aws prod'", new[] { "bw", "get", "item", "'aws", "prod'" })]
+    public void Splits_like_the_aws_cli_on_windows(string line, string[] words)
+    {
+        Assert.That(CommandLine.Split(line, windows: true), Is.EqualTo(words));
     }
 
     [TestCase("op 'unterminated")]
     [TestCase("op \"unterminated")]
     public void An_unmatched_quote_is_a_usage_error(string line)
     {
-        var error = Assert.Throws<AwsmfaException>(() => CommandLine.Split(line));
+        var error = Assert.Throws<AwsmfaException>(() => CommandLine.Split(line, windows: false));
         Assert.That(error!.ExitCode, Is.EqualTo(2));
     }
 }
