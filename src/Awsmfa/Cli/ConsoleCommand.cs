@@ -82,8 +82,10 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
 
     public async Task<int> RunAsync(ConsoleOptions options, CommandRun run, CancellationToken cancellationToken)
     {
+        // A wrong endpoint is refused before any code is asked for or any call made.
+        var endpointOverride = SignInEndpointOverride();
         var credentials = pipelines(run.Reporter);
-        var request = credentials.Resolve(options.Pipeline);
+        var request = credentials.Resolve(options.Pipeline, federation: true);
         ServedCredentials served;
         int? sessionDuration = null;
         if (request.Roles.Count > 0)
@@ -99,7 +101,7 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
         }
 
         var partition = Partition.For(served.Identity.RoleArn, request.Target.Region);
-        var endpoint = SignInEndpoint(partition);
+        var endpoint = endpointOverride ?? partition.SignInEndpoint;
         var token = await ConsoleSignIn.GetSigninTokenAsync(endpoint, served.Credentials, sessionDuration, request.Target.RequestTimeout, cancellationToken).ConfigureAwait(false);
         var destination = partition.Destination(request.Target.Region, options.Service, options.Path);
         var url = ConsoleSignIn.LoginUrl(endpoint, token, destination);
@@ -117,12 +119,12 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
         return ExitCodes.Success;
     }
 
-    /// <summary>The partition's federation endpoint, or AWSMFA_SIGNIN_ENDPOINT (a private endpoint, tests).</summary>
-    private Uri SignInEndpoint(Partition partition)
+    /// <summary>AWSMFA_SIGNIN_ENDPOINT (a private endpoint, tests), or null for the partition's own.</summary>
+    private Uri? SignInEndpointOverride()
     {
         if (environment.Get(ConsoleSignIn.EndpointVariable) is not { } text)
         {
-            return partition.SignInEndpoint;
+            return null;
         }
 
         // The session's keys travel in the query: plain http only to this machine.

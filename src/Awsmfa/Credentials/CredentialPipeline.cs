@@ -25,9 +25,10 @@ internal sealed class CredentialPipeline(
     public const string NoRegion = "no region: pass --region, set AWS_REGION, or add region = ... to the profile in ~/.aws/config";
 
     /// <param name="requireRegion">For regional services: fail before asking for a code when no region is known.</param>
-    public SessionRequest Resolve(PipelineOptions options, bool requireRegion = false)
+    /// <param name="federation">The request may end in GetFederationToken (no role: no MFA device needed).</param>
+    public SessionRequest Resolve(PipelineOptions options, bool requireRegion = false, bool federation = false)
     {
-        var request = resolver.Resolve(options);
+        var request = resolver.Resolve(options, federation);
         return requireRegion && request.Target.Region is null ? throw AwsmfaException.Usage(NoRegion) : request;
     }
 
@@ -37,8 +38,11 @@ internal sealed class CredentialPipeline(
     /// <summary>What the request would be served as, and so the cache entry that holds it; nothing runs, nothing is asked.</summary>
     public StepIdentity ServedIdentity(SessionRequest request) => Compose(request).Identity;
 
-    /// <summary>The request's steps, root first; the identity and the getter of the top one.</summary>
-    private (StepIdentity Identity, Func<CancellationToken, Task<ServedCredentials>> Get) Compose(SessionRequest request)
+    /// <summary>Every step's identity, root first: the MFA session, then one per role; nothing runs.</summary>
+    public IReadOnlyList<StepIdentity> StepIdentities(SessionRequest request) => Compose(request).Steps;
+
+    /// <summary>The request's steps, root first; the identity and the getter of the top one, and every step's identity.</summary>
+    private (StepIdentity Identity, Func<CancellationToken, Task<ServedCredentials>> Get, List<StepIdentity> Steps) Compose(SessionRequest request)
     {
         var root = roots.Create(request);
         var roles = request.Roles;
@@ -46,14 +50,16 @@ internal sealed class CredentialPipeline(
         // which needs no code while the MFA session lasts. --no-cache applies to every step.
         var below = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal;
         ICredentialStep top = new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
+        var steps = new List<StepIdentity> { top.Identity };
         Func<CancellationToken, Task<ServedCredentials>> source = Cached(top, roles.Count > 0 ? below : request.Cache).GetAsync;
         for (var i = 0; i < roles.Count; i++)
         {
             top = new AssumeRoleStep(roles[i], roles.Take(i).ToList(), request, root, source, clients, profiles, codes, clock, reporter);
+            steps.Add(top.Identity);
             source = Cached(top, i == roles.Count - 1 ? request.Cache : below).GetAsync;
         }
 
-        return (top.Identity, source);
+        return (top.Identity, source, steps);
     }
 
     /// <summary>A federated user's credentials from the request's root (GetFederationToken: no MFA, no roles).</summary>

@@ -14,7 +14,8 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     public const int MaxChainDepth = 16;
     private const string DefaultProfile = "default";
 
-    public SessionRequest Resolve(PipelineOptions options)
+    /// <param name="federation">For GetFederationToken when the profile has no role: it takes no MFA, so no device is needed.</param>
+    public SessionRequest Resolve(PipelineOptions options, bool federation = false)
     {
         if (keyring.Problem is { } problem)
         {
@@ -38,7 +39,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         // A role reached straight from a root's credentials may carry no MFA (a role whose trust
         // policy does not ask for it, temporary credentials from a credential_process); an MFA
         // session always needs a device.
-        var serialOptional = roles.Length > 0 && (fromEnvironment || spec.Kind == RootIdentity.Process);
+        var serialOptional = roles.Length > 0 ? fromEnvironment || spec.Kind == RootIdentity.Process : federation;
         var serial = ResolveSerial(options.SerialNumber, chain.Count > 0 ? chain : profile is null ? [] : [profile], profileName, serialOptional);
         var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain.Count > 0 ? chain : profile is null ? [] : [profile]);
         var cache = options.NoCache ? CacheMode.Off : options.Refresh ? CacheMode.Refresh : CacheMode.Normal;

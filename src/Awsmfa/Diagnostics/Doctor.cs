@@ -64,7 +64,7 @@ internal sealed class Doctor(
 
             results.AddRange(Durations(request));
             results.AddRange(MfaProcess(request));
-            results.Add(Cache(request, pipeline, caches(quiet)));
+            results.AddRange(Cache(request, pipeline, caches(quiet)));
         }
         catch (AwsmfaException e)
         {
@@ -180,15 +180,27 @@ internal sealed class Doctor(
             : new CheckResult("mfa_process", CheckStatus.Fail, $"mfa_process names {program}, which is not an executable file on PATH or at that path");
     }
 
-    private CheckResult Cache(SessionRequest request, CredentialPipeline pipeline, SessionCache cache)
+    /// <summary>One line per cache entry the profile is served through: its MFA session, then each role of its chain.</summary>
+    private IEnumerable<CheckResult> Cache(SessionRequest request, CredentialPipeline pipeline, SessionCache cache)
     {
         var now = clock.GetUtcNow();
-        var served = pipeline.ServedIdentity(request);
-        var entry = cache.Read(served.CacheKey);
-        var what = request.Roles.Count > 0 ? "the role's credentials" : "the MFA session";
-        return entry is { } cached && cached.Expiration > now
-            ? new CheckResult("cache", CheckStatus.Ok, $"{what} are cached until {Timestamps.Format(cached.Expiration)} ({DurationParser.Humanize(cached.Expiration - now)} left)")
-            : new CheckResult("cache", CheckStatus.Ok, $"nothing cached for {what}: the next command gets new ones (a code, unless an MFA session is cached)");
+        foreach (var step in pipeline.StepIdentities(request))
+        {
+            if (step.Type == StepIdentity.SessionTokenType && step.MfaSerial is null)
+            {
+                // Temporary credentials from the root go straight to the first role: no MFA session.
+                continue;
+            }
+
+            var what = step.RoleArn is { } role ? $"role {role}" : "the MFA session";
+            var entry = cache.Read(step.CacheKey);
+            yield return entry switch
+            {
+                { } valid when valid.Expiration > now => new CheckResult("cache", CheckStatus.Ok, $"{what}: cached until {Timestamps.Format(valid.Expiration)} ({DurationParser.Humanize(valid.Expiration - now)} left)"),
+                { } expired => new CheckResult("cache", CheckStatus.Ok, $"{what}: expired at {Timestamps.Format(expired.Expiration)}; the next command gets a new one"),
+                null => new CheckResult("cache", CheckStatus.Ok, $"{what}: not cached; the next command gets one"),
+            };
+        }
     }
 
     private Uri Endpoint(string service, Uri? option, string region)

@@ -79,6 +79,7 @@ public sealed class InstanceActionTests : FleetHostTest
     [TestCase("start")]
     [TestCase("stop")]
     [TestCase("reboot")]
+    [TestCase("terminate")]
     public async Task Without_a_terminal_and_without_yes_nothing_happens(string verb)
     {
         var result = await RunAsync(verb, Web);

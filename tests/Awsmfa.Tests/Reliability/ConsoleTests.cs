@@ -140,5 +140,32 @@ public sealed class ConsoleTests : FakeAwsToolTest
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Does.Contain("AWSMFA_SIGNIN_ENDPOINT must be an https:// URL (http:// only to a loopback address)"));
+        Assert.That(Aws.Calls, Is.Empty, "refused before a code is spent or a call made");
+    }
+
+    [Test]
+    public async Task A_plain_iam_user_without_an_mfa_device_opens_it_too()
+    {
+        // GetFederationToken takes no MFA: a user whose profile names no device is not refused.
+        File.WriteAllText(Path.Combine(Tool.AwsFolder, "credentials"), $"[nomfa]\naws_access_key_id = {ToolProcess.AccessKeyId}\naws_secret_access_key = {ToolProcess.SecretAccessKey}\n");
+
+        var result = await ConsoleAsync("--profile", "nomfa", "--region", "us-east-1", "--stdout");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(Aws.Calls.Single(c => c.Action == "GetFederationToken").SignedBy, Is.EqualTo(ToolProcess.AccessKeyId));
+        Assert.That(Query(result.Stdout)["SigninToken"], Is.EqualTo(Token));
+    }
+
+    [Test]
+    public async Task A_role_profile_without_an_mfa_device_is_still_asked_for_one()
+    {
+        File.WriteAllText(Path.Combine(Tool.AwsFolder, "credentials"), $"[nomfa]\naws_access_key_id = {ToolProcess.AccessKeyId}\naws_secret_access_key = {ToolProcess.SecretAccessKey}\n");
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), "\n[profile nomfarole]\nrole_arn = arn:aws:iam::210987654321:role/admin\nsource_profile = nomfa\n");
+
+        var result = await ConsoleAsync("--profile", "nomfarole", "-t", "123456", "--stdout");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("no MFA device"));
+        Assert.That(Aws.Calls, Is.Empty);
     }
 }

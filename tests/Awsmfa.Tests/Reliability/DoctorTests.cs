@@ -83,6 +83,20 @@ public sealed class DoctorTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task The_cache_check_shows_the_mfa_session_and_each_role_with_time_left()
+    {
+        var seeded = await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456");
+        Assert.That(seeded.ExitCode, Is.Zero, seeded.ToString());
+
+        var (_, checks, _) = await DoctorAsync("--profile", "admin");
+
+        var cache = checks.Where(c => c.Check == "cache").Select(c => c.Message).ToList();
+        Assert.That(cache, Has.Count.EqualTo(2), string.Join("\n", cache));
+        Assert.That(cache[0], Does.Match(@"^the MFA session: cached until \d{4}-\d\d-\d\dT[\d:]+Z \(\d+m left\)$"));
+        Assert.That(cache[1], Is.EqualTo("role arn:aws:iam::210987654321:role/admin: not cached; the next command gets one"));
+    }
+
+    [Test]
     public async Task With_the_network_down_it_still_finishes_in_seconds()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
