@@ -41,6 +41,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
 
     private Snapshot? _record;
     private bool _loaded;
+    private (IReadOnlyList<string> Paths, List<Platform.FileStatus?> Statuses, DateTimeOffset At, FileBytes Files)? _lastRead;
 
     /// <summary>
     /// The files whose presence and bytes can change what the SDK reads: the credentials and config
@@ -177,12 +178,31 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         }
 
         var inputs = Inputs();
-        if (_record is null || !HasHome(inputs) || !_record.Inputs.SequenceEqual(inputs) || FileBytes.Read(_record.Candidates) is not { } files || files.Hash != _record.Hash)
+        if (_record is null || !HasHome(inputs) || !_record.Inputs.SequenceEqual(inputs) || Files(_record.Candidates) is not { } files || files.Hash != _record.Hash)
         {
             return (null, null);
         }
 
         return (_record, files);
+    }
+
+    /// <summary>
+    /// The files as they are now: read again unless every one of them has the same status as at
+    /// the last read and had not changed for a second then (profile list over a long config looks
+    /// profiles up thousands of times in one run).
+    /// </summary>
+    private FileBytes? Files(IReadOnlyList<string> paths)
+    {
+        var statuses = paths.Select(p => Platform.FileStatus.Following(p)).ToList();
+        if (_lastRead is { } last && last.Paths.SequenceEqual(paths) && last.Statuses.SequenceEqual(statuses)
+            && statuses.All(s => s is null || s.Value.Changed < last.At - Settled))
+        {
+            return last.Files;
+        }
+
+        var files = FileBytes.Read(paths);
+        _lastRead = files is null ? null : (paths, statuses, clock.GetUtcNow(), files);
+        return files;
     }
 
     private string?[] Inputs() => PathVariables.Select(variable).ToArray();

@@ -144,9 +144,9 @@ public sealed class ProfileMemoTests
         var server = NewRun();
         Assert.That(server.Find("base")!.Region, Is.EqualTo("eu-west-1"));
 
-        File.WriteAllText(Config, File.ReadAllText(Config).Replace("region = eu-west-1", "region = eu-west-3", StringComparison.Ordinal));
+        File.WriteAllText(Config, File.ReadAllText(Config).Replace("region = eu-west-1", "region = eu-central-1", StringComparison.Ordinal));
 
-        Assert.That(server.Find("base")!.Region, Is.EqualTo("eu-west-3"));
+        Assert.That(server.Find("base")!.Region, Is.EqualTo("eu-central-1"));
     }
 
     [Test]

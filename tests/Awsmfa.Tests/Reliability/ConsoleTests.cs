@@ -157,6 +157,19 @@ public sealed class ConsoleTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task Session_credentials_in_the_profile_are_refused_saying_why()
+    {
+        // GetFederationToken, as GetSessionToken, takes an IAM user's long-term keys.
+        File.WriteAllText(Path.Combine(Tool.AwsFolder, "credentials"), "[temp]\naws_access_key_id = ASIATEMPORARYEXAMPLE\naws_secret_access_key = x\naws_session_token = y\n");
+
+        var result = await ConsoleAsync("--profile", "temp", "--region", "us-east-1", "--stdout");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: profile 'temp' holds session credentials (aws_session_token), which cannot call GetSessionToken; name the profile with the IAM user's long-term keys\n"));
+        Assert.That(Aws.Calls, Is.Empty);
+    }
+
+    [Test]
     public async Task A_role_profile_without_an_mfa_device_is_still_asked_for_one()
     {
         File.WriteAllText(Path.Combine(Tool.AwsFolder, "credentials"), $"[nomfa]\naws_access_key_id = {ToolProcess.AccessKeyId}\naws_secret_access_key = {ToolProcess.SecretAccessKey}\n");
