@@ -43,6 +43,8 @@ internal sealed class Doctor(
         ("AWS_WEB_IDENTITY_TOKEN_FILE", "SDKs assume AWS_ROLE_ARN with this token before they look at your profiles"),
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "SDKs take credentials from this endpoint (an exec --server, a container)"),
         ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "SDKs take credentials from the ECS endpoint"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "SDKs send this token to the container credentials endpoint"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "SDKs send the token in this file to the container credentials endpoint"),
     ];
 
     public async Task<List<CheckResult>> RunAsync(string? profile, Uri? endpointUrl, CancellationToken cancellationToken)

@@ -97,6 +97,20 @@ public sealed class DoctorTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task Container_credential_variables_are_named_and_their_token_never_shown()
+    {
+        Tool.Environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:9/creds";
+        Tool.Environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "container-token-never-shown";
+
+        var (_, checks, result) = await DoctorAsync("--profile", "base");
+
+        var environment = checks.Where(c => c.Check == "environment").Select(c => c.Message).ToList();
+        Assert.That(environment, Has.Some.StartsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI is set"));
+        Assert.That(environment, Has.Some.StartsWith("AWS_CONTAINER_AUTHORIZATION_TOKEN is set"));
+        Assert.That(result.Stdout + result.Stderr, Does.Not.Contain("container-token-never-shown"));
+    }
+
+    [Test]
     public async Task With_the_network_down_it_still_finishes_in_seconds()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
