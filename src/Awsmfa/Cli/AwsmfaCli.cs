@@ -90,7 +90,7 @@ internal sealed class AwsmfaCli
                 new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
             ("doctor", () => DoctorCommand.Create(
                 services.Profiles,
-                () => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock))),
+                new DoctorHandler(() => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock)))),
             ("completion", CompletionCommand.Create),
         ];
     }

@@ -14,7 +14,7 @@ internal enum DoctorFormat
 /// <summary><c>awsmfa doctor</c>: what is wrong before AWS says no.</summary>
 internal static class DoctorCommand
 {
-    public static Command Create(IProfileStore profiles, Func<Doctor> doctors)
+    public static Command Create(IProfileStore profiles, DoctorHandler handler)
     {
         var profile = new Option<string?>("--profile")
         {
@@ -47,33 +47,44 @@ internal static class DoctorCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var run = new CommandRun(parseResult);
-            var results = await doctors().RunAsync(parseResult.GetValue(profile)?.Trim(), parseResult.GetValue(endpoint), cancellationToken).ConfigureAwait(false);
-            var ok = results.Count(r => r.Status == CheckStatus.Ok);
-            var warnings = results.Count(r => r.Status == CheckStatus.Warn);
-            var failures = results.Count(r => r.Status == CheckStatus.Fail);
-            if (parseResult.GetValue(output) == DoctorFormat.Json)
-            {
-                OutputJson.Write(
-                    run.Output,
-                    new DoctorJson([.. results.Select(r => new DoctorCheckJson(r.Check, r.Status.ToString().ToLowerInvariant(), r.Message))], ok, warnings, failures),
-                    OutputJson.Indented.DoctorJson);
-            }
-            else
-            {
-                foreach (var result in results)
-                {
-                    var status = result.Status switch { CheckStatus.Ok => "ok  ", CheckStatus.Warn => "warn", _ => "fail" };
-                    await run.Output.WriteLineAsync($"{status}  {result.Check}: {Printable.OneLine(result.Message)}").ConfigureAwait(false);
-                }
-
-                run.Reporter.Info($"doctor: {ok} ok, {warnings} {(warnings == 1 ? "warning" : "warnings")}, {failures} {(failures == 1 ? "failure" : "failures")}");
-            }
-
-            return failures > 0 ? ExitCodes.AwsError : ExitCodes.Success;
-        });
+        command.SetAction((parseResult, cancellationToken) => handler.RunAsync(
+            new DoctorOptions(parseResult.GetValue(profile)?.Trim(), parseResult.GetValue(endpoint), parseResult.GetValue(output)),
+            new CommandRun(parseResult),
+            cancellationToken));
         return command;
+    }
+}
+
+/// <summary>What <c>awsmfa doctor</c> was asked.</summary>
+internal sealed record DoctorOptions(string? Profile, Uri? EndpointUrl, DoctorFormat Format);
+
+/// <summary>Runs the checks and writes one line per check (or JSON) and the summary; exit 1 when a check failed.</summary>
+internal sealed class DoctorHandler(Func<Doctor> doctors)
+{
+    public async Task<int> RunAsync(DoctorOptions options, CommandRun run, CancellationToken cancellationToken)
+    {
+        var results = await doctors().RunAsync(options.Profile, options.EndpointUrl, cancellationToken).ConfigureAwait(false);
+        var ok = results.Count(r => r.Status == CheckStatus.Ok);
+        var warnings = results.Count(r => r.Status == CheckStatus.Warn);
+        var failures = results.Count(r => r.Status == CheckStatus.Fail);
+        if (options.Format == DoctorFormat.Json)
+        {
+            OutputJson.Write(
+                run.Output,
+                new DoctorJson([.. results.Select(r => new DoctorCheckJson(r.Check, r.Status.ToString().ToLowerInvariant(), r.Message))], ok, warnings, failures),
+                OutputJson.Indented.DoctorJson);
+        }
+        else
+        {
+            foreach (var result in results)
+            {
+                var status = result.Status switch { CheckStatus.Ok => "ok  ", CheckStatus.Warn => "warn", _ => "fail" };
+                await run.Output.WriteLineAsync($"{status}  {result.Check}: {Printable.OneLine(result.Message)}").ConfigureAwait(false);
+            }
+
+            run.Reporter.Info($"doctor: {ok} ok, {warnings} {(warnings == 1 ? "warning" : "warnings")}, {failures} {(failures == 1 ? "failure" : "failures")}");
+        }
+
+        return failures > 0 ? ExitCodes.AwsError : ExitCodes.Success;
     }
 }
