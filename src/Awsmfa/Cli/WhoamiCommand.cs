@@ -49,7 +49,7 @@ internal sealed class WhoamiHandler(Func<Reporter, CredentialPipeline> pipelines
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw AwsErrors.Map("STS", e);
+            throw StsFailures.ForCallerIdentity(e);
         }
 
         var source = (served.FromCache ? "cached " : "new ") + served.Identity.Type switch

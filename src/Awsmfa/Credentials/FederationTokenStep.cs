@@ -100,7 +100,7 @@ internal sealed class FederationTokenStep(
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw AwsErrors.Map("STS", e);
+            throw StsFailures.ForCallerIdentity(e);
         }
 
         var arn = identity?.Arn ?? "";

@@ -101,6 +101,9 @@ internal static class StsFailures
         return AwsErrors.Map("STS", e);
     }
 
+    /// <summary>GetCallerIdentity (whoami, keys rotate, the federation name): nothing of it is the user's input.</summary>
+    public static AwsmfaException ForCallerIdentity(Exception e) => AwsErrors.Map("STS", e);
+
     /// <summary>GetFederationToken: an invalid name or policy is the user's to fix.</summary>
     public static AwsmfaException ForFederationToken(Exception e) =>
         e is AmazonServiceException { ErrorCode: "ValidationError" or "MalformedPolicyDocument" or "PackedPolicyTooLarge" } service

@@ -99,7 +99,7 @@ internal sealed class KeysRotateHandler(
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw AwsErrors.Map("STS", e);
+            throw StsFailures.ForCallerIdentity(e);
         }
     }
 
