@@ -66,6 +66,22 @@ public sealed class CredentialProcessRootTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task The_process_does_not_see_the_code_given_in_AWSMFA_TOKEN_CODE()
+    {
+        var seen = Path.Combine(Tool.Home, "seen");
+        Profiles(command: PasswordManager(
+            $$"""{"Version": 1, "AccessKeyId": "{{ProcessKey}}", "SecretAccessKey": "{{ProcessSecret}}"}""",
+            before: "printf '%s' \"${AWSMFA_TOKEN_CODE:-unset}\" > '" + seen + "'"));
+        Tool.Environment["AWSMFA_TOKEN_CODE"] = "123456";
+
+        var result = await GetAsync("--profile", "vault");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(Aws.Calls.Single().TokenCode, Is.EqualTo("123456"), "the code was given and used");
+        Assert.That(File.ReadAllText(seen), Is.EqualTo("unset"), "a program awsmfa starts is not handed the code");
+    }
+
+    [Test]
     public async Task A_cache_hit_and_a_role_on_top_run_no_process_and_ask_no_code()
     {
         Profiles();
