@@ -84,8 +84,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
             return known;
         }
 
-        // The files as they were before the SDK read them (it reads both once, when it starts):
-        // what it finds is recorded only if they are still so.
+        // The files as they were before the SDK first read them (it reads them again on every
+        // lookup): what it finds is recorded only if they are still so, and settled.
         if (_memo is not null && !_file.IsValueCreated)
         {
             _before = FileBytes.Read(_paths.Value.Candidates);
