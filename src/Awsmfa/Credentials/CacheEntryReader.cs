@@ -12,18 +12,7 @@ namespace Awsmfa.Credentials;
 /// </summary>
 internal static class CacheEntryReader
 {
-    public static CacheEntry Read(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            return ReadObject(json);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            // Invalid UTF-8 in a string, a number out of range: not an entry awsmfa wrote.
-            throw new JsonException(e.Message, e);
-        }
-    }
+    public static CacheEntry Read(ReadOnlySpan<byte> json) => JsonValues.Read(json, ReadObject);
 
     private static CacheEntry ReadObject(ReadOnlySpan<byte> json)
     {
@@ -38,43 +27,43 @@ internal static class CacheEntryReader
         {
             if (reader.ValueTextEquals("version"u8))
             {
-                entry = entry with { Version = Next(ref reader, JsonTokenType.Number) ? reader.GetInt32() : 0 };
+                entry = entry with { Version = JsonValues.Next(ref reader, JsonTokenType.Number) ? reader.GetInt32() : 0 };
             }
             else if (reader.ValueTextEquals("key"u8))
             {
-                entry = entry with { Key = String(ref reader)! };
+                entry = entry with { Key = JsonValues.String(ref reader)! };
             }
             else if (reader.ValueTextEquals("type"u8))
             {
-                entry = entry with { Type = String(ref reader)! };
+                entry = entry with { Type = JsonValues.String(ref reader)! };
             }
             else if (reader.ValueTextEquals("profile"u8))
             {
-                entry = entry with { Profile = String(ref reader)! };
+                entry = entry with { Profile = JsonValues.String(ref reader)! };
             }
             else if (reader.ValueTextEquals("mfaSerial"u8))
             {
-                entry = entry with { MfaSerial = String(ref reader)! };
+                entry = entry with { MfaSerial = JsonValues.String(ref reader)! };
             }
             else if (reader.ValueTextEquals("root"u8))
             {
-                entry = entry with { Root = String(ref reader) };
+                entry = entry with { Root = JsonValues.String(ref reader) };
             }
             else if (reader.ValueTextEquals("roleArn"u8))
             {
-                entry = entry with { RoleArn = String(ref reader) };
+                entry = entry with { RoleArn = JsonValues.String(ref reader) };
             }
             else if (reader.ValueTextEquals("accessKeyId"u8))
             {
-                entry = entry with { AccessKeyId = String(ref reader)! };
+                entry = entry with { AccessKeyId = JsonValues.String(ref reader)! };
             }
             else if (reader.ValueTextEquals("secretAccessKey"u8))
             {
-                entry = entry with { SecretAccessKey = String(ref reader)! };
+                entry = entry with { SecretAccessKey = JsonValues.String(ref reader)! };
             }
             else if (reader.ValueTextEquals("sessionToken"u8))
             {
-                entry = entry with { SessionToken = String(ref reader)! };
+                entry = entry with { SessionToken = JsonValues.String(ref reader)! };
             }
             else if (reader.ValueTextEquals("expiration"u8))
             {
@@ -86,7 +75,7 @@ internal static class CacheEntryReader
             }
             else if (reader.ValueTextEquals("codeHash"u8))
             {
-                entry = entry with { CodeHash = String(ref reader) };
+                entry = entry with { CodeHash = JsonValues.String(ref reader) };
             }
             else
             {
@@ -98,19 +87,8 @@ internal static class CacheEntryReader
         return reader.TokenType == JsonTokenType.EndObject ? entry : throw new JsonException("a cache entry ends where its object ends");
     }
 
-    /// <summary>Moves to the value; true when it is of <paramref name="kind"/>, false when null, else the document is refused.</summary>
-    /// <summary>Moves to the next value: true when it is a <paramref name="kind"/>, false when it is null, else a <see cref="JsonException"/>.</summary>
-    internal static bool Next(ref Utf8JsonReader reader, JsonTokenType kind)
-    {
-        reader.Read();
-        return reader.TokenType == kind || (reader.TokenType == JsonTokenType.Null ? false : throw new JsonException($"a {kind} was expected"));
-    }
-
-    /// <summary>The next value, a string or null.</summary>
-    internal static string? String(ref Utf8JsonReader reader) => Next(ref reader, JsonTokenType.String) ? reader.GetString() : null;
-
     private static DateTimeOffset Time(ref Utf8JsonReader reader) =>
-        Next(ref reader, JsonTokenType.String)
+        JsonValues.Next(ref reader, JsonTokenType.String)
             ? reader.TryGetDateTimeOffset(out var time) ? time : throw new JsonException("a time in ISO 8601 was expected")
             : default;
 }

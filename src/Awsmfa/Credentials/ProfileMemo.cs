@@ -168,12 +168,11 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             _loaded = true;
             try
             {
-                _record = cache.TryReadFile(FileKey) is { } bytes ? Read(bytes) : null;
+                _record = cache.TryReadFile(FileKey) is { } bytes ? JsonValues.Read(bytes, Read) : null;
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            catch (JsonException)
             {
-                // Not a record this version wrote (malformed, invalid UTF-8 in a string, a number
-                // out of range): a miss, replaced by the next one.
+                // Not a record this version wrote: a miss, replaced by the next one.
             }
         }
 
@@ -200,7 +199,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             return last.Files;
         }
 
-        var files = FileBytes.Read(paths);
+        var files = FileBytes.Read(paths, statuses);
         _lastRead = files is null ? null : (paths, statuses, clock.GetUtcNow(), files);
         return files;
     }
@@ -275,15 +274,15 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             }
             else if (reader.ValueTextEquals("credentialsPath"u8))
             {
-                snapshot = snapshot with { CredentialsPath = CacheEntryReader.String(ref reader) ?? "" };
+                snapshot = snapshot with { CredentialsPath = JsonValues.String(ref reader) ?? "" };
             }
             else if (reader.ValueTextEquals("configPath"u8))
             {
-                snapshot = snapshot with { ConfigPath = CacheEntryReader.String(ref reader) ?? "" };
+                snapshot = snapshot with { ConfigPath = JsonValues.String(ref reader) ?? "" };
             }
             else if (reader.ValueTextEquals("hash"u8))
             {
-                snapshot = snapshot with { Hash = CacheEntryReader.String(ref reader) ?? "" };
+                snapshot = snapshot with { Hash = JsonValues.String(ref reader) ?? "" };
             }
             else if (reader.ValueTextEquals("profiles"u8))
             {
@@ -369,17 +368,19 @@ internal sealed class FileBytes
     /// SDK's path then reads them, with its checks and messages. Files are opened without
     /// blocking and checked on the open file, so a FIFO put in a file's place cannot hang this.
     /// </summary>
-    public static FileBytes? Read(IReadOnlyList<string> paths)
+    /// <param name="statuses">Each path's status, when the caller has just taken them.</param>
+    public static FileBytes? Read(IReadOnlyList<string> paths, IReadOnlyList<Platform.FileStatus?>? statuses = null)
     {
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var hash = new XxHash128();
         DateTimeOffset? lastChange = null;
         try
         {
-            foreach (var path in paths)
+            for (var i = 0; i < paths.Count; i++)
             {
+                var path = paths[i];
                 hash.Append(Encoding.UTF8.GetBytes(path + "\0"));
-                if (Platform.FileStatus.Following(path) is not { } status)
+                if ((statuses is null ? Platform.FileStatus.Following(path) : statuses[i]) is not { } status)
                 {
                     hash.Append("missing\0"u8);
                     continue;
@@ -406,29 +407,14 @@ internal sealed class FileBytes
 
     private static (byte[] Bytes, DateTimeOffset? Changed)? ReadRegular(string path, Platform.FileStatus status)
     {
-        const long max = SharedConfigProfileStore.MaxFileBytes;
-        if (status.Kind != Platform.FileKind.Regular || status.Size > max)
+        if (status.Kind != Platform.FileKind.Regular || status.Size > SharedConfigProfileStore.MaxFileBytes
+            || Platform.RegularFile.Read(path, SharedConfigProfileStore.MaxFileBytes, FileShare.ReadWrite) is not { } read)
         {
             return null;
-        }
-
-        using var handle = Platform.NativeFiles.OpenForReading(path) ?? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var opened = Platform.FileStatus.Of(handle) ?? status;
-        if (opened.Kind != Platform.FileKind.Regular || opened.Size > max)
-        {
-            return null;
-        }
-
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        var buffer = new byte[opened.Size + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
-        {
-            total += read;
         }
 
         // Grown since it was looked at: being written now; the SDK's path reads it.
-        return total > opened.Size ? null : (buffer[..total], opened.Changed);
+        var opened = read.Opened ?? status;
+        return read.Bytes.Length > opened.Size ? null : (read.Bytes, opened.Changed);
     }
 }

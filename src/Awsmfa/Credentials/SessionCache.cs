@@ -321,23 +321,12 @@ internal sealed class SessionCache
     /// </summary>
     private static byte[]? ReadCapped(string path, FileStatus checkedStatus)
     {
-        using var handle = NativeFiles.OpenForReading(path) ?? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        if (FileStatus.Of(handle) is { } opened
-            && (opened.Kind != FileKind.Regular || opened.Inode != checkedStatus.Inode || opened.IsSomeoneElses || opened.Size > MaxEntryBytes))
+        if (RegularFile.Read(path, MaxEntryBytes, FileShare.Read) is not { } read)
         {
             return null;
         }
 
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        var buffer = new byte[MaxEntryBytes + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
-        {
-            total += read;
-        }
-
-        return total > MaxEntryBytes ? null : buffer[..total];
+        return read.Opened is { } opened && (opened.Inode != checkedStatus.Inode || opened.IsSomeoneElses) ? null : read.Bytes;
     }
 
     /// <summary>True when the folder exists (or was created) and only its owner can reach it.</summary>
