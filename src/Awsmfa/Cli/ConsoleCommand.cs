@@ -97,7 +97,11 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
         {
             run.Reporter.Warn(
                 $"profile '{request.Profile}' is an IAM user, not a role: the console gets a federation session, which carries no MFA, so actions whose policies require MFA are denied there; a role profile keeps MFA in the console");
-            served = await credentials.GetFederationTokenAsync(request, name: null, AllowAll, options.Pipeline.DurationSeconds ?? DefaultFederationSeconds, cancellationToken).ConfigureAwait(false);
+            var seconds = options.Pipeline.DurationSeconds ?? DefaultFederationSeconds;
+            served = await credentials.GetAsync(
+                request,
+                (root, services) => new FederationTokenStep(root, name: null, AllowAll, seconds, request.Target, services),
+                cancellationToken).ConfigureAwait(false);
         }
 
         var partition = Partition.For(served.Identity.RoleArn, request.Target.Region);

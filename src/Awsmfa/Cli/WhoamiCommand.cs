@@ -52,12 +52,7 @@ internal sealed class WhoamiHandler(Func<Reporter, CredentialPipeline> pipelines
             throw StsFailures.ForCallerIdentity(e);
         }
 
-        var source = (served.FromCache ? "cached " : "new ") + served.Identity.Type switch
-        {
-            StepIdentity.AssumeRoleType => "role",
-            StepIdentity.FederationTokenType => "federation session",
-            _ => "MFA session",
-        };
+        var source = (served.FromCache ? "cached " : "new ") + (StepTypes.Find(served.Identity.Type) ?? SessionTokenStep.Type).Noun;
         var account = Printable.OneLine(identity?.Account);
         var arn = Printable.OneLine(identity?.Arn);
         var userId = Printable.OneLine(identity?.UserId);

@@ -18,6 +18,8 @@ internal sealed class AssumeRoleStep : ICredentialStep
     public const int MinRoleSeconds = 900;
     public const int MaxRoleSeconds = 43_200;
 
+    public static readonly StepType Type = new("sts.AssumeRole", "role", "role", NeedsMfaSerial: false, MaxRoleSeconds);
+
     private readonly RoleHop _hop;
     private readonly bool _first;
     private readonly SessionRequest _request;
@@ -57,7 +59,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
         // One entry per role whichever way it was assumed: credentials for the role are as good
         // minted from the MFA session as straight from the keys.
         Identity = new StepIdentity(
-            StepIdentity.AssumeRoleType,
+            Type.Name,
             hop.Profile,
             request.MfaSerial,
             hop.RoleArn,

@@ -62,10 +62,13 @@ internal sealed class CredentialPipeline(
         return (top.Identity, source, steps);
     }
 
-    /// <summary>A federated user's credentials from the request's root (GetFederationToken: no MFA, no roles).</summary>
-    public Task<ServedCredentials> GetFederationTokenAsync(SessionRequest request, string? name, string policy, int durationSeconds, CancellationToken cancellationToken) =>
-        Cached(new FederationTokenStep(roots.Create(request), name, policy, durationSeconds, request.Target, clients, clock, reporter), request.Cache)
-            .GetAsync(cancellationToken);
+    /// <summary>
+    /// A step a command builds over the request's root (the console's GetFederationToken), served
+    /// behind its own cache entry like every other: <paramref name="step"/> gets the root and the
+    /// services, and nothing else is needed to add one.
+    /// </summary>
+    public Task<ServedCredentials> GetAsync(SessionRequest request, Func<ICredentialRoot, StepServices, ICredentialStep> step, CancellationToken cancellationToken) =>
+        Cached(step(roots.Create(request), new StepServices(clients, profiles, codes, clock, reporter)), request.Cache).GetAsync(cancellationToken);
 
     private CachedStep Cached(ICredentialStep step, CacheMode mode) =>
         new(step, cache(), mode, clock, expiryMargin, lockTimeout, reporter);

@@ -7,7 +7,8 @@ namespace Awsmfa.Credentials;
 /// what it is, and how to get its credentials. <see cref="CachedStep"/> wraps any step with the
 /// cache, the lock and the expiry margin; <see cref="MfaCodeSource"/> owns codes, including the
 /// rule that a code already spent on the cached entry is not sent again. Adding a step is one
-/// file with this interface and a line where <see cref="CredentialPipeline"/> composes it.
+/// file with this interface and its <see cref="StepType"/>, and that type's line in
+/// <see cref="StepTypes"/>; a command serves it with <see cref="CredentialPipeline.GetAsync(SessionRequest, Func{ICredentialRoot, StepServices, ICredentialStep}, CancellationToken)"/>.
 /// </summary>
 internal interface ICredentialStep
 {
@@ -17,6 +18,9 @@ internal interface ICredentialStep
     /// <summary>New credentials from AWS (called on a cache miss, under the entry's lock).</summary>
     Task<MintedCredentials> GetAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>What a step may use besides its root: AWS clients, the profiles, MFA codes, the clock, messages for people.</summary>
+internal sealed record StepServices(IAwsClientFactory Clients, IProfileStore Profiles, MfaCodeSource Codes, TimeProvider Clock, Reporter Reporter);
 
 /// <summary>Credentials a step got, with the hash of the MFA code spent on them, if any.</summary>
 internal sealed record MintedCredentials(SessionCredentials Credentials, string? CodeHash)
@@ -37,10 +41,6 @@ internal sealed record MintedCredentials(SessionCredentials Credentials, string?
 /// <param name="KeyParts">Everything that makes two steps' credentials different; hashed into the key.</param>
 internal sealed record StepIdentity(string Type, string Profile, string? MfaSerial, string? RoleArn, string Root, IReadOnlyList<string> KeyParts)
 {
-    public const string SessionTokenType = "sts.GetSessionToken";
-    public const string AssumeRoleType = "sts.AssumeRole";
-    public const string FederationTokenType = "sts.GetFederationToken";
-
     public string CacheKey => CacheKeys.For([Type, .. KeyParts]);
 
     /// <summary>The MFA session of a profile's long-term key in a file and device (what the cache has always keyed it by).</summary>
@@ -48,26 +48,37 @@ internal sealed record StepIdentity(string Type, string Profile, string? MfaSeri
         ForSessionToken(new RootIdentity(RootIdentity.File, profile, [profile, accessKeyId]), mfaSerial);
 
     public static StepIdentity ForSessionToken(RootIdentity root, string mfaSerial) =>
-        new(SessionTokenType, root.Profile, mfaSerial, RoleArn: null, root.Kind, [.. root.KeyParts, mfaSerial]);
+        new(SessionTokenStep.Type.Name, root.Profile, mfaSerial, RoleArn: null, root.Kind, [.. root.KeyParts, mfaSerial]);
 }
 
-/// <summary>What each step type's cache entries must hold, and how long they can live.</summary>
+/// <summary>A kind of step, declared by the step itself: what its cache entries must hold, how long they can live, and its words for people.</summary>
+/// <param name="Name">The AWS call, as entries record it: <c>sts.GetSessionToken</c>.</param>
+/// <param name="Word">One word for a table (<c>session list</c>): <c>session</c>, <c>role</c>.</param>
+/// <param name="Noun">What a sentence calls its credentials (<c>whoami</c>): <c>MFA session</c>.</param>
+/// <param name="NeedsMfaSerial">Whether every entry of the type names an MFA device.</param>
+/// <param name="LongestSeconds">The longest AWS lets its credentials live.</param>
+internal sealed record StepType(string Name, string Word, string Noun, bool NeedsMfaSerial, int LongestSeconds);
+
+/// <summary>Every step type the cache takes: one line per step.</summary>
 internal static class StepTypes
 {
-    private static readonly Dictionary<string, (bool NeedsMfaSerial, int LongestSeconds)> Rules = new(StringComparer.Ordinal)
-    {
-        [StepIdentity.SessionTokenType] = (true, DurationParser.MaxSessionSeconds),
-        [StepIdentity.AssumeRoleType] = (false, AssumeRoleStep.MaxRoleSeconds),
-        [StepIdentity.FederationTokenType] = (false, FederationTokenStep.MaxSeconds),
-    };
+    private static readonly StepType[] All =
+    [
+        SessionTokenStep.Type,
+        AssumeRoleStep.Type,
+        FederationTokenStep.Type,
+    ];
 
-    public static bool IsKnown(string type) => Rules.ContainsKey(type);
+    /// <summary>The type an entry names, or null for one this version does not know.</summary>
+    public static StepType? Find(string name) => Array.Find(All, type => type.Name == name);
 
-    public static bool NeedsMfaSerial(string type) => Rules.TryGetValue(type, out var rule) && rule.NeedsMfaSerial;
+    public static bool IsKnown(string name) => Find(name) is not null;
+
+    public static bool NeedsMfaSerial(string name) => Find(name)?.NeedsMfaSerial ?? false;
 
     /// <summary>The longest a type's credentials can live, clock skew allowed; none for an unknown type.</summary>
-    public static TimeSpan LongestLife(string type) =>
-        Rules.TryGetValue(type, out var rule) ? TimeSpan.FromSeconds(rule.LongestSeconds) + StsAnswer.AllowedSkew : TimeSpan.Zero;
+    public static TimeSpan LongestLife(string name) =>
+        Find(name) is { } type ? TimeSpan.FromSeconds(type.LongestSeconds) + StsAnswer.AllowedSkew : TimeSpan.Zero;
 }
 
 /// <summary>Credentials as the pipeline hands them to a command.</summary>

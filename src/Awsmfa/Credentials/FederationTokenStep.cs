@@ -1,5 +1,7 @@
 using System.IO.Hashing;
 using System.Text;
+using Amazon.Runtime;
+using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Awsmfa.Aws;
 
@@ -18,19 +20,22 @@ internal sealed class FederationTokenStep(
     string policy,
     int durationSeconds,
     AwsTarget target,
-    IAwsClientFactory clients,
-    TimeProvider clock,
-    Reporter reporter) : ICredentialStep
+    StepServices services) : ICredentialStep
 {
     public const int MinSeconds = 900;
 
-    /// <summary>36 h; AWS gives a root user's keys 1 h at most, whatever is asked.</summary>
+    /// <summary>36 h for an IAM user's keys.</summary>
     public const int MaxSeconds = 129_600;
+
+    /// <summary>1 h for the account's root user: AWS shortens a longer request to this without saying so.</summary>
+    public const int MaxRootUserSeconds = 3600;
 
     public const int MaxNameLength = 32;
 
+    public static readonly StepType Type = new("sts.GetFederationToken", "federation", "federation session", NeedsMfaSerial: false, MaxSeconds);
+
     public StepIdentity Identity { get; } = new(
-        StepIdentity.FederationTokenType,
+        Type.Name,
         root.Identity.Profile,
         MfaSerial: null,
         RoleArn: null,
@@ -48,6 +53,10 @@ internal sealed class FederationTokenStep(
         name = name.Length > MaxNameLength ? name[..MaxNameLength] : name;
         return name.Length >= 2 ? name : "awsmfa";
     }
+
+    /// <summary>Whether <paramref name="arn"/> is an account's root user (<c>arn:aws:iam::123456789012:root</c>).</summary>
+    public static bool IsRootUser(string arn) =>
+        arn.Split(':') is [ "arn", _, "iam", "", _, "root" ];
 
     public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)
     {
@@ -68,30 +77,44 @@ internal sealed class FederationTokenStep(
                 $"the {root.Identity.Kind} credentials of profile '{root.Identity.Profile}' are temporary; GetFederationToken needs an IAM user's long-term keys");
         }
 
-        using var sts = clients.CreateSts(keys.LongTerm, target);
-        var federated = name ?? await CallerNameAsync(sts, cancellationToken).ConfigureAwait(false);
-        reporter.Detail($"calling STS GetFederationToken for '{federated}', {durationSeconds} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
+        using var sts = services.Clients.CreateSts(keys.LongTerm, target);
+        // Who calls matters for the name (when none is given) and for the length: the root user's
+        // session would be cut to an hour by AWS, and checked here against the length asked.
+        var caller = name is null || durationSeconds > MaxRootUserSeconds ? await CallerArnAsync(sts, cancellationToken).ConfigureAwait(false) : null;
+        var rootUser = caller is not null && IsRootUser(caller);
+        var federated = name ?? (rootUser ? "root" : NameFrom(caller![(caller!.LastIndexOf('/') + 1)..]));
+        var seconds = durationSeconds;
+        if (rootUser && seconds > MaxRootUserSeconds)
+        {
+            services.Reporter.Warn(
+                $"profile '{root.Identity.Profile}' holds the account root user's keys, whose federation session lasts 1h at most: asking for 1h, not {DurationParser.Humanize(TimeSpan.FromSeconds(seconds))}");
+            seconds = MaxRootUserSeconds;
+        }
+
+        services.Reporter.Detail($"calling STS GetFederationToken for '{federated}', {seconds} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
         GetFederationTokenResponse response;
         try
         {
             response = await AwsCall.RunAsync(
                 target,
-                token => sts.GetFederationTokenAsync(new GetFederationTokenRequest { Name = federated, Policy = policy, DurationSeconds = durationSeconds }, token),
+                token => sts.GetFederationTokenAsync(new GetFederationTokenRequest { Name = federated, Policy = policy, DurationSeconds = seconds }, token),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw StsFailures.ForFederationToken(e);
+            // An invalid name or policy is the user's to fix.
+            throw e is AmazonServiceException { ErrorCode: "ValidationError" or "MalformedPolicyDocument" or "PackedPolicyTooLarge" } service
+                ? new AwsmfaException(ExitCodes.UsageError, $"STS rejected the GetFederationToken request as invalid: {AwsErrors.OneLine(service.Message)}", e)
+                : AwsErrors.Map("STS", e);
         }
 
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
-            "GetFederationToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, clock.GetUtcNow(), durationSeconds);
+            "GetFederationToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, services.Clock.GetUtcNow(), seconds);
         return new MintedCredentials(credentials, CodeHash: null) { CarriesMfa = false };
     }
 
-    /// <summary>The IAM user's name (the last part of its ARN), as a federated user's name.</summary>
-    private async Task<string> CallerNameAsync(Amazon.SecurityToken.IAmazonSecurityTokenService sts, CancellationToken cancellationToken)
+    private async Task<string> CallerArnAsync(IAmazonSecurityTokenService sts, CancellationToken cancellationToken)
     {
         GetCallerIdentityResponse identity;
         try
@@ -103,8 +126,7 @@ internal sealed class FederationTokenStep(
             throw StsFailures.ForCallerIdentity(e);
         }
 
-        var arn = identity?.Arn ?? "";
-        return NameFrom(arn[(arn.LastIndexOf('/') + 1)..]);
+        return identity?.Arn ?? "";
     }
 
     private static string PolicyHash(string policy) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(policy)));

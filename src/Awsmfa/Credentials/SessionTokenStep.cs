@@ -19,6 +19,8 @@ internal sealed class SessionTokenStep(
     Reporter reporter,
     bool passTemporaryOn = false) : ICredentialStep
 {
+    public static readonly StepType Type = new("sts.GetSessionToken", "session", "MFA session", NeedsMfaSerial: true, DurationParser.MaxSessionSeconds);
+
     public StepIdentity Identity { get; } = StepIdentity.ForSessionToken(root.Identity, request.MfaSerial ?? "");
 
     public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)

@@ -103,10 +103,4 @@ internal static class StsFailures
 
     /// <summary>GetCallerIdentity (whoami, keys rotate, the federation name): nothing of it is the user's input.</summary>
     public static AwsmfaException ForCallerIdentity(Exception e) => AwsErrors.Map("STS", e);
-
-    /// <summary>GetFederationToken: an invalid name or policy is the user's to fix.</summary>
-    public static AwsmfaException ForFederationToken(Exception e) =>
-        e is AmazonServiceException { ErrorCode: "ValidationError" or "MalformedPolicyDocument" or "PackedPolicyTooLarge" } service
-            ? new AwsmfaException(ExitCodes.UsageError, $"STS rejected the GetFederationToken request as invalid: {AwsErrors.OneLine(service.Message)}", e)
-            : AwsErrors.Map("STS", e);
 }

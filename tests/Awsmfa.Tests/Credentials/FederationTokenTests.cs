@@ -43,12 +43,19 @@ public sealed class FederationTokenTests
     [TearDown]
     public void TearDown() => _host.Dispose();
 
-    private async Task<ServedCredentials> GetAsync(string name = "alice", int seconds = 3600)
+    private async Task<ServedCredentials> GetAsync(string? name = "alice", int seconds = 3600, TextWriter? messages = null)
     {
-        var pipeline = _host.Services().CreatePipeline(new Reporter(TextWriter.Null, verbose: false));
+        var pipeline = _host.Services().CreatePipeline(new Reporter(messages ?? TextWriter.Null, verbose: false));
         var request = pipeline.Resolve(new PipelineOptions(Profile: "base", Region: "us-east-1"));
-        return await pipeline.GetFederationTokenAsync(request, name, AllowAll, seconds, CancellationToken.None);
+        return await pipeline.GetAsync(
+            request,
+            (root, services) => new FederationTokenStep(root, name, AllowAll, seconds, request.Target, services),
+            CancellationToken.None);
     }
+
+    private void CallerIs(string arn) =>
+        _host.Aws.Sts.Setup(s => s.GetCallerIdentityAsync(It.IsAny<GetCallerIdentityRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new GetCallerIdentityResponse { Arn = arn, Account = "123456789012", UserId = "AIDAEXAMPLE" });
 
     [Test]
     public async Task The_long_term_keys_sign_GetFederationToken_with_name_policy_and_length_and_no_code()
@@ -100,6 +107,51 @@ public sealed class FederationTokenTests
         Assert.That(error!.ExitCode, Is.EqualTo(2));
         Assert.That(_calls, Is.Empty);
     }
+
+    [Test]
+    public async Task Without_a_name_the_IAM_user_s_own_name_is_used()
+    {
+        CallerIs("arn:aws:iam::123456789012:user/team/alice.smith");
+
+        await GetAsync(name: null, seconds: 43_200);
+
+        Assert.That(_calls.Single().Request.Name, Is.EqualTo("alice.smith"));
+        Assert.That(_calls.Single().Request.DurationSeconds, Is.EqualTo(43_200), "an IAM user keeps the length asked");
+    }
+
+    [TestCase(null)]
+    [TestCase("console")]
+    public async Task The_root_user_is_asked_for_one_hour_at_most_and_told_so(string? name)
+    {
+        CallerIs("arn:aws:iam::123456789012:root");
+        using var messages = new StringWriter();
+
+        var served = await GetAsync(name, seconds: 43_200, messages);
+
+        var request = _calls.Single().Request;
+        Assert.That(request.DurationSeconds, Is.EqualTo(3600));
+        Assert.That(request.Name, Is.EqualTo(name ?? "root"));
+        Assert.That(served.Credentials.Expiration - _host.Clock.GetUtcNow(), Is.EqualTo(TimeSpan.FromHours(1)));
+        Assert.That(messages.ToString(), Does.Contain("root user's keys, whose federation session lasts 1h at most: asking for 1h, not 12h"));
+    }
+
+    [Test]
+    public async Task A_named_session_of_an_hour_or_less_needs_no_caller_lookup()
+    {
+        _host.Aws.Sts.Setup(s => s.GetCallerIdentityAsync(It.IsAny<GetCallerIdentityRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("GetCallerIdentity was called"));
+
+        await GetAsync("alice", seconds: 3600);
+
+        Assert.That(_calls.Single().Request.DurationSeconds, Is.EqualTo(3600));
+    }
+
+    [TestCase("arn:aws:iam::123456789012:root", true)]
+    [TestCase("arn:aws-cn:iam::123456789012:root", true)]
+    [TestCase("arn:aws:iam::123456789012:user/root", false)]
+    [TestCase("arn:aws:sts::123456789012:assumed-role/root/x", false)]
+    public void The_root_user_is_known_by_its_ARN(string arn, bool rootUser) =>
+        Assert.That(FederationTokenStep.IsRootUser(arn), Is.EqualTo(rootUser));
 
     [Test]
     public void A_name_is_made_from_an_IAM_user_name_cut_to_32_characters()

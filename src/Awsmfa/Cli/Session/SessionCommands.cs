@@ -208,13 +208,7 @@ internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, T
     }
 
     /// <summary>The step type in a word: session (GetSessionToken), role (AssumeRole), federation (GetFederationToken).</summary>
-    private static string ShortType(string type) => type switch
-    {
-        StepIdentity.SessionTokenType => "session",
-        StepIdentity.AssumeRoleType => "role",
-        StepIdentity.FederationTokenType => "federation",
-        _ => Printable.Cell(type),
-    };
+    private static string ShortType(string type) => StepTypes.Find(type)?.Word ?? Printable.Cell(type);
 
     private static string TimeLeft(CacheEntry entry, DateTimeOffset now) =>
         entry.Expiration <= now ? "expired" : DurationParser.Humanize(entry.Expiration - now);
