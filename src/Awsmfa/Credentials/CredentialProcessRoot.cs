@@ -46,17 +46,17 @@ internal sealed class CredentialProcessRoot(
         start.Environment[ResolvingVariable] = string.Join(',', resolving);
         var timeout = HelperProcess.Timeout(environment, TimeoutVariable, DefaultTimeout);
         var setting = $"{Setting} of profile '{spec.Profile}'";
-        var text = await runner.RunAsync(start, setting, timeout, TimeoutVariable, cancellationToken).ConfigureAwait(false);
-        return Parse(text, setting, clock.GetUtcNow());
+        var output = await runner.RunAsync(start, setting, timeout, TimeoutVariable, cancellationToken).ConfigureAwait(false);
+        return Parse(output, setting, clock.GetUtcNow());
     }
 
     /// <summary>The credential_process JSON, checked like an STS answer; exit 2 naming the setting (never a value) otherwise.</summary>
-    public static RootCredentials Parse(string text, string setting, DateTimeOffset now)
+    public static RootCredentials Parse(HelperOutput printed, string setting, DateTimeOffset now)
     {
         CredentialProcessOutput? output;
         try
         {
-            output = JsonSerializer.Deserialize(text, CredentialProcessJsonContext.Default.CredentialProcessOutput);
+            output = JsonSerializer.Deserialize(printed.Text, CredentialProcessJsonContext.Default.CredentialProcessOutput);
         }
         catch (JsonException)
         {
@@ -65,12 +65,12 @@ internal sealed class CredentialProcessRoot(
 
         if (output is null)
         {
-            throw HelperProcess.Failed(setting, "printed something that is not the credential_process JSON ({\"Version\": 1, \"AccessKeyId\": …})");
+            throw printed.Failed(setting, "printed something that is not the credential_process JSON ({\"Version\": 1, \"AccessKeyId\": …})");
         }
 
         if (output.Version != 1)
         {
-            throw HelperProcess.Failed(setting, $"printed Version {output.Version}; the credential_process JSON has Version 1");
+            throw printed.Failed(setting, $"printed Version {output.Version}; the credential_process JSON has Version 1");
         }
 
         var temporary = !string.IsNullOrEmpty(output.SessionToken);
@@ -78,12 +78,12 @@ internal sealed class CredentialProcessRoot(
                 ? !StsAnswer.HasValidShape(output.AccessKeyId, output.SecretAccessKey, output.SessionToken)
                 : !StsAnswer.HasValidKeyShape(output.AccessKeyId, output.SecretAccessKey))
         {
-            throw HelperProcess.Failed(setting, "printed an AccessKeyId or SecretAccessKey that is missing or not in the shape AWS issues");
+            throw printed.Failed(setting, "printed an AccessKeyId or SecretAccessKey that is missing or not in the shape AWS issues");
         }
 
         if (output.Expiration is { } expiration && expiration <= now)
         {
-            throw HelperProcess.Failed(setting, "printed credentials that have expired already");
+            throw printed.Failed(setting, "printed credentials that have expired already");
         }
 
         return new RootCredentials(output.AccessKeyId!, output.SecretAccessKey!, temporary ? output.SessionToken : null, temporary ? output.Expiration : null);

@@ -19,8 +19,8 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
 
     /// <param name="setting">What the user configured, as messages name it (<c>mfa_process</c>).</param>
     /// <param name="timeoutVariable">The variable that changes <paramref name="timeout"/>, named when it runs out.</param>
-    /// <returns>What the program printed on stdout.</returns>
-    public async Task<string> RunAsync(ProcessStartInfo start, string setting, TimeSpan timeout, string timeoutVariable, CancellationToken cancellationToken)
+    /// <returns>What the program printed on stdout, and the last line it said on stderr.</returns>
+    public async Task<HelperOutput> RunAsync(ProcessStartInfo start, string setting, TimeSpan timeout, string timeoutVariable, CancellationToken cancellationToken)
     {
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
@@ -62,29 +62,42 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
                     throw;
                 }
 
-                throw Failed(setting, $"did not finish within {DurationParser.Humanize(timeout)} and was stopped ({timeoutVariable})");
+                // What it said before it was stopped ("waiting for Touch ID") is why it hung.
+                await Task.WhenAny(errors, Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None)).ConfigureAwait(false);
+                throw Finished(null).Failed(setting, $"did not finish within {DurationParser.Humanize(timeout)} and was stopped ({timeoutVariable})");
             }
 
             // A child it left in the background may hold the pipes open: what was written by the
             // time it exited (and a moment after) is what it said.
             await Task.WhenAny(Task.WhenAll(output, errors), Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
-            string text, lastLine;
-            lock (printed)
-            {
-                text = printed.ToString();
-            }
-
-            lock (said)
-            {
-                lastLine = said.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "";
-            }
-
+            var result = Finished(printed);
             if (process.ExitCode != 0)
             {
-                throw Failed(setting, $"exited with {process.ExitCode}" + (lastLine.Length > 0 ? $": {Printable.OneLine(lastLine)}" : ""));
+                throw Failed(setting, $"exited with {process.ExitCode}" + (result.LastLine.Length > 0 ? $": {Printable.OneLine(result.LastLine)}" : ""));
             }
 
-            return text;
+            return result.Text.Length > MaxOutput
+                ? throw result.Failed(setting, $"printed more than {MaxOutput / 1024} KiB, more than any code or credentials")
+                : result;
+
+            HelperOutput Finished(StringBuilder? stdout)
+            {
+                string text = "", lastLine;
+                if (stdout is not null)
+                {
+                    lock (stdout)
+                    {
+                        text = stdout.ToString();
+                    }
+                }
+
+                lock (said)
+                {
+                    lastLine = said.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "";
+                }
+
+                return new HelperOutput(text, lastLine);
+            }
         }
     }
 
@@ -152,9 +165,10 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
         {
             lock (printed)
             {
-                if (printed.Length < MaxOutput)
+                // One character past the cap tells a program that printed too much from one that fit.
+                if (printed.Length <= MaxOutput)
                 {
-                    printed.Append(buffer, 0, read);
+                    printed.Append(buffer, 0, Math.Min(read, MaxOutput + 1 - printed.Length));
                 }
             }
         }
@@ -184,4 +198,12 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
             ? TimeSpan.FromSeconds(seconds)
             : throw AwsmfaException.Usage($"{variable} must be a duration from 1s to 1h, such as 60, 30s or 2m");
     }
+}
+
+/// <summary>What a helper printed on stdout (a secret: never shown), and the last line it said on stderr.</summary>
+internal sealed record HelperOutput(string Text, string LastLine)
+{
+    /// <summary>Exit 2 naming the setting and what is wrong with its answer, and relaying the last line it said.</summary>
+    public AwsmfaException Failed(string setting, string what) =>
+        HelperProcess.Failed(setting, LastLine.Length > 0 ? $"{what} (it said: {Printable.OneLine(LastLine)})" : what);
 }

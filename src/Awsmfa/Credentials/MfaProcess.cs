@@ -45,11 +45,11 @@ internal sealed class MfaProcess(IEnvironment environment, ITerminal terminal, R
         var start = OperatingSystem.IsWindows()
             ? WindowsShell(command)
             : new ProcessStartInfo("/bin/sh", ["-c", terminal.IsAvailable ? TerminalStdin + command : command]);
-        var text = await new HelperProcess(terminal, reporter).RunAsync(start, Setting, timeout, TimeoutVariable, cancellationToken).ConfigureAwait(false);
+        var output = await new HelperProcess(terminal, reporter).RunAsync(start, Setting, timeout, TimeoutVariable, cancellationToken).ConfigureAwait(false);
 
         // What it printed might be a secret (a password manager's other fields): never echoed.
-        return TokenCode.TryNormalize(text, out var code)
+        return TokenCode.TryNormalize(output.Text, out var code)
             ? code
-            : throw HelperProcess.Failed(Setting, $"printed something that is not an MFA code ({TokenCode.FormatHint})");
+            : throw output.Failed(Setting, $"printed something that is not an MFA code ({TokenCode.FormatHint})");
     }
 }

@@ -126,33 +126,86 @@ public sealed class CredentialProcessRootTests : FakeAwsToolTest
         Assert.That(Aws.Calls, Is.Empty);
     }
 
-    [TestCase("not json at all", "printed something that is not the credential_process JSON")]
-    [TestCase("""{"Version": 2, "AccessKeyId": "AKIAPROCESSKEY000001", "SecretAccessKey": "ProcessSecretFromThePasswordManager0001"}""", "printed Version 2")]
+    [TestCase("not json at all", "printed something that is not the credential_process JSON ({\"Version\": 1, \"AccessKeyId\": …})")]
+    [TestCase("""{"Version": 2, "AccessKeyId": "AKIAPROCESSKEY000001", "SecretAccessKey": "ProcessSecretFromThePasswordManager0001"}""", "printed Version 2; the credential_process JSON has Version 1")]
     [TestCase("""{"Version": 1, "AccessKeyId": "$(reboot)", "SecretAccessKey": "x"}""", "printed an AccessKeyId or SecretAccessKey that is missing or not in the shape AWS issues")]
-    public async Task Garbage_from_the_process_is_exit_2_without_a_call(string output, string message)
+    public async Task Garbage_from_the_process_is_one_line_with_its_last_words_and_no_call(string output, string message)
     {
         Profiles(command: PasswordManager(output));
 
         var result = await GetAsync("--profile", "vault", "-t", "123456");
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain($"awsmfa: credential_process of profile 'vault' {message}"));
+        Assert.That(
+            result.Stderr.Split('\n')[^2],
+            Is.EqualTo($"awsmfa: credential_process of profile 'vault' {message} (it said: unlocking vault); no AWS call was made"));
         Assert.That(Aws.Calls, Is.Empty);
     }
 
     [Test]
-    public async Task A_process_that_hangs_is_stopped_at_its_timeout()
+    public async Task Output_past_64_KiB_is_refused_without_a_call()
     {
-        Profiles(command: PasswordManager("", before: "sleep 30"));
+        // A valid answer after 70,000 characters of padding: the cap, not the JSON, refuses it.
+        Profiles(command: PasswordManager(
+            $$"""{"Version": 1, "AccessKeyId": "{{ProcessKey}}", "SecretAccessKey": "{{ProcessSecret}}"}""",
+            before: "printf '%070000d' 0 | tr 0 ' '"));
+
+        var result = await GetAsync("--profile", "vault", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(
+            result.Stderr.Split('\n')[^2],
+            Is.EqualTo("awsmfa: credential_process of profile 'vault' printed more than 64 KiB, more than any code or credentials (it said: unlocking vault); no AWS call was made"));
+        Assert.That(Aws.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task Output_just_under_64_KiB_is_read()
+    {
+        Profiles(command: PasswordManager(
+            $$"""{"Version": 1, "AccessKeyId": "{{ProcessKey}}", "SecretAccessKey": "{{ProcessSecret}}"}""",
+            before: "printf '%060000d' 0 | tr 0 ' '"));
+
+        var result = await GetAsync("--profile", "vault", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(Aws.Calls.Single().SignedBy, Is.EqualTo(ProcessKey));
+    }
+
+    [Test]
+    public async Task A_process_that_hangs_is_stopped_with_its_children_at_its_timeout_and_its_last_words_said()
+    {
+        // A password manager waiting for a fingerprint, with a helper of its own in the background.
+        var helperPid = Path.Combine(Tool.Home, "helper.pid");
+        Profiles(command: PasswordManager("", before: $"sleep 300 & echo $! > '{helperPid}'; echo 'waiting for Touch ID' >&2; sleep 30"));
         Tool.Environment["AWSMFA_CREDENTIAL_PROCESS_TIMEOUT"] = "1s";
         var clock = Stopwatch.StartNew();
 
         var result = await GetAsync("--profile", "vault", "-t", "123456");
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("credential_process of profile 'vault' did not finish within 1s and was stopped (AWSMFA_CREDENTIAL_PROCESS_TIMEOUT)"));
+        Assert.That(
+            result.Stderr.Split('\n')[^2],
+            Is.EqualTo("awsmfa: credential_process of profile 'vault' did not finish within 1s and was stopped (AWSMFA_CREDENTIAL_PROCESS_TIMEOUT) (it said: waiting for Touch ID); no AWS call was made"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
         Assert.That(Aws.Calls, Is.Empty);
+        var pid = int.Parse(File.ReadAllText(helperPid).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), Is.False, "its background child was killed too");
+    }
+
+    [Test]
+    public async Task A_role_profile_with_both_source_profile_and_credential_source_is_refused_without_a_call()
+    {
+        Profiles(extra: "credential_source = Environment");
+        Tool.Environment["AWS_ACCESS_KEY_ID"] = "AKIAENVIRONMENTKEY01";
+        Tool.Environment["AWS_SECRET_ACCESS_KEY"] = "EnvironmentSecretValue000000000001";
+
+        var result = await GetAsync("--profile", "admin", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: profile 'admin' has both source_profile and credential_source; a role profile names one of them\n"));
+        Assert.That(Aws.Calls, Is.Empty);
+        Assert.That(Runs, Is.Zero, "the password manager was not asked");
     }
 
     [Test]
