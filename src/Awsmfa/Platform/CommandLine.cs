@@ -4,11 +4,11 @@ namespace Awsmfa.Platform;
 
 /// <summary>
 /// A command line split into words as the AWS CLI splits <c>credential_process</c>. On POSIX
-/// (Python's <c>shlex.split</c>): white space separates words, single quotes keep everything
-/// literal, double quotes keep everything but <c>\"</c>, <c>\\</c>, <c>\$</c> and <c>\`</c>, and a
-/// backslash outside quotes keeps the next character. On Windows (the CLI's own split, the rules
-/// of CommandLineToArgvW): double quotes group, a backslash is literal unless a run of them comes
-/// before a quote, and single quotes are ordinary characters, so <c>C:\tools\keys.exe</c> stays a
+/// (Python's <c>shlex.split</c>): spaces, tabs and line breaks separate words, single quotes keep
+/// everything literal, double quotes keep everything but <c>\"</c> and <c>\\</c> (so <c>"\$"</c> is
+/// two characters, unlike in <c>sh</c>), and a backslash outside quotes keeps the next character.
+/// On Windows (the CLI's own split, the rules of CommandLineToArgvW): double quotes group, a
+/// backslash is literal unless a run of them comes before a quote, and single quotes are ordinary characters, so <c>C:\tools\keys.exe</c> stays a
 /// path. No variables, globs or other shell syntax: a program that wants them names a shell.
 /// </summary>
 internal static class CommandLine
@@ -95,7 +95,7 @@ internal static class CommandLine
         for (var i = 0; i < line.Length; i++)
         {
             var c = line[i];
-            if (char.IsWhiteSpace(c))
+            if (c is ' ' or '\t' or '\r' or '\n')
             {
                 if (inWord)
                 {
@@ -133,7 +133,7 @@ internal static class CommandLine
                             break;
                         }
 
-                        if (line[i] == '\\' && i + 1 < line.Length && line[i + 1] is '"' or '\\' or '$' or '`')
+                        if (line[i] == '\\' && i + 1 < line.Length && line[i + 1] is '"' or '\\')
                         {
                             i++;
                         }
@@ -142,8 +142,8 @@ internal static class CommandLine
                     }
 
                     break;
-                case '\\' when i + 1 < line.Length:
-                    word.Append(line[++i]);
+                case '\\':
+                    word.Append(i + 1 < line.Length ? line[++i] : throw AwsmfaException.Usage("credential_process ends with a backslash that escapes nothing"));
                     break;
                 default:
                     word.Append(c);

@@ -14,6 +14,11 @@ public sealed class CommandLineSplitTests
     [TestCase("/opt/my\\ tools/vault --json", new[] { "/opt/my tools/vault", "--json" })]
     [TestCase("echo $HOME `id` ;", new[] { "echo", "$HOME", "`id`", ";" })]
     [TestCase("a''b \"\"", new[] { "ab", "" })]
+    // Where shlex is not sh: in double quotes only \" and \\ are escapes; only ASCII space, tab and
+    // line breaks separate words; # starts no comment. Each expected value is what shlex.split gives.
+    [TestCase("sh -c \"echo \\$HOME \\`id\\`\"", new[] { "sh", "-c", "echo \\$HOME \\`id\\`" })]
+    [TestCase("tool \"back\\\\slash\" \"new\\nline\"", new[] { "tool", "back\\slash", "new\\nline" })]
+    [TestCase("a\tb\nc\u00a0d #e", new[] { "a", "b", "c\u00a0d", "#e" })]
     public void Splits_like_shlex(string line, string[] words)
     {
         Assert.That(CommandLine.Split(line, windows: false), Is.EqualTo(words));
@@ -32,7 +37,8 @@ public sealed class CommandLineSplitTests
 
     [TestCase("op 'unterminated")]
     [TestCase("op \"unterminated")]
-    public void An_unmatched_quote_is_a_usage_error(string line)
+    [TestCase("op read\\")]
+    public void An_unmatched_quote_or_a_last_backslash_is_a_usage_error(string line)
     {
         var error = Assert.Throws<AwsmfaException>(() => CommandLine.Split(line, windows: false));
         Assert.That(error!.ExitCode, Is.EqualTo(2));
