@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,14 +23,16 @@ namespace Awsmfa.Server;
 /// answering its command while another local user holds thousands of idle connections:
 /// HttpListener has no header timeout or connection cap on Linux and accepts until the process
 /// runs out of file descriptors. Here a request must arrive whole within
-/// <see cref="HeaderTimeout"/>, at most <see cref="MaxConnections"/> are open at once, and when
-/// that many are, the one that has waited longest for its request is dropped for the newcomer:
-/// a real SDK request takes well under a millisecond to arrive, an idle one never does.
+/// <see cref="HeaderTimeout"/>, at most <see cref="MaxConnections"/> wait for theirs at once (twice
+/// that for a few milliseconds), and when that many do, the one that has waited longest is
+/// dropped for the newcomer: a real SDK request takes well under a millisecond to arrive, an idle
+/// one never does. A connection whose request is already there is never dropped for another.
 /// </remarks>
-internal sealed class CredentialsServer : IAsyncDisposable
+internal sealed partial class CredentialsServer : IAsyncDisposable
 {
     public static readonly TimeSpan HeaderTimeout = TimeSpan.FromSeconds(2);
     public const int MaxConnections = 64;
+    private static readonly TimeSpan GraceAfterAccept = TimeSpan.FromMilliseconds(20);
     private const int MaxRequestBytes = 16 * 1024;
 
     private readonly Socket _listener;
@@ -156,22 +160,93 @@ internal sealed class CredentialsServer : IAsyncDisposable
             }
 
             var connection = new Connection(socket);
-            lock (_gate)
+            // A request that is already here whole (an SDK sends it with the connection) is
+            // answered without ever being a candidate for eviction: under a flood of idle
+            // connections, a real request would otherwise be dropped for newcomers before its
+            // handler got to read it.
+            if (!ArrivedWhole(socket))
             {
-                if (_waiting.Count >= MaxConnections)
+                lock (_gate)
                 {
-                    // The oldest is the one least likely to be a real request.
-                    var oldest = _waiting.First!;
-                    _waiting.RemoveFirst();
-                    oldest.Value.Drop();
-                }
+                    // The oldest is the one least likely to be a real request, unless its
+                    // request has arrived meanwhile and waits for its handler: that one is
+                    // spared (its handler answers it at once) and the next looked at. One
+                    // accepted a moment ago may not have sent its request yet (an SDK sends it
+                    // right after connecting): up to twice the cap, those are kept too.
+                    while (_waiting.Count >= MaxConnections)
+                    {
+                        var oldest = _waiting.First!.Value;
+                        if (_waiting.Count < 2 * MaxConnections && Stopwatch.GetElapsedTime(oldest.Accepted) < GraceAfterAccept)
+                        {
+                            break;
+                        }
 
-                connection.Node = _waiting.AddLast(connection);
+                        _waiting.RemoveFirst();
+                        if (!HeadWaiting(oldest.Socket))
+                        {
+                            oldest.Drop();
+                        }
+                    }
+
+                    connection.Node = _waiting.AddLast(connection);
+                }
             }
 
             _ = Task.Run(() => HandleAsync(connection));
         }
     }
+
+    /// <summary>Whether a whole request head is already waiting on a socket just accepted (looked at, not read).</summary>
+    private static bool ArrivedWhole(Socket socket)
+    {
+        try
+        {
+            var available = socket.Available;
+            if (available < 4)
+            {
+                return false;
+            }
+
+            Span<byte> head = stackalloc byte[Math.Min(available, 4096)];
+            var peeked = socket.Receive(head, SocketFlags.Peek);
+            return head[..peeked].IndexOf("\r\n\r\n"u8) >= 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether a whole request head waits on a socket whose handler may be reading it: looked at
+    /// with the system's own non-blocking peek, because .NET queues a synchronous receive behind a
+    /// pending asynchronous one (the handler's), so <see cref="Socket.Receive(Span{byte}, SocketFlags)"/>
+    /// would wait for the very request it looks for. Windows has no such peek here: never spared.
+    /// </summary>
+    private static unsafe bool HeadWaiting(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return false;
+        }
+
+        var flags = MessagePeek | (OperatingSystem.IsLinux() ? LinuxDontWait : MacDontWait);
+        Span<byte> head = stackalloc byte[4096];
+        nint peeked;
+        fixed (byte* buffer = head)
+        {
+            peeked = Receive(socket.Handle, buffer, head.Length, flags);
+        }
+
+        return peeked > 0 && head[..(int)peeked].IndexOf("\r\n\r\n"u8) >= 0;
+    }
+
+    private const int MessagePeek = 0x2;
+    private const int LinuxDontWait = 0x40;
+    private const int MacDontWait = 0x80;
+
+    [LibraryImport("libc", EntryPoint = "recv")]
+    private static unsafe partial nint Receive(nint socket, byte* buffer, nint length, int flags);
 
     private async Task HandleAsync(Connection connection)
     {
@@ -184,15 +259,6 @@ internal sealed class CredentialsServer : IAsyncDisposable
             if (request is null)
             {
                 return;
-            }
-
-            lock (_gate)
-            {
-                // Arrived whole: no longer a candidate for eviction.
-                if (connection.Node?.List is not null)
-                {
-                    _waiting.Remove(connection.Node);
-                }
             }
 
             (status, var body, outcome, var allow) = await AnswerAsync(request).ConfigureAwait(false);
@@ -236,22 +302,40 @@ internal sealed class CredentialsServer : IAsyncDisposable
         _reporter.Detail($"server: {Printable.OneLine(request.Method)} {(request.Path == Uri.AbsolutePath ? "/credentials" : "(other path)")} -> {status}{outcome}");
     }
 
-    /// <summary>The request line and headers, within the header timeout and size cap; null for anything else.</summary>
-    private static async Task<Request?> ReadRequestAsync(Connection connection)
+    /// <summary>
+    /// The request line and headers, within the header timeout and size cap; null for anything
+    /// else. It waits for bytes without taking them, then takes them under the gate: the eviction,
+    /// under the same gate, so never drops a connection whose request was read whole but not yet
+    /// answered (it would have been taken off the waiting list in the same step).
+    /// </summary>
+    private async Task<Request?> ReadRequestAsync(Connection connection)
     {
         using var timeout = new CancellationTokenSource(HeaderTimeout);
         var buffer = new byte[MaxRequestBytes];
         var length = 0;
         while (true)
         {
-            var read = await connection.Socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-            if (read == 0)
+            await connection.Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            int end;
+            lock (_gate)
             {
-                return null;
+                // Readable with nothing to read: the client closed its side. Otherwise what is
+                // there is taken at once (no asynchronous receive is pending: this one ended).
+                var available = connection.Socket.Available;
+                if (available == 0)
+                {
+                    return null;
+                }
+
+                length += connection.Socket.Receive(buffer.AsSpan(length, Math.Min(available, buffer.Length - length)));
+                end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
+                if (end >= 0 && connection.Node?.List is not null)
+                {
+                    // Arrived whole: no longer a candidate for eviction.
+                    _waiting.Remove(connection.Node);
+                }
             }
 
-            length += read;
-            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
             if (end >= 0)
             {
                 return Request.Parse(Encoding.ASCII.GetString(buffer, 0, end));
@@ -363,6 +447,8 @@ internal sealed class CredentialsServer : IAsyncDisposable
     private sealed class Connection(Socket socket)
     {
         public Socket Socket { get; } = socket;
+
+        public long Accepted { get; } = Stopwatch.GetTimestamp();
 
         public LinkedListNode<Connection>? Node { get; set; }
 

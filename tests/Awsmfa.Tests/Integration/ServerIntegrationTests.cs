@@ -130,6 +130,82 @@ public sealed class ServerIntegrationTests : MotoToolTest
     }
 
     [Test]
+    public async Task The_command_is_answered_every_time_while_another_process_holds_5000_idle_connections_under_a_1024_file_limit()
+    {
+        // Another local user: 5,000 connections that each sent half a request line, reopened as
+        // the endpoint drops them. It says when it first holds them all, and how many it opened.
+        var attacker = Path.Combine(Tool.Home, "attack.py");
+        File.WriteAllText(attacker, """
+            import socket, sys, time, os, resource
+            port, count, state = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+            resource.setrlimit(resource.RLIMIT_NOFILE, (count + 100, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+            held, opened, ready = [], 0, False
+            deadline = time.time() + 60
+            while time.time() < deadline and not os.path.exists(state + ".stop"):
+                while len(held) < count:
+                    s = socket.socket()
+                    s.setblocking(False)
+                    try:
+                        s.connect(("127.0.0.1", port))
+                    except BlockingIOError:
+                        pass
+                    try:
+                        s.send(b"GET /awsmfa")
+                    except OSError:
+                        pass
+                    held.append(s)
+                    opened += 1
+                if not ready:
+                    ready = True
+                    open(state + ".ready", "w").close()
+                alive = []
+                for s in held:
+                    try:
+                        if s.recv(1, socket.MSG_PEEK) == b"":
+                            s.close()
+                            continue
+                    except BlockingIOError:
+                        pass
+                    except OSError:
+                        s.close()
+                        continue
+                    alive.append(s)
+                held = alive
+                time.sleep(0.05)
+            open(state + ".opened", "w").write(str(opened))
+            """);
+        var client = Path.Combine(Tool.Home, "client.py");
+        File.WriteAllText(client, """
+            import os, sys, time, json, subprocess, urllib.request, resource
+            url, token = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+            state = sys.argv[2]
+            attacker = subprocess.Popen([sys.executable, sys.argv[1], url.split(":")[2].split("/")[0], "5000", state])
+            while not os.path.exists(state + ".ready"):
+                time.sleep(0.05)
+            time.sleep(1)
+            answered = 0
+            for _ in range(200):
+                try:
+                    with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": token}), timeout=5) as r:
+                        answered += json.load(r)["AccessKeyId"].startswith("ASIA")
+                except OSError as e:
+                    print(e, file=sys.stderr)
+            open(state + ".stop", "w").close()
+            attacker.wait()
+            print(answered, open(state + ".opened").read())
+            """);
+        var state = Path.Combine(Tool.Home, "attack");
+
+        var result = await Tool.RunProgramAsync(
+            "sh", "-c", $"ulimit -Sn 1024 && exec {ToolProcess.ShellCommand} exec --server --profile prod -t 123456 -q -- python3 '{client}' '{attacker}' '{state}'");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var figures = result.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+        Assert.That(figures[0], Is.EqualTo(200), "every request answered with credentials: " + result);
+        Assert.That(figures[1], Is.GreaterThan(5000), "the attacker held its 5,000 and had to reopen those the endpoint dropped");
+    }
+
+    [Test]
     public async Task A_job_that_outlives_its_credentials_gets_new_ones_without_a_code_and_one_assume_role_for_many_requests()
     {
         // Role credentials last 900 s; with a 897 s margin they are stale after 3 s.
