@@ -217,6 +217,11 @@ internal sealed class AwsmfaCli
             return $"'{where}' needs a command: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}; see '{where} --help'";
         }
 
+        if (OptionErrorLine(parseResult, where) is { } optionError)
+        {
+            return optionError;
+        }
+
         var missing = command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0 && parseResult.GetResult(a) is not { Tokens.Count: > 0 });
         if (missing is not null && parseResult.Errors.Any(e => e.SymbolResult is CommandResult or ArgumentResult))
         {
@@ -231,6 +236,34 @@ internal sealed class AwsmfaCli
 
         var messages = parseResult.Errors.Select(e => Printable.OneLine(e.Message).TrimEnd('.')).Distinct().ToList();
         return string.Join("; ", messages);
+    }
+
+    /// <summary>An option given without its value, or a one-value option given twice, in awsmfa's words; null for other errors.</summary>
+    private static string? OptionErrorLine(ParseResult parseResult, string where)
+    {
+        foreach (var error in parseResult.Errors)
+        {
+            if (error.SymbolResult is not (OptionResult or ArgumentResult { Parent: OptionResult }))
+            {
+                continue;
+            }
+
+            var result = error.SymbolResult as OptionResult ?? (OptionResult)((ArgumentResult)error.SymbolResult).Parent!;
+            var option = result.Option;
+            var name = result.IdentifierToken?.Value ?? option.Name;
+            if (result.Tokens.Count == 0 && option.Arity.MinimumNumberOfValues > 0)
+            {
+                return $"{name} needs a value, as in {name} {option.HelpName ?? "VALUE"}; see '{where} --help'";
+            }
+
+            if (result.Tokens.Count > 1 && option.Arity.MaximumNumberOfValues == 1)
+            {
+                // The values are not repeated: one may be an MFA code.
+                return $"{name} takes one value and was given {result.Tokens.Count}; give it once";
+            }
+        }
+
+        return null;
     }
 
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)

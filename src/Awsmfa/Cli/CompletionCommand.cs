@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Awsmfa.Output;
 
 namespace Awsmfa.Cli;
 
@@ -57,7 +58,14 @@ internal static class CompletionCommand
     public static Command Create()
     {
         var shell = new Argument<string>("SHELL") { Description = "bash, zsh, fish or powershell." };
-        shell.AcceptOnlyFromAmong([.. Scripts.Keys]);
+        shell.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && !Scripts.ContainsKey(token.Value))
+            {
+                result.AddError(Suggestions.NotOneOf("shell", token.Value, Scripts.Keys));
+            }
+        });
+        shell.CompletionSources.Add([.. Scripts.Keys]);
         var command = new Command("completion", "Print the tab-completion script for a shell (commands, options, output formats, EC2 states, profile names).");
         command.Arguments.Add(shell);
         command.SetAction(parseResult =>

@@ -17,7 +17,9 @@ internal static class Suggestions
             }
         }
 
-        return best is not null && bestDistance > 0 && bestDistance <= Math.Max(2, best.Length / 3) ? best : null;
+        // A third of the name (dashes aside) may be wrong, at least one letter: --stat is --state,
+        // but --max is not --tag.
+        return best is not null && bestDistance > 0 && bestDistance <= Math.Max(1, best.TrimStart('-').Length / 3) ? best : null;
     }
 
     /// <summary>The error for a value outside a fixed set: the set, and the closest member when it looks like a typo.</summary>

@@ -16,17 +16,31 @@ public sealed class UsageErrorTests
     [TearDown]
     public void TearDown() => _host.Dispose();
 
-    [TestCase(new[] { "ec2", "list", "--stat", "running" }, "awsmfa: unknown option '--stat' for 'awsmfa ec2 list' (did you mean --state?)\n")]
-    [TestCase(new[] { "ec2", "stop", Id, "--wiat" }, "awsmfa: unknown option '--wiat' for 'awsmfa ec2 stop' (did you mean --wait?)\n")]
-    [TestCase(new[] { "ec2", "reboot", Id, "--yes", "--wait" }, "awsmfa: unknown option '--wait' for 'awsmfa ec2 reboot'; see 'awsmfa ec2 reboot --help'\n")]
-    [TestCase(new[] { "exec", "--sever", "--", "true" }, "awsmfa: unknown option '--sever' for 'awsmfa exec' (did you mean --server?)\n")]
-    [TestCase(new[] { "session", "get", "--profle=base" }, "awsmfa: unknown option '--profle' for 'awsmfa session get' (did you mean --profile?)\n")]
-    [TestCase(new[] { "ec2", "list", "--state", "runing" }, "awsmfa: --state 'runing' is not one of: pending, running, shutting-down, terminated, stopping, stopped (did you mean running?)\n")]
-    [TestCase(new[] { "session", "get", "-o", "jsn" }, "awsmfa: --output 'jsn' is not one of: env, dotenv, fish, powershell, json, credential-process (did you mean json?)\n")]
-    [TestCase(new[] { "ec2", "terminate" }, "awsmfa: 'awsmfa ec2 terminate' needs the ID argument, e.g. awsmfa ec2 terminate i-0123456789abcdef0\n")]
-    [TestCase(new[] { "ec2", "list", "extra" }, "awsmfa: unexpected argument 'extra' for 'awsmfa ec2 list'; see 'awsmfa ec2 list --help'\n")]
-    [TestCase(new[] { "ec2" }, "awsmfa: 'awsmfa ec2' needs a command: list, stop, start, reboot, terminate; see 'awsmfa ec2 --help'\n")]
-    [TestCase(new[] { "sesion", "get" }, "awsmfa: unknown command 'sesion' for 'awsmfa'; did you mean 'session'?\n")]
+    /// <summary>argv and the one line it must give; the tool's own fixture runs the same through the built binary.</summary>
+    internal static readonly object[] Cases =
+    [
+        new object[] { new[] { "ec2", "list", "--stat", "running" }, "awsmfa: unknown option '--stat' for 'awsmfa ec2 list' (did you mean --state?)\n" },
+        new object[] { new[] { "ec2", "stop", Id, "--wiat" }, "awsmfa: unknown option '--wiat' for 'awsmfa ec2 stop' (did you mean --wait?)\n" },
+        new object[] { new[] { "ec2", "reboot", Id, "--yes", "--wait" }, "awsmfa: unknown option '--wait' for 'awsmfa ec2 reboot'; see 'awsmfa ec2 reboot --help'\n" },
+        new object[] { new[] { "ec2", "list", "--max", "5" }, "awsmfa: unknown option '--max' for 'awsmfa ec2 list'; see 'awsmfa ec2 list --help'\n" },
+        new object[] { new[] { "exec", "--sever", "--", "true" }, "awsmfa: unknown option '--sever' for 'awsmfa exec' (did you mean --server?)\n" },
+        new object[] { new[] { "session", "get", "--profle=base" }, "awsmfa: unknown option '--profle' for 'awsmfa session get' (did you mean --profile?)\n" },
+        new object[] { new[] { "ec2", "list", "--state", "runing" }, "awsmfa: --state 'runing' is not one of: pending, running, shutting-down, terminated, stopping, stopped (did you mean running?)\n" },
+        new object[] { new[] { "session", "get", "-o", "jsn" }, "awsmfa: --output 'jsn' is not one of: env, dotenv, fish, powershell, json, credential-process (did you mean json?)\n" },
+        new object[] { new[] { "completion", "bsh" }, "awsmfa: shell 'bsh' is not one of: bash, zsh, fish, powershell (did you mean bash?)\n" },
+        new object[] { new[] { "ec2", "terminate" }, "awsmfa: 'awsmfa ec2 terminate' needs the ID argument, e.g. awsmfa ec2 terminate i-0123456789abcdef0\n" },
+        new object[] { new[] { "session", "get", "--profile" }, "awsmfa: --profile needs a value, as in --profile NAME; see 'awsmfa session get --help'\n" },
+        new object[] { new[] { "ec2", "terminate", Id, "--region" }, "awsmfa: --region needs a value, as in --region REGION; see 'awsmfa ec2 terminate --help'\n" },
+        new object[] { new[] { "session", "get", "--profile", "a", "--profile", "b" }, "awsmfa: --profile takes one value and was given 2; give it once\n" },
+        new object[] { new[] { "session", "get", "-t", "123456", "-t", "654321" }, "awsmfa: -t takes one value and was given 2; give it once\n" },
+        new object[] { new[] { "ec2", "list", "extra" }, "awsmfa: unexpected argument 'extra' for 'awsmfa ec2 list'; see 'awsmfa ec2 list --help'\n" },
+        new object[] { new[] { "ec2" }, "awsmfa: 'awsmfa ec2' needs a command: list, stop, start, reboot, terminate; see 'awsmfa ec2 --help'\n" },
+        new object[] { new[] { "sesion", "get" }, "awsmfa: unknown command 'sesion' for 'awsmfa'; did you mean 'session'?\n" },
+        new object[] { new[] { "ec2", "list", "--profile", "base", "--region", "us-est-1" }, "awsmfa: unknown region 'us-est-1' (did you mean us-east-1?)\n" },
+        new object[] { new[] { "ec2", "list", "--profile", "base", "--region", "us-east-1", "--all-regions" }, "awsmfa: --region and --all-regions do not go together: name the regions, or ask for all of them\n" },
+    ];
+
+    [TestCaseSource(nameof(Cases))]
     public async Task A_usage_error_is_one_line_naming_the_closest_choice_and_exit_2(string[] args, string expected)
     {
         var result = await _host.RunAsync(args);
