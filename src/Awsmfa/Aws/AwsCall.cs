@@ -1,9 +1,16 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.Runtime.Endpoints;
+using Amazon.SecurityToken.Model;
+
 namespace Awsmfa.Aws;
 
 /// <summary>Bounds one AWS call, every attempt included, whatever the SDK or the endpoint does.</summary>
 internal static class AwsCall
 {
-    public static async Task<T> RunAsync<T>(AwsTarget target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    /// <param name="client">The client <paramref name="call"/> uses: a timeout names the host it was sending to.</param>
+    public static async Task<T> RunAsync<T>(AwsTarget target, IAmazonService client, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(target.CallDeadline);
@@ -13,9 +20,34 @@ internal static class AwsCall
             // must still give the user back the prompt.
             return await call(deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"no answer within {target.CallDeadline.TotalSeconds:0} s", e);
+            // Ours or the SDK's own per-attempt timeout: either way the endpoint did not answer.
+            throw new EndpointTimeoutException(HostOf(client), $"no answer within {target.CallDeadline.TotalSeconds:0} s", e);
         }
     }
+
+    /// <summary>The host (and port) a client sends its requests to, as the SDK resolves it; null when it cannot say.</summary>
+    public static string? HostOf(IAmazonService client)
+    {
+        try
+        {
+            // Endpoint rules of STS and EC2 do not depend on the operation: any request of the service does.
+            AmazonWebServiceRequest request = client is IAmazonEC2 ? new DescribeRegionsRequest() : new GetCallerIdentityRequest();
+            var url = client.Config?.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(request))?.URL;
+            return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : null;
+        }
+#pragma warning disable CA1031 // Only a message depends on it: a client that cannot say (a test double) names no host.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>An AWS endpoint gave no answer in time; <see cref="Host"/> names it when known.</summary>
+internal sealed class EndpointTimeoutException(string? host, string message, Exception inner) : TimeoutException(message, inner)
+{
+    public string? Host { get; } = host;
 }

@@ -40,7 +40,8 @@ internal static class AwsErrors
             case AmazonServiceException other:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} error {ErrorCode(other)}: {OneLine(other.Message)}", e);
             case TimeoutException or TaskCanceledException:
-                return new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: no answer within the request timeout, after retries (--request-timeout)", e);
+                var from = e is EndpointTimeoutException { Host: { } host } ? $" from {OneLine(host)}" : "";
+                return new AwsmfaException(ExitCodes.AwsError, $"could not reach {service}: no answer{from} within the request timeout, after retries (--request-timeout)", e);
             case FormatException or System.Xml.XmlException or InvalidDataException:
                 return new AwsmfaException(ExitCodes.AwsError, $"{service} answered something that is not an AWS response ({e.GetType().Name}); is the endpoint right?", e);
             default:

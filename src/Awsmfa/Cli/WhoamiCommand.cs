@@ -45,7 +45,7 @@ internal sealed class WhoamiHandler(Func<Reporter, CredentialPipeline> pipelines
         GetCallerIdentityResponse identity;
         try
         {
-            identity = await AwsCall.RunAsync(request.Target, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
+            identity = await AwsCall.RunAsync(request.Target, sts, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {

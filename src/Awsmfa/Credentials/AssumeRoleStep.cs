@@ -168,7 +168,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
     {
         try
         {
-            return await AwsCall.RunAsync(_request.Target, token => sts.AssumeRoleAsync(request, token), cancellationToken).ConfigureAwait(false);
+            return await AwsCall.RunAsync(_request.Target, sts, token => sts.AssumeRoleAsync(request, token), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {

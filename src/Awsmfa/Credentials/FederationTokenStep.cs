@@ -97,6 +97,7 @@ internal sealed class FederationTokenStep(
         {
             response = await AwsCall.RunAsync(
                 target,
+                sts,
                 token => sts.GetFederationTokenAsync(new GetFederationTokenRequest { Name = federated, Policy = policy, DurationSeconds = seconds }, token),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -119,7 +120,7 @@ internal sealed class FederationTokenStep(
         GetCallerIdentityResponse identity;
         try
         {
-            identity = await AwsCall.RunAsync(target, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
+            identity = await AwsCall.RunAsync(target, sts, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
         {

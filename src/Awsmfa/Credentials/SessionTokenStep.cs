@@ -51,6 +51,7 @@ internal sealed class SessionTokenStep(
             {
                 return await AwsCall.RunAsync(
                     request.Target,
+                    sts,
                     attempt => sts.GetSessionTokenAsync(
                         new GetSessionTokenRequest { DurationSeconds = duration, SerialNumber = serial, TokenCode = code },
                         attempt),

@@ -99,7 +99,7 @@ internal sealed class InstanceActionEngine(
         {
             try
             {
-                await AwsCall.RunAsync(group.Key.Target, token => action.CallAsync(group.Key.Client, [.. group.Select(t => t.Id)], true, token), cancellationToken).ConfigureAwait(false);
+                await AwsCall.RunAsync(group.Key.Target, group.Key.Client, token => action.CallAsync(group.Key.Client, [.. group.Select(t => t.Id)], true, token), cancellationToken).ConfigureAwait(false);
                 // An endpoint that ignores DryRun answers as for a real call, without DryRunOperation.
                 confirmedByEc2 = false;
             }
@@ -153,7 +153,7 @@ internal sealed class InstanceActionEngine(
         List<InstanceStateChange>? response;
         try
         {
-            response = await AwsCall.RunAsync(region.Target, token => action.CallAsync(region.Client, [.. targets.Select(t => t.Id)], false, token), cancellationToken).ConfigureAwait(false);
+            response = await AwsCall.RunAsync(region.Target, region.Client, token => action.CallAsync(region.Client, [.. targets.Select(t => t.Id)], false, token), cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonEC2Exception e) when (action.PerInstanceErrors.Contains(e.ErrorCode))
         {

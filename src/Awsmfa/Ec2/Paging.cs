@@ -42,7 +42,7 @@ internal static class Paging
             DescribeInstancesResponse response;
             try
             {
-                response = await AwsCall.RunAsync(region.Target, token => region.Client.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
+                response = await AwsCall.RunAsync(region.Target, region.Client, token => region.Client.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
             {

@@ -43,7 +43,7 @@ internal sealed class RegionalClients : IReadOnlyList<RegionalClient>, IDisposab
             DescribeRegionsResponse response;
             try
             {
-                response = await AwsCall.RunAsync(home, token => ec2.DescribeRegionsAsync(new DescribeRegionsRequest { AllRegions = false }, token), cancellationToken).ConfigureAwait(false);
+                response = await AwsCall.RunAsync(home, ec2, token => ec2.DescribeRegionsAsync(new DescribeRegionsRequest { AllRegions = false }, token), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
             {

@@ -94,7 +94,7 @@ internal sealed class KeysRotateHandler(
         using var sts = clients.CreateSts(keys, target);
         try
         {
-            var identity = await AwsCall.RunAsync(target, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
+            var identity = await AwsCall.RunAsync(target, sts, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
             return identity?.Arn ?? throw new AwsmfaException(ExitCodes.AwsError, "STS answered GetCallerIdentity without an ARN");
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
@@ -109,7 +109,7 @@ internal sealed class KeysRotateHandler(
         using var sts = clients.CreateSts(keys, target);
         try
         {
-            await AwsCall.RunAsync(target, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
+            await AwsCall.RunAsync(target, sts, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
