@@ -125,19 +125,19 @@ internal sealed class SessionCache
         }
     }
 
-    /// <summary>Every readable entry; <paramref name="unreadable"/> counts the others.</summary>
+    /// <summary>Every readable entry; <paramref name="unreadable"/> counts the others not already warned about, one line each.</summary>
     public IReadOnlyList<CacheEntry> ReadAll(out int unreadable)
     {
         unreadable = 0;
         var entries = new List<CacheEntry>();
         foreach (var path in EntryFiles())
         {
-            var entry = ReadFile(path);
+            var entry = ReadFile(path, quiet: false, out var warned);
             if (entry is not null && entry.Key == Path.GetFileNameWithoutExtension(path))
             {
                 entries.Add(entry);
             }
-            else
+            else if (!warned)
             {
                 unreadable++;
             }
@@ -265,8 +265,12 @@ internal sealed class SessionCache
         }
     }
 
-    private CacheEntry? ReadFile(string path, bool quiet = false)
+    private CacheEntry? ReadFile(string path, bool quiet = false) => ReadFile(path, quiet, out _);
+
+    /// <param name="warned">Whether a warning line said why it was not read.</param>
+    private CacheEntry? ReadFile(string path, bool quiet, out bool warned)
     {
+        warned = false;
         try
         {
             if (!EnsureFolder(create: false) || FileStatus.Of(path) is not { } status)
@@ -277,6 +281,7 @@ internal sealed class SessionCache
             if (Unusable(status, "cache entry " + path) is { } reason)
             {
                 WarnUnless(quiet, $"ignoring {reason}");
+                warned = !quiet;
                 return null;
             }
 

@@ -76,12 +76,17 @@ public sealed class SessionListClearTests
     [Test]
     public async Task List_skips_unreadable_entries_with_a_warning()
     {
-        File.WriteAllText(Path.Combine(_host.CacheFolder, "0123456789abcdef0123456789abcdef.json"), "{garbage");
+        var garbage = Path.Combine(_host.CacheFolder, "0123456789abcdef0123456789abcdef.json");
+        File.WriteAllText(garbage, "{garbage");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(garbage, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
 
         var result = await _host.RunAsync("session", "list");
 
         Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3));
-        Assert.That(result.Stderr, Does.Contain("skipped 1 unreadable cache entry"));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: warning: skipped 1 unreadable cache entry (run with --verbose for why)\n"));
     }
 
     [Test]

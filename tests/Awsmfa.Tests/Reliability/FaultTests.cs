@@ -16,6 +16,26 @@ public sealed class FaultTests : FakeAwsToolTest
 
     private string EntryFile() => Directory.GetFiles(Tool.CacheFolder, "*.json").Single();
 
+    [Test]
+    public async Task An_entry_other_users_can_read_is_warned_about_in_one_line_per_run()
+    {
+        var seeded = await GetAsync("-t", "123456");
+        Assert.That(seeded.ExitCode, Is.Zero, seeded.ToString());
+        var entry = EntryFile();
+        File.SetUnixFileMode(entry, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var warning = $"awsmfa: warning: ignoring cache entry {entry}: other users can access it (expected mode 600)";
+
+        // The entry is looked at before the lock and again under it; `session list` reads every entry.
+        var list = await Tool.RunAsync(null, ["session", "list"]);
+        var get = await GetAsync("-t", "654321", "-o", "json");
+
+        Assert.That(list.ExitCode, Is.Zero, list.ToString());
+        Assert.That(list.Stderr, Is.EqualTo(warning + "\nawsmfa: no cached sessions\n"), "no second warning counting it as unreadable");
+        Assert.That(get.ExitCode, Is.Zero, get.ToString());
+        Assert.That(get.Stderr.Split('\n').Count(line => line.StartsWith("awsmfa: warning:", StringComparison.Ordinal)), Is.EqualTo(1), get.Stderr);
+        Assert.That(get.Stderr, Does.Contain(warning));
+    }
+
     [TestCase(ServerBehaviour.InternalError, "STS failed with HTTP 500 (InternalFailure); try again later")]
     [TestCase(ServerBehaviour.Throttle, "STS is throttling requests (Throttling) and retries did not get through; try again in a moment")]
     public async Task Sts_failures_are_retried_then_one_line_and_exit_1(ServerBehaviour mode, string message)
