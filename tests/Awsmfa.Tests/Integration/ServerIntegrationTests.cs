@@ -47,6 +47,28 @@ public sealed class ServerIntegrationTests : MotoToolTest
     }
 
     [Test]
+    public async Task Web_identity_and_other_container_variables_of_the_callers_shell_do_not_shadow_the_endpoint()
+    {
+        // botocore looks for web identity before container credentials: left in the command's
+        // environment, these would have it call AssumeRoleWithWebIdentity instead of the endpoint.
+        var token = Path.Combine(Tool.Home, "web-identity-token");
+        File.WriteAllText(token, "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+        Tool.Environment["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/web-identity";
+        Tool.Environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = token;
+        Tool.Environment["AWS_ROLE_SESSION_NAME"] = "ci";
+        Tool.Environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] = "/v2/credentials/other";
+
+        var result = await ExecServerAsync(
+            "env | grep -c -E '^AWS_(ROLE_ARN|WEB_IDENTITY_TOKEN_FILE|ROLE_SESSION_NAME|CONTAINER_CREDENTIALS_RELATIVE_URI)='; aws sts get-caller-identity --query Arn --output text");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Is.EqualTo("0"), "none of them reaches the command");
+        Assert.That(lines[1], Does.Contain("assumed-role/admin/"), "the endpoint's role, not the web identity's");
+        Assert.That(Moto.CountCalls("AssumeRoleWithWebIdentity"), Is.Zero);
+    }
+
+    [Test]
     public async Task Long_term_keys_in_the_default_profile_do_not_shadow_the_endpoint()
     {
         // SDKs read the shared files before container credentials: the usual [default] with the

@@ -48,6 +48,9 @@ internal sealed class FakeAwsServer : IDisposable
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, int> _usedCodes = new();
+
+    /// <summary>Makes STS reject <paramref name="code"/> as a wrong one (it answers as for a used code).</summary>
+    public void RejectCode(string code) => _usedCodes[code] = 1;
     private readonly ConcurrentBag<TaskCompletionSource> _held = [];
     private int _sessions;
 
