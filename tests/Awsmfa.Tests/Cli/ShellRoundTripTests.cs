@@ -69,4 +69,46 @@ public sealed class ShellRoundTripTests
         Assert.That(Directory.GetFiles(work.Path, "pwned*"), Is.Empty, "a value ran as code");
         Assert.That(values, Is.EqualTo(HostileValues), await stderr);
     }
+
+    private static IEnumerable<TestCaseData> RegionShells()
+    {
+        const string Posix = "printf '%s %s\\n' \"$AWS_REGION\" \"$AWS_DEFAULT_REGION\"";
+        yield return new TestCaseData("bash", "env", Posix, new[] { "--norc", "--noprofile" });
+        yield return new TestCaseData("zsh", "env", Posix, new[] { "-f" });
+        yield return new TestCaseData("fish", "fish", Posix, new[] { "--no-config" });
+        yield return new TestCaseData("pwsh", "powershell", "[Console]::Out.Write($Env:AWS_REGION + ' ' + $Env:AWS_DEFAULT_REGION + \"`n\")", new[] { "-NoProfile", "-NonInteractive", "-File" });
+    }
+
+    [TestCaseSource(nameof(RegionShells))]
+    public async Task The_resolved_region_reaches_the_shell_in_both_variables(string shell, string formatName, string printRegion, string[] arguments)
+    {
+        var program = Processes.FindOnPath(shell);
+        if (program is null)
+        {
+            Assert.Ignore($"{shell} is not installed (.ci/run installs it)");
+        }
+
+        using var work = new TempDirectory();
+        var script = new StringWriter();
+        SessionOutput.Write(SessionOutput.Formats.Single(f => f.Name == formatName).Format, new SessionCredentials("ASIAEXAMPLE000000001", "Secret0000000000000000", "Token", DateTimeOffset.UnixEpoch.AddYears(60)), "eu-west-1", script);
+        script.Write(printRegion + "\n");
+        var file = Path.Combine(work.Path, shell == "pwsh" ? "script.ps1" : "script");
+        await File.WriteAllTextAsync(file, script.ToString());
+        var start = new ProcessStartInfo(program!, [.. arguments, file])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work.Path,
+        };
+        start.Environment["HOME"] = work.Path;
+        start.Environment.Remove("AWS_REGION");
+        start.Environment.Remove("AWS_DEFAULT_REGION");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.That((await stdout).Replace("\r\n", "\n", StringComparison.Ordinal), Is.EqualTo("eu-west-1 eu-west-1\n"), await stderr);
+    }
 }
