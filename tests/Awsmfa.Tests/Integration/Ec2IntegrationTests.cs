@@ -194,6 +194,35 @@ public sealed class Ec2IntegrationTests : MotoToolTest
     }
 
     [Test]
+    public async Task An_unknown_instance_over_all_regions_says_how_many_regions_were_looked_in_one_short_line()
+    {
+        var result = await Tool.RunAsync(null, "ec2", "terminate", "i-0123456789abcdef0", "--all-regions", "--yes", "--profile", "base", "--endpoint-url", Moto.Url, "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        var line = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+        Assert.That(line, Does.Match(@"^awsmfa: no such instance in [1-9][0-9] regions: i-0123456789abcdef0; nothing was terminated$"));
+    }
+
+    [Test]
+    public async Task Bidi_and_zero_width_characters_in_a_name_tag_reach_no_output_unchanged()
+    {
+        var ids = await LaunchAsync(1, "invoice\u202Egnp.exe\u200B\u2066x");
+
+        var table = await RunAsync(null, "ec2", "list");
+        var text = await RunAsync(null, "ec2", "list", "-o", "text");
+        var dryRun = await RunAsync(null, "ec2", "terminate", ids[0], "--dry-run");
+
+        foreach (var result in new[] { table, text, dryRun })
+        {
+            Assert.That(result.Stdout + result.Stderr, Does.Not.Match("[\u202A-\u202E\u2066-\u2069\u200B-\u200F]"), result.ToString());
+        }
+
+        Assert.That(table.Stdout, Does.Contain("invoice gnp.exe  x"), table.ToString());
+        Assert.That(text.Stdout, Does.Contain("invoice gnp.exe  x"), text.ToString());
+        Assert.That(dryRun.Stdout + dryRun.Stderr, Does.Contain("invoice gnp.exe  x"), dryRun.ToString());
+    }
+
+    [Test]
     public async Task All_regions_lists_instances_of_three_regions_in_region_order()
     {
         var virginia = await LaunchAsync(1, "virginia");
