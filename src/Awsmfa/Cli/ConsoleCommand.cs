@@ -100,7 +100,7 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
             var seconds = options.Pipeline.DurationSeconds ?? DefaultFederationSeconds;
             served = await credentials.GetAsync(
                 request,
-                (root, services) => new FederationTokenStep(root, name: null, AllowAll, seconds, request.Target, services),
+                (root, services) => new FederationTokenStep(root, name: null, AllowAll, seconds, request.Target, services.Clients, services.Clock, services.Reporter),
                 cancellationToken).ConfigureAwait(false);
         }
 

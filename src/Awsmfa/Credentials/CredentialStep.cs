@@ -62,7 +62,7 @@ internal sealed record StepType(string Name, string Word, string Noun, bool Need
 /// <summary>Every step type the cache takes: one line per step.</summary>
 internal static class StepTypes
 {
-    private static readonly StepType[] All =
+    public static IReadOnlyList<StepType> All { get; } =
     [
         SessionTokenStep.Type,
         AssumeRoleStep.Type,
@@ -70,7 +70,18 @@ internal static class StepTypes
     ];
 
     /// <summary>The type an entry names, or null for one this version does not know.</summary>
-    public static StepType? Find(string name) => Array.Find(All, type => type.Name == name);
+    public static StepType? Find(string name)
+    {
+        foreach (var type in All)
+        {
+            if (type.Name == name)
+            {
+                return type;
+            }
+        }
+
+        return null;
+    }
 
     public static bool IsKnown(string name) => Find(name) is not null;
 

@@ -20,7 +20,9 @@ internal sealed class FederationTokenStep(
     string policy,
     int durationSeconds,
     AwsTarget target,
-    StepServices services) : ICredentialStep
+    IAwsClientFactory clients,
+    TimeProvider clock,
+    Reporter reporter) : ICredentialStep
 {
     public const int MinSeconds = 900;
 
@@ -77,7 +79,7 @@ internal sealed class FederationTokenStep(
                 $"the {root.Identity.Kind} credentials of profile '{root.Identity.Profile}' are temporary; GetFederationToken needs an IAM user's long-term keys");
         }
 
-        using var sts = services.Clients.CreateSts(keys.LongTerm, target);
+        using var sts = clients.CreateSts(keys.LongTerm, target);
         // Who calls matters for the name (when none is given) and for the length: the root user's
         // session would be cut to an hour by AWS, and checked here against the length asked.
         var caller = name is null || durationSeconds > MaxRootUserSeconds ? await CallerArnAsync(sts, cancellationToken).ConfigureAwait(false) : null;
@@ -86,12 +88,12 @@ internal sealed class FederationTokenStep(
         var seconds = durationSeconds;
         if (rootUser && seconds > MaxRootUserSeconds)
         {
-            services.Reporter.Warn(
+            reporter.Warn(
                 $"profile '{root.Identity.Profile}' holds the account root user's keys, whose federation session lasts 1h at most: asking for 1h, not {DurationParser.Humanize(TimeSpan.FromSeconds(seconds))}");
             seconds = MaxRootUserSeconds;
         }
 
-        services.Reporter.Detail($"calling STS GetFederationToken for '{federated}', {seconds} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
+        reporter.Detail($"calling STS GetFederationToken for '{federated}', {seconds} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
         GetFederationTokenResponse response;
         try
         {
@@ -111,7 +113,7 @@ internal sealed class FederationTokenStep(
 
         var answer = response?.Credentials;
         var credentials = StsAnswer.Check(
-            "GetFederationToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, services.Clock.GetUtcNow(), seconds);
+            "GetFederationToken", answer?.AccessKeyId, answer?.SecretAccessKey, answer?.SessionToken, answer?.Expiration, clock.GetUtcNow(), seconds);
         return new MintedCredentials(credentials, CodeHash: null) { CarriesMfa = false };
     }
 

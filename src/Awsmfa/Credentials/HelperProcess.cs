@@ -17,6 +17,9 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
     /// <summary>More than any code or credentials JSON; a program that prints more is cut off.</summary>
     public const int MaxOutput = 64 * 1024;
 
+    /// <summary>How much of what it says on stderr is kept for a failure's message (its last line).</summary>
+    private const int SaidTail = 4096;
+
     /// <param name="setting">What the user configured, as messages name it (<c>mfa_process</c>).</param>
     /// <param name="timeoutVariable">The variable that changes <paramref name="timeout"/>, named when it runs out.</param>
     /// <returns>What the program printed on stdout, and the last line it said on stderr.</returns>
@@ -114,9 +117,11 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
             var chunk = new string(buffer, 0, read);
             lock (said)
             {
-                if (said.Length < MaxOutput)
+                // Its last words are what a failure repeats: a rolling tail, not the first 64 KiB.
+                said.Append(chunk);
+                if (said.Length > 2 * SaidTail)
                 {
-                    said.Append(chunk);
+                    said.Remove(0, said.Length - SaidTail);
                 }
             }
 
@@ -203,6 +208,9 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
 /// <summary>What a helper printed on stdout (a secret: never shown), and the last line it said on stderr.</summary>
 internal sealed record HelperOutput(string Text, string LastLine)
 {
+    /// <summary>Never the text: it holds keys or a code.</summary>
+    public override string ToString() => $"HelperOutput {{ Text = ({Text.Length} characters), LastLine = {LastLine} }}";
+
     /// <summary>Exit 2 naming the setting and what is wrong with its answer, and relaying the last line it said.</summary>
     public AwsmfaException Failed(string setting, string what) =>
         HelperProcess.Failed(setting, LastLine.Length > 0 ? $"{what} (it said: {Printable.OneLine(LastLine)})" : what);

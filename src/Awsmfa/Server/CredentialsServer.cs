@@ -233,9 +233,17 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
         var flags = MessagePeek | (OperatingSystem.IsLinux() ? LinuxDontWait : MacDontWait);
         Span<byte> head = stackalloc byte[4096];
         nint peeked;
-        fixed (byte* buffer = head)
+        try
         {
-            peeked = Receive(socket.Handle, buffer, head.Length, flags);
+            fixed (byte* buffer = head)
+            {
+                peeked = Receive((int)socket.Handle, buffer, head.Length, flags);
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or ObjectDisposedException)
+        {
+            // Without the peek nothing is spared: the endpoint keeps serving as before it existed.
+            return false;
         }
 
         return peeked > 0 && head[..(int)peeked].IndexOf("\r\n\r\n"u8) >= 0;
@@ -246,7 +254,7 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
     private const int MacDontWait = 0x80;
 
     [LibraryImport("libc", EntryPoint = "recv")]
-    private static unsafe partial nint Receive(nint socket, byte* buffer, nint length, int flags);
+    private static unsafe partial nint Receive(int socket, byte* buffer, nint length, int flags);
 
     private async Task HandleAsync(Connection connection)
     {

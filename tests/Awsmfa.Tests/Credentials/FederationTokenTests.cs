@@ -49,7 +49,7 @@ public sealed class FederationTokenTests
         var request = pipeline.Resolve(new PipelineOptions(Profile: "base", Region: "us-east-1"));
         return await pipeline.GetAsync(
             request,
-            (root, services) => new FederationTokenStep(root, name, AllowAll, seconds, request.Target, services),
+            (root, services) => new FederationTokenStep(root, name, AllowAll, seconds, request.Target, services.Clients, services.Clock, services.Reporter),
             CancellationToken.None);
     }
 

@@ -18,8 +18,10 @@ public sealed class ShellToolTests : FakeAwsToolTest
         var stderr = Path.Combine(Tool.Home, "stderr");
         var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} session get --profile base --region eu-west-1 -o fish -t 123456 --endpoint-url {Aws.Url} 2> '{stderr}' < /dev/null");
         using var process = Process.Start(start)!;
-        var terminal = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var terminal = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
 
         Assert.That(process.ExitCode, Is.Zero, terminal);
         Assert.That(terminal, Does.Contain("set -gx AWS_REGION 'eu-west-1'"), "the session itself, on the terminal");
