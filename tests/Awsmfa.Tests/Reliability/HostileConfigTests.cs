@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Awsmfa.Tests.Integration;
 using Awsmfa.Tests.Support;
 
 namespace Awsmfa.Tests.Reliability;
@@ -75,5 +76,28 @@ public sealed class HostileConfigTests : FakeAwsToolTest
         // Ordinal: NUnit's culture-aware Contains finds ignorable characters everywhere.
         Assert.That(result.Stderr.IndexOfAny(['\u001b', '\u0007', '\u202E']), Is.EqualTo(-1), result.Stderr);
         Assert.That(result.Stderr.TrimEnd('\n'), Does.Not.Contain("\n"), "one line");
+    }
+
+    [Test]
+    public async Task A_profile_name_with_escape_sequences_is_cleaned_in_session_list_and_profile_list()
+    {
+        const string Name = "ev\u001b[2Jil\u202Ex\u200B";
+        // --profile takes plain names only; a source_profile may name any section, and the MFA
+        // session's cache entry is recorded under it.
+        File.WriteAllText(
+            Path.Combine(Tool.AwsFolder, "config"),
+            $"[profile {Name}]\naws_access_key_id = {ToolProcess.AccessKeyId}\naws_secret_access_key = {ToolProcess.SecretAccessKey}\nmfa_serial = {ToolProcess.Serial}\nregion = us-east-1\n\n"
+            + $"[profile ok]\nrole_arn = arn:aws:iam::210987654321:role/admin\nsource_profile = {Name}\n");
+        var seeded = await QuicklyAsync("session", "get", "--profile", "ok", "--endpoint-url", Aws.Url, "-t", "123456");
+        Assert.That(seeded.ExitCode, Is.Zero, seeded.ToString());
+
+        foreach (var args in new[] { new[] { "session", "list" }, ["profile", "list"] })
+        {
+            var result = await QuicklyAsync(args);
+
+            Assert.That(result.ExitCode, Is.Zero, result.ToString());
+            Assert.That(result.Stdout, Does.Contain("ev [2Jil x "), string.Join(' ', args) + " shows the profile, cleaned");
+            Assert.That((result.Stdout + result.Stderr).IndexOfAny(['\u001b', '\u202E', '\u200B']), Is.EqualTo(-1), string.Join(' ', args) + ": " + result);
+        }
     }
 }
