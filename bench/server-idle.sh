@@ -20,54 +20,17 @@ bench_home
 
 bench_moto
 
-cat >"$work/attack.py" <<'PY'
-# Another local user: as many idle connections as it can hold, each with half a request line,
-# reopened as the endpoint closes them, until told to stop.
-import socket, sys, time, os, resource
-resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[2]) + 100, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
-port, count = int(sys.argv[1]), int(sys.argv[2])
-held, opened = [], 0
-deadline = time.time() + 120
-while time.time() < deadline and not os.path.exists(sys.argv[3]):
-    while len(held) < count:
-        s = socket.socket()
-        s.setblocking(False)
-        try:
-            s.connect(("127.0.0.1", port))
-        except BlockingIOError:
-            pass
-        try:
-            s.send(b"GET /awsmfa")
-        except OSError:
-            pass
-        held.append(s)
-        opened += 1
-    # Drop what the endpoint closed, so that the count held stays at `count`.
-    alive = []
-    for s in held:
-        try:
-            if s.recv(1, socket.MSG_PEEK) == b"":
-                s.close()
-                continue
-        except BlockingIOError:
-            pass
-        except OSError:
-            s.close()
-            continue
-        alive.append(s)
-    held = alive
-    time.sleep(0.05)
-print(opened, file=open(sys.argv[3] + ".opened", "w"))
-PY
-
 cat >"$work/client.py" <<'PY'
 # The command: waits until the attacker holds its connections, then fetches credentials.
-import os, sys, time, urllib.request, json
+import os, sys, time, urllib.request, json, subprocess
 url, token = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
-port, idle, requests, stop = int(url.split(":")[2].split("/")[0]), sys.argv[1], int(sys.argv[2]), sys.argv[3]
-import subprocess
-attacker = subprocess.Popen([sys.executable, sys.argv[4], str(port), idle, stop], env={"PATH": os.environ["PATH"]})
-time.sleep(5)
+port, idle, requests, state, attack = url.split(":")[2].split("/")[0], sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+attacker = subprocess.Popen([sys.executable, attack, port, idle, state], env={"PATH": os.environ["PATH"]})
+while not os.path.exists(state + ".ready"):
+    if attacker.poll() is not None:
+        sys.exit(f"the attacker ended before it held its connections (exit {attacker.returncode})")
+    time.sleep(0.05)
+time.sleep(1)
 times, ok = [], 0
 for _ in range(requests):
     started = time.perf_counter()
@@ -77,14 +40,14 @@ for _ in range(requests):
     except OSError:
         pass
     times.append((time.perf_counter() - started) * 1000)
-open(stop, "w").close()
+open(state + ".stop", "w").close()
 attacker.wait()
 times.sort()
-print(f"{ok} {requests} {times[len(times) // 2]:.2f} {times[int(len(times) * 0.99) - 1]:.2f} {open(stop + '.opened').read().strip()}")
+print(f"{ok} {requests} {times[len(times) // 2]:.2f} {times[int(len(times) * 0.99) - 1]:.2f} {open(state + '.opened').read().split()[0]}")
 PY
 
 ulimit -Sn 1024
-"$awsmfa" exec --server --profile benchrole -t 123456 -q -- python3 "$work/client.py" "$idle" "$requests" "$work/stop" "$work/attack.py" >"$work/result.txt"
+"$awsmfa" exec --server --profile benchrole -t 123456 -q -- python3 "$work/client.py" "$idle" "$requests" "$work/attack" "$here/bench/idle_attacker.py" >"$work/result.txt"
 read -r answered asked p50 p99 opened <"$work/result.txt"
 echo "answered $answered of $asked requests while another process held $idle idle connections (it opened $opened in all); p50 $p50 ms, p99 $p99 ms; awsmfa's soft open-file limit 1024" >&2
 if [ -n "${OUT:-}" ]; then

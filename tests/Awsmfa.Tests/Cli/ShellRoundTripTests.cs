@@ -49,25 +49,11 @@ public sealed class ShellRoundTripTests
             script.Write(printToken + "\n");
         }
 
-        var file = Path.Combine(work.Path, shell == "pwsh" ? "script.ps1" : "script");
-        await File.WriteAllTextAsync(file, script.ToString());
-        var start = new ProcessStartInfo(program!, [.. arguments, file])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = work.Path,
-        };
-        start.Environment["HOME"] = work.Path;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var (stdout, stderr) = await RunScriptAsync(shell, program!, arguments, script.ToString(), work.Path);
 
-        var values = (await stdout).Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n" + End + "\n").SkipLast(1).ToArray();
+        var values = stdout.Split("\n" + End + "\n").SkipLast(1).ToArray();
         Assert.That(Directory.GetFiles(work.Path, "pwned*"), Is.Empty, "a value ran as code");
-        Assert.That(values, Is.EqualTo(HostileValues), await stderr);
+        Assert.That(values, Is.EqualTo(HostileValues), stderr);
     }
 
     private static IEnumerable<TestCaseData> RegionShells()
@@ -92,15 +78,24 @@ public sealed class ShellRoundTripTests
         var script = new StringWriter();
         SessionOutput.Write(SessionOutput.Formats.Single(f => f.Name == formatName).Format, new SessionCredentials("ASIAEXAMPLE000000001", "Secret0000000000000000", "Token", DateTimeOffset.UnixEpoch.AddYears(60)), "eu-west-1", script);
         script.Write(printRegion + "\n");
-        var file = Path.Combine(work.Path, shell == "pwsh" ? "script.ps1" : "script");
-        await File.WriteAllTextAsync(file, script.ToString());
-        var start = new ProcessStartInfo(program!, [.. arguments, file])
+        var (stdout, stderr) = await RunScriptAsync(shell, program!, arguments, script.ToString(), work.Path);
+
+        Assert.That(stdout, Is.EqualTo("eu-west-1 eu-west-1\n"), stderr);
+    }
+
+    /// <summary>Runs <paramref name="script"/> in the shell, in a home of its own and without the caller's AWS region; its stdout (LF line ends) and stderr.</summary>
+    private static async Task<(string Stdout, string Stderr)> RunScriptAsync(string shell, string program, string[] arguments, string script, string folder)
+    {
+        var file = Path.Combine(folder, shell == "pwsh" ? "script.ps1" : "script");
+        await File.WriteAllTextAsync(file, script);
+        var start = new ProcessStartInfo(program, [.. arguments, file])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = work.Path,
+            WorkingDirectory = folder,
         };
-        start.Environment["HOME"] = work.Path;
+        start.Environment["HOME"] = folder;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment.Remove("AWS_REGION");
         start.Environment.Remove("AWS_DEFAULT_REGION");
         using var process = Process.Start(start)!;
@@ -108,7 +103,6 @@ public sealed class ShellRoundTripTests
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
-
-        Assert.That((await stdout).Replace("\r\n", "\n", StringComparison.Ordinal), Is.EqualTo("eu-west-1 eu-west-1\n"), await stderr);
+        return ((await stdout).Replace("\r\n", "\n", StringComparison.Ordinal), await stderr);
     }
 }

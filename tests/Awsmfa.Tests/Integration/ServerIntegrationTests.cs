@@ -161,48 +161,8 @@ public sealed class ServerIntegrationTests : MotoToolTest
         }
 
         // Another local user: 5,000 connections that each sent half a request line, reopened as
-        // the endpoint drops them. It says when it first holds them all, and how many it opened.
-        var attacker = Path.Combine(Tool.Home, "attack.py");
-        File.WriteAllText(attacker, """
-            import socket, sys, time, os, resource
-            port, count, state = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-            resource.setrlimit(resource.RLIMIT_NOFILE, (count + 100, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
-            held, opened, ready = [], 0, False
-            deadline = time.time() + 60
-            while time.time() < deadline and not os.path.exists(state + ".stop"):
-                while len(held) < count:
-                    s = socket.socket()
-                    s.setblocking(False)
-                    try:
-                        s.connect(("127.0.0.1", port))
-                    except BlockingIOError:
-                        pass
-                    try:
-                        s.send(b"GET /awsmfa")
-                    except OSError:
-                        pass
-                    held.append(s)
-                    opened += 1
-                if not ready:
-                    ready = True
-                    open(state + ".ready", "w").close()
-                alive = []
-                for s in held:
-                    try:
-                        if s.recv(1, socket.MSG_PEEK) == b"":
-                            s.close()
-                            continue
-                    except BlockingIOError:
-                        pass
-                    except OSError:
-                        s.close()
-                        continue
-                    alive.append(s)
-                held = alive
-                time.sleep(0.05)
-            # Whether it held on until the command was done, or gave up first (then the test proves nothing).
-            open(state + ".opened", "w").write(f"{opened} {int(os.path.exists(state + '.stop'))}")
-            """);
+        // the endpoint drops them (the benchmark's attacker, bench/idle_attacker.py).
+        var attacker = Path.Combine(Repository.Root, "bench", "idle_attacker.py");
         var client = Path.Combine(Tool.Home, "client.py");
         File.WriteAllText(client, """
             import os, sys, time, json, subprocess, urllib.request, resource

@@ -13,25 +13,10 @@ namespace Awsmfa.Tests.Integration;
 [Platform("Linux", Reason = "util-linux script(1) gives the tool a terminal of its own")]
 public sealed class TerminalPromptTests : MotoToolTest
 {
-    private async Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> RunOnTerminalAsync(string typed, string arguments)
-    {
-        var stdout = Path.Combine(Tool.Home, "stdout");
-        var stderr = Path.Combine(Tool.Home, "stderr");
-        var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} {arguments} > '{stdout}' 2> '{stderr}' < /dev/null");
-
-        using var process = Process.Start(start)!;
-        var terminal = process.StandardOutput.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(typed);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await terminal, File.ReadAllText(stdout), File.ReadAllText(stderr));
-    }
-
     [Test]
     public async Task Asks_on_the_terminal_when_every_standard_stream_is_redirected()
     {
-        var run = await RunOnTerminalAsync("123456\n", $"session get --profile base --endpoint-url {Moto.Url} -o credential-process");
+        var run = await Tool.RunOnTerminalAsync("123456\n", $"session get --profile base --endpoint-url {Moto.Url} -o credential-process");
 
         Assert.That(run.ExitCode, Is.Zero, run.Terminal + run.Stderr);
         Assert.That(run.Terminal, Does.Contain($"MFA code for {ToolProcess.Serial}: "));
@@ -43,7 +28,7 @@ public sealed class TerminalPromptTests : MotoToolTest
     [Test]
     public async Task Asks_again_after_a_malformed_code()
     {
-        var run = await RunOnTerminalAsync("12x\n654321\n", $"session get --profile base --endpoint-url {Moto.Url}");
+        var run = await Tool.RunOnTerminalAsync("12x\n654321\n", $"session get --profile base --endpoint-url {Moto.Url}");
 
         Assert.That(run.ExitCode, Is.Zero, run.Terminal + run.Stderr);
         Assert.That(run.Terminal, Does.Contain("That is not a valid code"));

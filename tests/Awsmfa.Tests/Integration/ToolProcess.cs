@@ -135,6 +135,24 @@ internal sealed class ToolProcess : IDisposable
         return start;
     }
 
+    /// <summary>
+    /// Runs awsmfa with <paramref name="arguments"/> (shell words) on a terminal of its own, typing
+    /// <paramref name="typed"/> there, with stdin from /dev/null and stdout and stderr in files, as
+    /// under $(...) and credential_process: what the terminal showed, and each stream.
+    /// </summary>
+    public async Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> RunOnTerminalAsync(string typed, string arguments)
+    {
+        var stdout = Path.Combine(Home, "terminal-stdout");
+        var stderr = Path.Combine(Home, "terminal-stderr");
+        using var process = Process.Start(OnTerminal($"{ShellCommand} {arguments} > '{stdout}' 2> '{stderr}' < /dev/null"))!;
+        var terminal = process.StandardOutput.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(typed);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await terminal, File.ReadAllText(stdout), File.ReadAllText(stderr));
+    }
+
     /// <summary>Runs another program (a shell, the aws CLI) with this tool's environment and no terminal.</summary>
     public Task<CliResult> RunProgramAsync(string program, params string[] args) =>
         Processes.RunAsync(StartInfo(program, args), null, TimeSpan.FromSeconds(90), program + " " + string.Join(' ', args));

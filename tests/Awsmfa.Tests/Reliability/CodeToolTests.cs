@@ -13,20 +13,8 @@ public sealed class CodeToolTests : FakeAwsToolTest
 {
     private const string Wrong = "999999";
 
-    /// <summary>Runs awsmfa on a terminal of its own, typing <paramref name="typed"/>; what the terminal showed, and stdout and stderr apart.</summary>
-    private async Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> OnTerminalAsync(string typed, string arguments)
-    {
-        var stdout = Path.Combine(Tool.Home, "stdout");
-        var stderr = Path.Combine(Tool.Home, "stderr");
-        var start = Tool.OnTerminal($"{ToolProcess.ShellCommand} {arguments} --endpoint-url {Aws.Url} > '{stdout}' 2> '{stderr}' < /dev/null");
-        using var process = Process.Start(start)!;
-        var terminal = process.StandardOutput.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(typed);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await terminal, File.ReadAllText(stdout), File.ReadAllText(stderr));
-    }
+    private Task<(int ExitCode, string Terminal, string Stdout, string Stderr)> OnTerminalAsync(string typed, string arguments) =>
+        Tool.RunOnTerminalAsync(typed, $"{arguments} --endpoint-url {Aws.Url}");
 
     [Test]
     public async Task Eight_parallel_runs_with_a_rejected_code_make_one_call_and_all_exit_3()
