@@ -22,7 +22,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             reporter.Warn(problem);
         }
 
-        var (profileName, namedRoot, profile) = ResolveRoot(options.Profile);
+        var (profileName, namedRoot, profile) = ResolveRoot(options.Profile, federation ? "GetFederationToken" : "GetSessionToken");
         // From the profile the user named down to the one with the keys: a role profile's own
         // settings win over its source's.
         var chain = profileName == EnvironmentProfile ? [] : RoleChain(profile);
@@ -211,7 +211,8 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     private static string Checked(string value, Func<string, bool> isValid, string what, string hint) =>
         isValid(value) ? value : throw AwsmfaException.Usage($"{what} is not valid: {hint}");
 
-    private (string Name, RootSpec? Root, AwsProfile? Profile) ResolveRoot(string? option)
+    /// <param name="call">What the root's keys will sign when the profile is no role: named when they cannot.</param>
+    private (string Name, RootSpec? Root, AwsProfile? Profile) ResolveRoot(string? option, string call)
     {
         var named = option ?? environment.Get("AWS_PROFILE")?.Trim();
         if (named is null
@@ -231,7 +232,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             if (defaults is not { AccessKeyId: not null, SecretAccessKey: not null, SessionToken: null })
             {
                 throw AwsmfaException.Usage(
-                    "AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN hold session credentials, which cannot call GetSessionToken: unset them, or use --profile with an IAM user's long-term keys");
+                    $"AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN hold session credentials, which cannot call {call}: unset them, or use --profile with an IAM user's long-term keys");
             }
 
             reporter.Detail("AWS_ACCESS_KEY_ID holds session credentials; using the long-term keys of profile 'default'");
@@ -253,7 +254,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             return (name, null, profile);
         }
 
-        return (name, CheckedRoot(name, profile), profile);
+        return (name, CheckedRoot(name, profile, call), profile);
     }
 
     /// <summary>A profile of the shared files, or one whose only trace is its keys in the keyring (its settings may all be defaults).</summary>
@@ -265,7 +266,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     /// keyring, else its static keys, else its credential_process; never session credentials,
     /// which cannot call GetSessionToken.
     /// </summary>
-    private RootSpec CheckedRoot(string name, AwsProfile profile)
+    private RootSpec CheckedRoot(string name, AwsProfile profile, string call = "GetSessionToken")
     {
         if (keyring.Find(name) is { } stored)
         {
@@ -278,7 +279,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         if (profile.SessionToken is not null || (profile.AccessKeyId is { } id && IsTemporaryKeyId(id)))
         {
             throw AwsmfaException.Usage(
-                $"profile '{name}' holds session credentials (aws_session_token), which cannot call GetSessionToken; name the profile with the IAM user's long-term keys");
+                $"profile '{name}' holds session credentials (aws_session_token), which cannot call {call}; name the profile with the IAM user's long-term keys");
         }
 
         if (profile.AccessKeyId is not null && profile.SecretAccessKey is not null)

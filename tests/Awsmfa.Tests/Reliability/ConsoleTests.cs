@@ -165,7 +165,7 @@ public sealed class ConsoleTests : FakeAwsToolTest
         var result = await ConsoleAsync("--profile", "temp", "--region", "us-east-1", "--stdout");
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Is.EqualTo("awsmfa: profile 'temp' holds session credentials (aws_session_token), which cannot call GetSessionToken; name the profile with the IAM user's long-term keys\n"));
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: profile 'temp' holds session credentials (aws_session_token), which cannot call GetFederationToken; name the profile with the IAM user's long-term keys\n"));
         Assert.That(Aws.Calls, Is.Empty);
     }
 
