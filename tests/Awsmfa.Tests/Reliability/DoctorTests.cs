@@ -193,4 +193,54 @@ public sealed class DoctorTests : FakeAwsToolTest
         Assert.That(checks.Single(c => c.Check == "roles"), Is.EqualTo(("roles", "fail", "role profile 'deep' asks for 2h00m, but a role assumed with another role's credentials lasts at most 1h: set duration_seconds = 3600 or less")));
         Assert.That(Aws.RequestsFor("GetSessionToken") + Aws.RequestsFor("AssumeRole"), Is.Zero);
     }
+
+    [Test]
+    public async Task A_clock_two_minutes_off_warns_without_failing()
+    {
+        Aws.ClockAhead = TimeSpan.FromMinutes(2);
+
+        var (exit, checks, result) = await DoctorAsync("--profile", "base");
+
+        var clock = checks.Single(c => c.Check == "clock");
+        Assert.That(clock.Status, Is.EqualTo("warn"), result.ToString());
+        Assert.That(clock.Message, Does.Match(@"^this computer's clock is (1m5\d|2m0\d)s? behind STS's: close to the 5 minutes AWS allows; set it right \(timedatectl set-ntp true\)$"));
+        Assert.That(checks.Where(c => c.Status == "fail"), Is.Empty, result.ToString());
+        Assert.That(exit, Is.Zero, "warnings alone do not fail doctor");
+    }
+
+    [Test]
+    public async Task An_mfa_process_that_is_there_but_not_executable_fails_and_one_that_is_passes()
+    {
+        var program = Path.Combine(Tool.Home, "totp");
+        File.WriteAllText(program, "#!/bin/sh\necho 123456\n");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), $"\n[profile base]\nmfa_process = {program} --account aws\n");
+
+        var (_, before, _) = await DoctorAsync("--profile", "base");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (_, after, _) = await DoctorAsync("--profile", "base");
+
+        Assert.That(before.Single(c => c.Check == "mfa_process"), Is.EqualTo(("mfa_process", "fail", $"mfa_process names {program}, which is not an executable file on PATH or at that path")));
+        Assert.That(after.Single(c => c.Check == "mfa_process"), Is.EqualTo(("mfa_process", "ok", $"mfa_process runs {program}")));
+        Assert.That(Aws.RequestsFor("GetSessionToken"), Is.Zero, "doctor runs no mfa_process and spends no code");
+    }
+
+    [Test]
+    public async Task A_first_role_over_an_hour_warns_that_it_needs_a_code_each_time()
+    {
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), """
+
+            [profile long]
+            role_arn = arn:aws:iam::210987654321:role/long
+            source_profile = base
+            duration_seconds = 10800
+            """);
+
+        var (_, checks, result) = await DoctorAsync("--profile", "long");
+
+        Assert.That(
+            checks.Single(c => c.Check == "roles"),
+            Is.EqualTo(("roles", "warn", "role profile 'long' asks for 3h00m, longer than a chained role may last: each time it is assumed straight from the long-term keys, with a new code")),
+            result.ToString());
+    }
 }
