@@ -25,7 +25,7 @@ if [ -n "${AWSMFA:-}" ]; then
 elif command -v awsmfa >/dev/null; then
   tool=(awsmfa)
 else
-  echo "demo: awsmfa is not installed; building it from $here (a few minutes: a Native AOT build per architecture)... " >&2
+  echo "demo: awsmfa is not installed; building it from $here (a few minutes: a Native AOT build per architecture)..." >&2
   # Only the pack's own warning (no C toolchain: the portable build) is worth showing.
   dotnet pack "$here" -c Release -o "$work/nupkg" | { grep -E 'warning AWSMFA|awsmfa: note:' >&2 || true; }
   dotnet tool install awsmfa --tool-path "$work/tool" --source "$work/nupkg" --prerelease >/dev/null
