@@ -123,6 +123,7 @@ public sealed class FaultTests : FakeAwsToolTest
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Does.Contain("FakeSessionTokenPart1"));
         Assert.That(result.Stderr, Does.Contain("awsmfa: warning: not using the session cache (nor its memory of spent MFA codes: a code given twice is sent twice): could not create"));
+        Assert.That(result.Stderr.Split('\n').Count(line => line.StartsWith("awsmfa: warning:", StringComparison.Ordinal)), Is.EqualTo(1), "warned once: " + result.Stderr);
     }
 
     [Test]

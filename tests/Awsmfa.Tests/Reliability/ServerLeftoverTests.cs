@@ -26,6 +26,28 @@ public sealed class ServerLeftoverTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task A_leftover_process_that_asks_after_the_command_ended_gets_503_and_no_credentials()
+    {
+        // The grandchild still holds the URL and token: the port it reaches is awsmfa's, answering 503.
+        var answer = Path.Combine(Tool.Home, "answer");
+        var probe = $$"""
+            import os, urllib.request, urllib.error
+            try:
+                r = urllib.request.urlopen(urllib.request.Request(os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], headers={"Authorization": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}), timeout=5)
+                open("{{answer}}", "w").write(f"{r.status} {'AccessKeyId' in r.read().decode()}")
+            except urllib.error.HTTPError as e:
+                open("{{answer}}", "w").write(f"{e.code} {'AccessKeyId' in e.read().decode()}")
+            """;
+        var script = Path.Combine(Tool.Home, "probe.py");
+        File.WriteAllText(script, probe);
+
+        var result = await Tool.RunAsync(null, "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", $"(sleep 0.5; python3 '{script}') > /dev/null 2>&1 &");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(File.Exists(answer) ? File.ReadAllText(answer) : "no answer", Is.EqualTo("503 False"));
+    }
+
+    [Test]
     public async Task Without_leftovers_awsmfa_exits_with_the_command()
     {
         var result = await Tool.RunAsync(null, "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", "exit 3");
