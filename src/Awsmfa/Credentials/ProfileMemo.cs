@@ -96,7 +96,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             return;
         }
 
-        var after = FileBytes.Read(candidates);
+        var after = Files(candidates);
         if (after is null || before.Hash != after.Hash || after.LastChange > clock.GetUtcNow() - Settled)
         {
             return;
@@ -108,9 +108,10 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             return;
         }
 
-        var (current, _) = Current();
-        var same = current is not null && current.Hash == after.Hash && current.CredentialsPath == credentialsPath && current.ConfigPath == configPath
-            && current.Candidates.SequenceEqual(candidates);
+        // The files were just read: the record holds for them when it was made for these inputs and bytes.
+        var current = Loaded();
+        var same = current is not null && current.Inputs.SequenceEqual(inputs) && current.Hash == after.Hash
+            && current.CredentialsPath == credentialsPath && current.ConfigPath == configPath && current.Candidates.SequenceEqual(candidates);
         var known = new Known(profile with { SecretAccessKey = null, SessionToken = null }, place.Value.Place, place.Value.Section);
         if (same && (current!.Profiles.GetValueOrDefault(name) == known || current.Profiles.Count >= MaxProfiles))
         {
@@ -163,6 +164,18 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     /// </summary>
     private (Snapshot? Record, FileBytes? Files) Current()
     {
+        var inputs = Inputs();
+        if (Loaded() is not { } record || !HasHome(inputs) || !record.Inputs.SequenceEqual(inputs) || Files(record.Candidates) is not { } files || files.Hash != record.Hash)
+        {
+            return (null, null);
+        }
+
+        return (record, files);
+    }
+
+    /// <summary>The record as read from the cache folder (once per run), or as last written; null when there is none this version wrote.</summary>
+    private Snapshot? Loaded()
+    {
         if (!_loaded)
         {
             _loaded = true;
@@ -176,21 +189,16 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             }
         }
 
-        var inputs = Inputs();
-        if (_record is null || !HasHome(inputs) || !_record.Inputs.SequenceEqual(inputs) || Files(_record.Candidates) is not { } files || files.Hash != _record.Hash)
-        {
-            return (null, null);
-        }
-
-        return (_record, files);
+        return _record;
     }
 
     /// <summary>
     /// The files as they are now: read again unless every one of them has the same status as at
     /// the last read and had not changed for a second then (profile list over a long config looks
-    /// profiles up thousands of times in one run).
+    /// profiles up thousands of times in one run). A lookup the record missed reads them here
+    /// once, for the check and as the bytes before the SDK's read.
     /// </summary>
-    private FileBytes? Files(IReadOnlyList<string> paths)
+    public FileBytes? Files(IReadOnlyList<string> paths)
     {
         var statuses = paths.Select(p => Platform.FileStatus.Following(p)).ToList();
         if (_lastRead is { } last && last.Paths.SequenceEqual(paths) && last.Statuses.SequenceEqual(statuses)

@@ -88,7 +88,7 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         // lookup): what it finds is recorded only if they are still so, and settled.
         if (_memo is not null && !_file.IsValueCreated)
         {
-            _before = FileBytes.Read(_paths.Value.Candidates);
+            _before = _memo.Files(_paths.Value.Candidates);
         }
 
         var found = FindWithSdk(name);
