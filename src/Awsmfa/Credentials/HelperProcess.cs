@@ -67,13 +67,19 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
 
                 // What it said before it was stopped ("waiting for Touch ID") is why it hung.
                 await Task.WhenAny(errors, Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None)).ConfigureAwait(false);
-                throw Finished(null).Failed(setting, $"did not finish within {DurationParser.Humanize(timeout)} and was stopped ({timeoutVariable})");
+                throw new HelperOutput("", LastLine()).Failed(setting, $"did not finish within {DurationParser.Humanize(timeout)} and was stopped ({timeoutVariable})");
             }
 
             // A child it left in the background may hold the pipes open: what was written by the
             // time it exited (and a moment after) is what it said.
             await Task.WhenAny(Task.WhenAll(output, errors), Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
-            var result = Finished(printed);
+            string text;
+            lock (printed)
+            {
+                text = printed.ToString();
+            }
+
+            var result = new HelperOutput(text, LastLine());
             if (process.ExitCode != 0)
             {
                 throw Failed(setting, $"exited with {process.ExitCode}" + (result.LastLine.Length > 0 ? $": {Printable.OneLine(result.LastLine)}" : ""));
@@ -83,23 +89,12 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
                 ? throw result.Failed(setting, $"printed more than {MaxOutput / 1024} KiB, more than any code or credentials")
                 : result;
 
-            HelperOutput Finished(StringBuilder? stdout)
+            string LastLine()
             {
-                string text = "", lastLine;
-                if (stdout is not null)
-                {
-                    lock (stdout)
-                    {
-                        text = stdout.ToString();
-                    }
-                }
-
                 lock (said)
                 {
-                    lastLine = said.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "";
+                    return said.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "";
                 }
-
-                return new HelperOutput(text, lastLine);
             }
         }
     }
