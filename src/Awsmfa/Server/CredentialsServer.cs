@@ -164,7 +164,7 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
             // answered without ever being a candidate for eviction: under a flood of idle
             // connections, a real request would otherwise be dropped for newcomers before its
             // handler got to read it.
-            if (!ArrivedWhole(socket))
+            if (!HeadWaiting(socket, handlerStarted: false))
             {
                 lock (_gate)
                 {
@@ -182,7 +182,7 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
                         }
 
                         _waiting.RemoveFirst();
-                        if (!HeadWaiting(oldest.Socket))
+                        if (!HeadWaiting(oldest.Socket, handlerStarted: true))
                         {
                             oldest.Drop();
                         }
@@ -196,57 +196,57 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether a whole request head is already waiting on a socket just accepted (looked at, not read).</summary>
-    private static bool ArrivedWhole(Socket socket)
+    /// <summary>
+    /// Whether a whole request head waits on the socket (looked at, not read). Where a handler may
+    /// be reading it, only the system's own non-blocking peek will do: .NET queues a synchronous
+    /// receive behind a pending asynchronous one, so <see cref="Socket.Receive(Span{byte}, SocketFlags)"/>
+    /// would wait for the very request it looks for. Windows has no such peek here: there, only a
+    /// socket just accepted is looked at.
+    /// </summary>
+    private static bool HeadWaiting(Socket socket, bool handlerStarted)
     {
-        try
-        {
-            var available = socket.Available;
-            if (available < 4)
-            {
-                return false;
-            }
-
-            Span<byte> head = stackalloc byte[Math.Min(available, 4096)];
-            var peeked = socket.Receive(head, SocketFlags.Peek);
-            return head[..peeked].IndexOf("\r\n\r\n"u8) >= 0;
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
+        Span<byte> head = stackalloc byte[4096];
+        var peeked = PeekWithoutWaiting(socket, head) ?? (handlerStarted ? 0 : PeekJustAccepted(socket, head));
+        return head[..peeked].IndexOf("\r\n\r\n"u8) >= 0;
     }
 
-    /// <summary>
-    /// Whether a whole request head waits on a socket whose handler may be reading it: looked at
-    /// with the system's own non-blocking peek, because .NET queues a synchronous receive behind a
-    /// pending asynchronous one (the handler's), so <see cref="Socket.Receive(Span{byte}, SocketFlags)"/>
-    /// would wait for the very request it looks for. Windows has no such peek here: never spared.
-    /// </summary>
-    private static unsafe bool HeadWaiting(Socket socket)
+    /// <summary>What the system's non-blocking peek sees; null where there is none (Windows, or no libc entry).</summary>
+    private static unsafe int? PeekWithoutWaiting(Socket socket, Span<byte> head)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
-            return false;
+            return null;
         }
 
-        var flags = MessagePeek | (OperatingSystem.IsLinux() ? LinuxDontWait : MacDontWait);
-        Span<byte> head = stackalloc byte[4096];
-        nint peeked;
         try
         {
             fixed (byte* buffer = head)
             {
-                peeked = Receive((int)socket.Handle, buffer, head.Length, flags);
+                var peeked = Receive((int)socket.Handle, buffer, head.Length, MessagePeek | (OperatingSystem.IsLinux() ? LinuxDontWait : MacDontWait));
+                return peeked > 0 ? (int)peeked : 0;
             }
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or ObjectDisposedException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // Without the peek nothing is spared: the endpoint keeps serving as before it existed.
-            return false;
+            return null;
         }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+    }
 
-        return peeked > 0 && head[..(int)peeked].IndexOf("\r\n\r\n"u8) >= 0;
+    /// <summary>.NET's own peek, for a socket no handler reads yet.</summary>
+    private static int PeekJustAccepted(Socket socket, Span<byte> head)
+    {
+        try
+        {
+            return socket.Available > 0 ? socket.Receive(head, SocketFlags.Peek) : 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return 0;
+        }
     }
 
     private const int MessagePeek = 0x2;
