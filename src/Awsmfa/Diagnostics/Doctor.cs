@@ -188,7 +188,7 @@ internal sealed class Doctor(
         var now = clock.GetUtcNow();
         foreach (var step in pipeline.StepIdentities(request))
         {
-            if (step.Type == SessionTokenStep.Type.Name && step.MfaSerial is null)
+            if (step.Type == SessionTokenStep.Type.Name && string.IsNullOrEmpty(step.MfaSerial))
             {
                 // Temporary credentials from the root go straight to the first role: no MFA session.
                 continue;

@@ -97,6 +97,29 @@ public sealed class DoctorTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task A_role_over_a_process_that_gives_temporary_credentials_has_no_mfa_session_line()
+    {
+        // Temporary credentials from the root sign the role straight away: there is no MFA session to cache.
+        var process = Path.Combine(Tool.Home, "session-from-vault");
+        File.WriteAllText(process, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESSSESSION01\", \"SecretAccessKey\": \"ProcessSessionSecret0001\", \"SessionToken\": \"ProcessSessionToken\"}'\n");
+        File.SetUnixFileMode(process, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), $"""
+
+            [profile vault]
+            credential_process = {process}
+
+            [profile fromvault]
+            role_arn = arn:aws:iam::210987654321:role/admin
+            source_profile = vault
+            """);
+
+        var (_, checks, result) = await DoctorAsync("--profile", "fromvault");
+
+        var cache = checks.Where(c => c.Check == "cache").Select(c => c.Message).ToList();
+        Assert.That(cache, Is.EqualTo(new[] { "role arn:aws:iam::210987654321:role/admin: not cached; the next command gets one" }), result.ToString());
+    }
+
+    [Test]
     public async Task Container_credential_variables_are_named_and_their_token_never_shown()
     {
         Tool.Environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:9/creds";
