@@ -45,6 +45,13 @@ internal static class SignedRequests
             request.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
         }
 
+        // The SDK's pipeline adds the session token before its signer runs (AWS4Signer alone does
+        // not): without it AWS refuses a request signed with temporary keys.
+        if (credentials.SessionToken is { Length: > 0 } sessionToken)
+        {
+            request.Headers["X-Amz-Security-Token"] = sessionToken;
+        }
+
         new AWS4Signer().Sign(request, Config(signingRegion), new RequestMetrics(), new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken));
 
         var uri = new Uri(endpoint, resourcePath);

@@ -203,13 +203,9 @@ internal sealed class AwsmfaCli
         var where = HelpExamples.CommandPath(parseResult);
         var command = parseResult.CommandResult.Command;
         var unknown = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
-        if (unknown is not null && !unknown.StartsWith('-') && command.Subcommands.Count > 0)
+        if (UnknownCommand(parseResult) is { } unknownCommand)
         {
-            var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
-            var hint = Suggestions.Closest(unknown, names) is { } closest
-                ? $"did you mean '{closest}'?"
-                : $"commands are: {string.Join(", ", names)}";
-            return $"unknown command '{Printable.OneLine(unknown)}' for '{where}'; {hint}";
+            return unknownCommand;
         }
 
         if (command.Subcommands.Count > 0 && parseResult.Tokens.Count > 0 && unknown is null)
@@ -236,6 +232,26 @@ internal sealed class AwsmfaCli
 
         var messages = parseResult.Errors.Select(e => Printable.OneLine(e.Message).TrimEnd('.')).Distinct().ToList();
         return string.Join("; ", messages);
+    }
+
+    /// <summary>
+    /// A word where a command has subcommands (<c>awsmfa sesion get --profile prod</c>): the
+    /// misspelled command is named, before any option after it that only the real command has.
+    /// </summary>
+    private static string? UnknownCommand(ParseResult parseResult)
+    {
+        var command = parseResult.CommandResult.Command;
+        if (parseResult.UnmatchedTokens is not [var unknown, ..] || unknown.StartsWith('-') || command.Subcommands.Count == 0)
+        {
+            return null;
+        }
+
+        var where = HelpExamples.CommandPath(parseResult);
+        var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        var hint = Suggestions.Closest(unknown, names) is { } closest
+            ? $"did you mean '{closest}'?"
+            : $"commands are: {string.Join(", ", names)}";
+        return $"unknown command '{Printable.OneLine(unknown)}' for '{where}'; {hint}";
     }
 
     /// <summary>An option given without its value, or a one-value option given twice, in awsmfa's words; null for other errors.</summary>
@@ -266,8 +282,22 @@ internal sealed class AwsmfaCli
         return null;
     }
 
+    /// <summary>
+    /// No response files: System.CommandLine would read <c>@name</c> as the lines of the file
+    /// <c>name</c> in the current folder, so a file planted in a repository could turn
+    /// <c>--profile @work</c> into <c>--endpoint-url</c> of someone else's choosing. An argument that
+    /// starts with @ is literal.
+    /// </summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
     public async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        // `awsmfa help [COMMAND…]` is `awsmfa [COMMAND…] --help`, as git and kubectl read it.
+        if (args is ["help", .. var rest])
+        {
+            args = [.. rest, "--help"];
+        }
+
         // Plain awsmfa: what it can do, rather than an error.
         var first = args.Length > 0 ? args[0] : null;
         var commands = Commands();
@@ -275,8 +305,10 @@ internal sealed class AwsmfaCli
         // all (help, typo hints and errors list the others, so anything else builds them all).
         var only = args is [VersionLine.OptionName] ? string.Empty
             : first is not null && commands.Any(c => c.Name == first) ? first : null;
-        var parseResult = Build(commands, directives: first?.StartsWith('[') == true, only).Parse(args.Length == 0 ? ["--help"] : args);
-        if (UnknownOption(parseResult) is { } unknownOption)
+        var parseResult = Build(commands, directives: first?.StartsWith('[') == true, only).Parse(args.Length == 0 ? ["--help"] : args, Parsing);
+        // A completion directive ([suggest:N]) parses what is being typed: a half word is no error.
+        var completing = first?.StartsWith('[') == true;
+        if (((completing ? null : UnknownCommand(parseResult)) ?? UnknownOption(parseResult)) is { } unknownOption)
         {
             await error.WriteLineAsync("awsmfa: " + unknownOption).ConfigureAwait(false);
             return ExitCodes.UsageError;

@@ -55,7 +55,8 @@ internal sealed class StaticKeysRoot(RootIdentity identity, RootCredentials keys
 /// <param name="Keys">Keys already in hand (file, environment).</param>
 /// <param name="Command">A <c>credential_process</c> command line.</param>
 /// <param name="KeyringKeyId">The id of the keys the keyring holds for the profile, as awsmfa stored them; <paramref name="Keys"/> is then a plaintext copy, used only when the keyring cannot be read.</param>
-internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Keys = null, string? Command = null, string? KeyringKeyId = null)
+/// <param name="Endpoint">The STS endpoint configured instead of AWS's own (--endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url), or null.</param>
+internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Keys = null, string? Command = null, string? KeyringKeyId = null, string? Endpoint = null)
 {
     /// <summary>
     /// The parts of the cache keys above the root. Keys in a file or the environment are known by
@@ -64,13 +65,28 @@ internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Ke
     /// are known by the id awsmfa recorded when storing them, as keys in a file: moving keys from
     /// the file into the keyring keeps the session, a rotated key starts a new one.
     /// </summary>
-    public IReadOnlyList<string> KeyParts => Kind switch
+    /// <remarks>
+    /// Credentials minted through another endpoint (a local emulator, a proxy) answer only for it:
+    /// an entry made with --endpoint-url is never served to a call for AWS itself.
+    /// </remarks>
+    public IReadOnlyList<string> KeyParts
     {
-        RootIdentity.Keyring when KeyringKeyId is not null => [Profile, KeyringKeyId],
-        RootIdentity.File or RootIdentity.Environment when Keys is not null => [Profile, Keys.AccessKeyId],
-        RootIdentity.Process => [Profile, RootIdentity.Process, Command ?? ""],
-        _ => [Profile, Kind],
-    };
+        get
+        {
+            IReadOnlyList<string> parts = Kind switch
+            {
+                RootIdentity.Keyring when KeyringKeyId is not null => [Profile, KeyringKeyId],
+                RootIdentity.File or RootIdentity.Environment when Keys is not null => [Profile, Keys.AccessKeyId],
+                RootIdentity.Process => [Profile, RootIdentity.Process, Command ?? ""],
+                _ => [Profile, Kind],
+            };
+            return Endpoint is null ? parts : [.. parts, "endpoint", Endpoint];
+        }
+    }
 
     public RootIdentity Identity => new(Kind, Profile, KeyParts);
+
+    /// <summary>One spelling per endpoint: scheme, host, port and path, without a trailing slash.</summary>
+    public static string CanonicalEndpoint(string url) =>
+        Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/') : url.Trim();
 }

@@ -44,8 +44,9 @@ internal sealed record StepIdentity(string Type, string Profile, string? MfaSeri
     public string CacheKey => CacheKeys.For([Type, .. KeyParts]);
 
     /// <summary>The MFA session of a profile's long-term key in a file and device (what the cache has always keyed it by).</summary>
-    public static StepIdentity ForSessionToken(string profile, string accessKeyId, string mfaSerial) =>
-        ForSessionToken(new RootIdentity(RootIdentity.File, profile, [profile, accessKeyId]), mfaSerial);
+    /// <param name="endpoint">The STS endpoint it was minted through, when not AWS's own.</param>
+    public static StepIdentity ForSessionToken(string profile, string accessKeyId, string mfaSerial, string? endpoint = null) =>
+        ForSessionToken(new RootSpec(RootIdentity.File, profile, new RootCredentials(accessKeyId, ""), Endpoint: endpoint is null ? null : RootSpec.CanonicalEndpoint(endpoint)).Identity, mfaSerial);
 
     public static StepIdentity ForSessionToken(RootIdentity root, string mfaSerial) =>
         new(SessionTokenStep.Type.Name, root.Profile, mfaSerial, RoleArn: null, root.Kind, [.. root.KeyParts, mfaSerial]);

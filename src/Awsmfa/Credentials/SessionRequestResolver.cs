@@ -35,6 +35,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         var spec = fromEnvironment ? EnvironmentRoot(root!.Name)
             : root is not null && root != profile ? CheckedRoot(root.Name, root)
             : namedRoot!;
+        spec = spec with { Endpoint = StsEndpoint(options.EndpointUrl, profile?.Name) };
         var roles = RoleHops(chain, options);
         // A role reached straight from a root's credentials may carry no MFA (a role whose trust
         // policy does not ask for it, temporary credentials from a credential_process); an MFA
@@ -124,6 +125,14 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 return chain;
             }
 
+            // botocore: a source profile with static keys is the root, whatever role it names
+            // itself; walking past it would sign with another IAM user and assume an extra role.
+            if (chain.Count > 1 && HasOwnKeys(current))
+            {
+                chain[^1] = current with { RoleArn = null, SourceProfile = null, CredentialSource = null };
+                return chain;
+            }
+
             if (current.CredentialSource is { } credentialSource)
             {
                 return current.SourceProfile is not null
@@ -136,12 +145,18 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
             if (current.SourceProfile is not { } source)
             {
+                // aws-vault's reading: a role profile with keys of its own and no source uses them.
+                if (HasOwnKeys(current))
+                {
+                    return chain;
+                }
+
                 throw AwsmfaException.Usage(
                     $"profile '{current.Name}' assumes a role but names no source_profile or credential_source; awsmfa assumes roles from a source_profile with an IAM user's keys, or from credential_source = Environment");
             }
 
             // The AWS CLI's own shape: a profile that is its own source uses its keys for its role.
-            if (source == current.Name && (current.HasLongTermKeys || keyring.Find(current.Name) is not null))
+            if (source == current.Name && HasOwnKeys(current))
             {
                 return chain;
             }
@@ -215,6 +230,16 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     private (string Name, RootSpec? Root, AwsProfile? Profile) ResolveRoot(string? option, string call)
     {
         var named = option ?? environment.Get("AWS_PROFILE")?.Trim();
+        if (named is null && (environment.Get("AWS_ACCESS_KEY_ID") is null) != (environment.Get("AWS_SECRET_ACCESS_KEY") is null))
+        {
+            // botocore's PartialCredentialsError: half a key pair is a mistake, not a reason to
+            // sign quietly as profile 'default'.
+            var (set, missing) = environment.Get("AWS_ACCESS_KEY_ID") is null
+                ? ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID")
+                : ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+            throw AwsmfaException.Usage($"{set} is set but {missing} is not: set both, or unset {set} (or name a profile with --profile)");
+        }
+
         if (named is null
             && environment.Get("AWS_ACCESS_KEY_ID") is { } accessKeyId
             && environment.Get("AWS_SECRET_ACCESS_KEY") is { } secret)
@@ -248,14 +273,19 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             ? $"no AWS credentials: no profile 'default' in {profiles.Describe()}, and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set; use --profile NAME"
             : $"profile '{name}' was not found in {profiles.Describe()}");
 
-        // A role profile's keys are its root's, found by walking source_profile.
-        if (profile.AssumesRole && !(profile.SourceProfile == profile.Name && (profile.HasLongTermKeys || keyring.Find(name) is not null)))
+        // A role profile's keys are its root's, found by walking source_profile, unless the
+        // profile is its own source (source_profile naming itself, or none) and has keys.
+        if (profile.AssumesRole && !((profile.SourceProfile == profile.Name || profile.SourceProfile is null && profile.CredentialSource is null) && HasOwnKeys(profile)))
         {
             return (name, null, profile);
         }
 
         return (name, CheckedRoot(name, profile, call), profile);
     }
+
+    /// <summary>Keys of the profile's own, in the files or the keyring (session credentials count: they are refused as a root by name, never walked past).</summary>
+    private bool HasOwnKeys(AwsProfile profile) =>
+        profile.AccessKeyId is not null && profile.SecretAccessKey is not null || keyring.Find(profile.Name) is not null;
 
     /// <summary>A profile of the shared files, or one whose only trace is its keys in the keyring (its settings may all be defaults).</summary>
     private AwsProfile? FindProfile(string name) =>
@@ -342,6 +372,29 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             : !profile.RegionKnown && KnownRegions.Typo(region) is { } typo
                 ? throw AwsmfaException.Usage($"region in profile '{Printable.OneLine(profile.Name)}': {typo}")
                 : region;
+    }
+
+    /// <summary>
+    /// The STS endpoint configured in place of AWS's own, as the SDK picks it (the option, then
+    /// AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, then the profile's endpoint_url), in one canonical
+    /// form; null for AWS's own. Only what the cache keys need: the SDK still resolves the endpoint.
+    /// </summary>
+    private string? StsEndpoint(Uri? option, string? profile)
+    {
+        if (option is not null)
+        {
+            return RootSpec.CanonicalEndpoint(option.AbsoluteUri);
+        }
+
+        if (string.Equals(environment.Get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var configured = environment.Get("AWS_ENDPOINT_URL_STS") is { Length: > 0 } sts ? sts
+            : environment.Get("AWS_ENDPOINT_URL") is { Length: > 0 } all ? all
+            : profile is null ? null : profiles.FindSetting(profile, "endpoint_url");
+        return configured is { Length: > 0 } ? RootSpec.CanonicalEndpoint(configured) : null;
     }
 
     private TimeSpan? EnvironmentTimeout()

@@ -77,8 +77,25 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
     /// <summary>Whether the SDK read the files in this run (with a memo that holds, it does not).</summary>
     internal bool ReadBySdk => _file.IsValueCreated;
 
+    /// <summary>
+    /// A file that AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE names and that is not there:
+    /// botocore then reads no profile at all, while the SDK falls back to ~/.aws and would sign
+    /// with whatever user is there (in CI, the wrong one). Refused, never a fallback.
+    /// </summary>
+    private static void CheckNamedFilesExist()
+    {
+        foreach (var variable in (string[])["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"])
+        {
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path && Platform.FileStatus.Following(path) is null)
+            {
+                throw AwsmfaException.Usage($"{variable} names {Output.Printable.OneLine(path)}, which does not exist: create it, or unset {variable}");
+            }
+        }
+    }
+
     public AwsProfile? Find(string name)
     {
+        CheckNamedFilesExist();
         if (_memo?.Find(name) is { } known)
         {
             return known;
@@ -153,17 +170,27 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         return null;
     }
 
-    public IReadOnlyList<string> ListNames() =>
-        IniFile.SectionNames(CredentialsPath())
+    public IReadOnlyList<string> ListNames()
+    {
+        CheckNamedFilesExist();
+        return IniFile.SectionNames(CredentialsPath())
             .Concat(IniFile.SectionNames(ConfigPath()).Select(s => s.StartsWith("profile ", StringComparison.Ordinal) ? s["profile ".Length..] : s))
             .Where(name => name != "sso-session" && !name.StartsWith("sso-session ", StringComparison.Ordinal) && !name.StartsWith("services ", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
 
     public string Describe() => $"{CredentialsPath()} or {ConfigPath()}";
 
-    public IReadOnlyList<string> Files => [CredentialsPath(), ConfigPath()];
+    public IReadOnlyList<string> Files
+    {
+        get
+        {
+            CheckNamedFilesExist();
+            return [CredentialsPath(), ConfigPath()];
+        }
+    }
 
     // The SDK's message quotes the offending line, which may hold a secret: say where, not what.
     private static string Unreadable(Exception e)

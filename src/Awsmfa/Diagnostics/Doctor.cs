@@ -89,7 +89,23 @@ internal sealed class Doctor(
 
     private IEnumerable<CheckResult> Files()
     {
-        foreach (var file in profiles.Files)
+        IReadOnlyList<string> files = [];
+        string? unusable = null;
+        try
+        {
+            files = profiles.Files;
+        }
+        catch (AwsmfaException e)
+        {
+            unusable = e.Message;
+        }
+
+        if (unusable is not null)
+        {
+            yield return new CheckResult("files", CheckStatus.Fail, Printable.OneLine(unusable));
+        }
+
+        foreach (var file in files)
         {
             var status = FileStatus.Following(file);
             if (status is null)

@@ -19,7 +19,8 @@ internal static class Suggestions
 
         // A third of the name (dashes aside) may be wrong, at least one letter: --stat is --state,
         // but --max is not --tag.
-        return best is not null && bestDistance > 0 && bestDistance <= Math.Max(1, best.TrimStart('-').Length / 3) ? best : null;
+        // A name that differs only in case (whoamI) is a typo too.
+        return best is not null && (bestDistance > 0 || !string.Equals(typed, best, StringComparison.Ordinal)) && bestDistance <= Math.Max(1, best.TrimStart('-').Length / 3) ? best : null;
     }
 
     /// <summary>The error for a value outside a fixed set: the set, and the closest member when it looks like a typo.</summary>

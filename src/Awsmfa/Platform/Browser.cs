@@ -56,17 +56,26 @@ internal sealed class Browser(IEnvironment environment) : IBrowser
             && Start(new ProcessStartInfo("xdg-open", [url.AbsoluteUri]));
     }
 
-    private static bool Start(ProcessStartInfo start)
+    private bool Start(ProcessStartInfo start)
     {
         if (!start.UseShellExecute && !OperatingSystem.IsWindows())
         {
+            // Found as every helper is (absolute PATH entries only): sh would look in an empty or
+            // relative entry, and run ./xdg-open from the folder awsmfa was started in.
+            if (ProgramPath.Resolve(start.FileName, environment.Get("PATH")) is not { } program)
+            {
+                return false;
+            }
+
             // The browser must not hold awsmfa's stdout (a $(...) would wait for it to quit) nor
             // write into it: sh execs it with /dev/null for its streams; the URL stays an argument,
             // never shell text.
-            var program = start.FileName;
             var args = start.ArgumentList.ToList();
             start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$@\" </dev/null >/dev/null 2>&1", "sh", program, .. args]);
         }
+
+        // A code given to awsmfa is no business of the browser's.
+        start.Environment.Remove(Credentials.MfaCodeSource.EnvironmentVariable);
 
         try
         {

@@ -36,6 +36,12 @@ public sealed class UsageErrorTests
         new object[] { new[] { "ec2", "list", "extra" }, "awsmfa: unexpected argument 'extra' for 'awsmfa ec2 list'; see 'awsmfa ec2 list --help'\n" },
         new object[] { new[] { "ec2" }, "awsmfa: 'awsmfa ec2' needs a command: list, stop, start, reboot, terminate; see 'awsmfa ec2 --help'\n" },
         new object[] { new[] { "sesion", "get" }, "awsmfa: unknown command 'sesion' for 'awsmfa'; did you mean 'session'?\n" },
+        new object[] { new[] { "sesion", "get", "--profile", "prod" }, "awsmfa: unknown command 'sesion' for 'awsmfa'; did you mean 'session'?\n" },
+        new object[] { new[] { "keys", "imprt", "--profile", "prod" }, "awsmfa: unknown command 'imprt' for 'awsmfa keys'; did you mean 'import'?\n" },
+        new object[] { new[] { "eks", "tokn", "--cluster-name", "demo" }, "awsmfa: unknown command 'tokn' for 'awsmfa eks'; did you mean 'token'?\n" },
+        new object[] { new[] { "ec2", "lst", "--region", "us-east-1" }, "awsmfa: unknown command 'lst' for 'awsmfa ec2'; did you mean 'list'?\n" },
+        new object[] { new[] { "profile", "lst" }, "awsmfa: unknown command 'lst' for 'awsmfa profile'; did you mean 'list'?\n" },
+        new object[] { new[] { "whoamI" }, "awsmfa: unknown command 'whoamI' for 'awsmfa'; did you mean 'whoami'?\n" },
         new object[] { new[] { "ec2", "list", "--profile", "base", "--region", "us-est-1" }, "awsmfa: unknown region 'us-est-1' (did you mean us-east-1?)\n" },
         new object[] { new[] { "ec2", "list", "--profile", "base", "--region", "us-east-1", "--all-regions" }, "awsmfa: --region and --all-regions do not go together: name the regions, or ask for all of them\n" },
     ];
@@ -57,6 +63,16 @@ public sealed class UsageErrorTests
         var result = await _host.RunAsync("session", "get", "--profile", "base", "--token-code", "-", "-o", "json");
 
         Assert.That(result.Stderr, Does.Not.Contain("unknown option"));
+    }
+
+    [TestCase(new[] { "help" }, "Commands:")]
+    [TestCase(new[] { "help", "session", "get" }, "--output")]
+    public async Task Help_as_a_command_shows_the_help_of_what_follows(string[] args, string expected)
+    {
+        var result = await _host.RunAsync(args);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("Usage:").And.Contain(expected));
     }
 
     [Test]

@@ -51,6 +51,22 @@ public sealed class SessionGetTests
     }
 
     [Test]
+    public async Task A_session_minted_through_another_endpoint_answers_only_for_that_endpoint()
+    {
+        await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456", "--endpoint-url", "http://127.0.0.1:4566");
+        _host.Environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:4566/";
+        var sameThroughTheVariable = await _host.RunAsync("session", "get", "--profile", "base");
+        _host.Environment["AWS_ENDPOINT_URL"] = null;
+
+        var forAws = await _host.RunAsync("session", "get", "--profile", "base", "-t", "654321");
+
+        Assert.That(sameThroughTheVariable.Stderr, Does.Contain("from the cache"), sameThroughTheVariable.ToString());
+        Assert.That(forAws.ExitCode, Is.Zero, forAws.ToString());
+        Assert.That(forAws.Stderr, Does.Contain("new from STS"), "the emulator's session is not served for AWS itself");
+        Assert.That(_host.Aws.StsRequests.Select(r => r.TokenCode), Is.EqualTo(new[] { "123456", "654321" }));
+    }
+
+    [Test]
     public async Task A_cache_hit_creates_no_aws_client_and_opens_no_keyring_or_dialog()
     {
         _host.Dialog = new FakeDesktopPrompt();

@@ -40,8 +40,9 @@ public sealed class EksTokenTests
     [Test]
     public async Task The_token_is_a_presigned_GetCallerIdentity_that_verifies_with_the_sessions_secret()
     {
-        var session = await SessionAsync();
+        // awsmfa talks to another endpoint (the session answers for it); the token is still for AWS's STS.
         _host.Environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9";
+        var session = await SessionAsync();
 
         var result = await _host.RunAsync("eks", "token", "--cluster-name", "prod-cluster", "--profile", "base");
 

@@ -26,7 +26,7 @@ public sealed class EksIntegrationTests : MotoToolTest
                 "application/json"),
         };
         // moto reads the service from the credential scope and checks no signature.
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261130/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=0");
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIASETUPEXAMPLE0001/20261130/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=0");
         using var response = await http.SendAsync(request);
         Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
     }

@@ -60,7 +60,7 @@ public sealed class KeyringIntegrationTests : MotoToolTest
                 Encoding.UTF8,
                 "application/x-www-form-urlencoded"),
         };
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261130/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIASETUPEXAMPLE0001/20261130/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.IsSuccessStatusCode, Is.True, body);

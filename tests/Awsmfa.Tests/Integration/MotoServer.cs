@@ -39,7 +39,9 @@ internal sealed class MotoServer : IDisposable
 
         var port = FreePort();
         var recording = Path.Combine(Path.GetTempPath(), $"awsmfa-moto-{port}-{Guid.NewGuid():N}.jsonl");
-        var start = new ProcessStartInfo(executable!, ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        // moto_server's application behind strict_moto.py, which refuses temporary keys sent
+        // without their session token as AWS does (moto itself checks no signature).
+        var start = new ProcessStartInfo(Interpreter(executable!), [Path.Combine(AppContext.BaseDirectory, "Integration", "strict_moto.py"), "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -161,6 +163,25 @@ internal sealed class MotoServer : IDisposable
 
         _process.Dispose();
         File.Delete(_recording);
+    }
+
+    /// <summary>The Python that runs moto_server (its shebang, for a venv or pipx install), else python3.</summary>
+    private static string Interpreter(string motoServer)
+    {
+        try
+        {
+            using var reader = new StreamReader(motoServer);
+            var first = reader.ReadLine() ?? "";
+            if (first.StartsWith("#!", StringComparison.Ordinal) && first.Contains("python", StringComparison.Ordinal) && !first.Contains(' ', StringComparison.Ordinal))
+            {
+                return first[2..].Trim();
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return Processes.FindOnPath("python3") ?? "python3";
     }
 
     private static int FreePort()

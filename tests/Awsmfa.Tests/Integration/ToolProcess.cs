@@ -54,6 +54,9 @@ internal sealed class ToolProcess : IDisposable
 
     public string Home => _home.Path;
 
+    /// <summary>The folder the tool starts in; the test runner's own when null.</summary>
+    public string? WorkingDirectory { get; set; }
+
     /// <summary>Runs the tool under setsid (no controlling terminal); off where a test signals the tool's own pid.</summary>
     public bool DetachFromTerminal { get; set; } = true;
 
@@ -97,6 +100,11 @@ internal sealed class ToolProcess : IDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
+        if (WorkingDirectory is not null)
+        {
+            start.WorkingDirectory = WorkingDirectory;
+        }
+
         // Windows' counterpart of setsid: a console nobody sees, as CI runners and schedulers give.
         start.CreateNoWindow = DetachFromTerminal;
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS", StringComparison.Ordinal)).ToList())

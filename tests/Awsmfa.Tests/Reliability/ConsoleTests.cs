@@ -83,6 +83,34 @@ public sealed class ConsoleTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task An_opener_planted_in_the_current_folder_never_runs_and_the_browser_never_sees_the_code()
+    {
+        // PATH with an empty entry (the current folder, to a shell) and an xdg-open planted there.
+        var folder = Directory.CreateDirectory(Path.Combine(Tool.Home, "checkout")).FullName;
+        var planted = Path.Combine(Tool.Home, "planted-ran");
+        File.WriteAllText(Path.Combine(folder, "xdg-open"), $"#!/bin/sh\ntouch '{planted}'\n");
+        File.SetUnixFileMode(Path.Combine(folder, "xdg-open"), (UnixFileMode)Convert.ToInt32("700", 8));
+        Tool.WorkingDirectory = folder;
+        Tool.Environment["PATH"] = ":/usr/bin:/bin";
+        Tool.Environment["DISPLAY"] = ":99";
+        var opened = await ConsoleAsync("--profile", "admin", "-t", "123456");
+
+        var seen = Path.Combine(Tool.Home, "browser-env");
+        var browser = Path.Combine(Tool.Home, "browser");
+        File.WriteAllText(browser, $"#!/bin/sh\nenv > '{seen}'\n");
+        File.SetUnixFileMode(browser, (UnixFileMode)Convert.ToInt32("700", 8));
+        Tool.Environment["BROWSER"] = browser;
+        Tool.Environment["AWSMFA_TOKEN_CODE"] = "654321";
+        var withCode = await ConsoleAsync("--profile", "admin", "--refresh");
+
+        Assert.That(opened.ExitCode, Is.Zero, opened.ToString());
+        Assert.That(File.Exists(planted), Is.False, "./xdg-open ran");
+        Assert.That(opened.Stderr, Does.Contain("no browser could be started"));
+        Assert.That(withCode.ExitCode, Is.Zero, withCode.ToString());
+        Assert.That(File.ReadAllText(seen), Does.Not.Contain("AWSMFA_TOKEN_CODE"));
+    }
+
+    [Test]
     public async Task Without_a_browser_the_url_is_printed_with_a_note()
     {
         Tool.Environment["BROWSER"] = Path.Combine(Tool.Home, "no-such-browser");

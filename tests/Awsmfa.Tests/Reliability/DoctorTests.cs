@@ -166,7 +166,9 @@ public sealed class DoctorTests : FakeAwsToolTest
     [Test]
     public async Task Profile_list_shows_every_profile_with_its_kind_and_the_cached_session()
     {
-        await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456");
+        // A session answers for the endpoint it was minted through: both runs name the same one.
+        Tool.Environment["AWS_ENDPOINT_URL"] = Aws.Url;
+        await Tool.RunAsync(null, "session", "get", "--profile", "base", "-t", "123456");
 
         var result = await Tool.RunAsync(null, "profile", "list", "-o", "json");
 

@@ -23,6 +23,30 @@ public sealed class LocalAttackTests : FakeAwsToolTest
         Tool.RunProgramAsync("sh", ["-c", "umask 000; exec \"$@\"", "sh", ToolProcess.Command.Program, .. ToolProcess.Command.Prefix, .. args]);
 
     [Test]
+    public async Task An_argument_that_starts_with_at_is_literal_never_a_file_planted_in_the_current_folder()
+    {
+        // A repository a victim works in, with files named like the arguments they type.
+        var repository = Directory.CreateDirectory(Path.Combine(Tool.Home, "repo")).FullName;
+        File.WriteAllText(Path.Combine(repository, "work"), $"base\n--endpoint-url\n{Aws.Url}\n-t\n123456\n");
+        File.WriteAllText(Path.Combine(repository, "ids.txt"), $"i-0123456789abcdef0\n--yes\n--profile\nbase\n--endpoint-url\n{Aws.Url}\n");
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), "\n[profile @work]\nregion = us-east-1\n");
+        Tool.WorkingDirectory = repository;
+
+        var get = await Tool.RunAsync(null, "session", "get", "--profile", "@work");
+        var terminate = await Tool.RunAsync(null, "ec2", "terminate", "@ids.txt");
+        Tool.Environment["AWS_PROFILE"] = "@work";
+        var fromVariable = await Tool.RunAsync(null, "session", "get");
+
+        Assert.That(get.ExitCode, Is.EqualTo(2), get.ToString());
+        Assert.That(get.Stderr, Does.Contain("profile '@work'"), "the profile named @work is read as a name");
+        Assert.That(terminate.ExitCode, Is.EqualTo(2), terminate.ToString());
+        Assert.That(terminate.Stderr, Does.Contain("@ids.txt"));
+        Assert.That(fromVariable.ExitCode, Is.EqualTo(2), fromVariable.ToString());
+        Assert.That(Aws.Calls, Is.Empty, "nothing reached the endpoint the planted files name");
+        Assert.That(Directory.Exists(Tool.CacheFolder) ? Directory.GetFiles(Tool.CacheFolder, "*.json") : [], Is.Empty);
+    }
+
+    [Test]
     public async Task Every_folder_awsmfa_creates_is_0700_even_under_umask_000()
     {
         Directory.Delete(Tool.AwsFolder, recursive: true);
@@ -46,7 +70,7 @@ public sealed class LocalAttackTests : FakeAwsToolTest
     public async Task A_fifo_named_like_an_entry_hangs_neither_get_nor_list_nor_clear()
     {
         Directory.CreateDirectory(Tool.CacheFolder, OwnerOnly);
-        var entry = Path.Combine(Tool.CacheFolder, StepIdentity.ForSessionToken("base", ToolProcess.AccessKeyId, ToolProcess.Serial).CacheKey + ".json");
+        var entry = Path.Combine(Tool.CacheFolder, StepIdentity.ForSessionToken("base", ToolProcess.AccessKeyId, ToolProcess.Serial, Aws.Url).CacheKey + ".json");
         using (var mkfifo = Process.Start("mkfifo", [entry])!)
         {
             await mkfifo.WaitForExitAsync();
@@ -67,7 +91,7 @@ public sealed class LocalAttackTests : FakeAwsToolTest
     public async Task An_oversized_entry_is_never_read_whole()
     {
         Directory.CreateDirectory(Tool.CacheFolder, OwnerOnly);
-        var entry = Path.Combine(Tool.CacheFolder, StepIdentity.ForSessionToken("base", ToolProcess.AccessKeyId, ToolProcess.Serial).CacheKey + ".json");
+        var entry = Path.Combine(Tool.CacheFolder, StepIdentity.ForSessionToken("base", ToolProcess.AccessKeyId, ToolProcess.Serial, Aws.Url).CacheKey + ".json");
         using (var file = new FileStream(entry, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
         {
             file.SetLength(512L * 1024 * 1024);

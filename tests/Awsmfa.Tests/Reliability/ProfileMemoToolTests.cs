@@ -66,8 +66,19 @@ public sealed class ProfileMemoToolTests : FakeAwsToolTest
 
         await Settle();
         var before = await GetAsync();
-        Assert.That(before.ExitCode, Is.Zero, before.ToString());
-        Assert.That(File.Exists(Record), Is.True, "the record is written");
+        if (layout.StartsWith("config beside", StringComparison.Ordinal))
+        {
+            Assert.That(before.ExitCode, Is.Zero, before.ToString());
+            Assert.That(File.Exists(Record), Is.True, "the record is written");
+        }
+        else
+        {
+            // A named file that is missing is refused (never a fallback to ~/.aws), and no record
+            // is made that could outlive its arrival.
+            Assert.That(before.ExitCode, Is.EqualTo(2), before.ToString());
+            Assert.That(before.Stderr, Does.Contain("AWS_CONFIG_FILE names"));
+        }
+
         File.WriteAllText(appears, "[profile base]\nregion = eu-central-1\n");
 
         var withRecord = await GetAsync();

@@ -13,6 +13,31 @@ namespace Awsmfa.Tests.Reliability;
 public sealed class SecretsTests
 {
     [Test]
+    [Platform(Exclude = "Win", Reason = "a pseudo-terminal through script(1)")]
+    public async Task Keys_add_stdin_at_a_terminal_is_refused_before_a_line_is_read()
+    {
+        using var tool = new ToolProcess();
+        // Nothing is typed: the refusal must come at once, not after the secret was typed (and shown).
+        var start = tool.OnTerminal($"{ToolProcess.ShellCommand} keys add --profile typed --stdin; echo \"exit=$?\"");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var terminal = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("keys add --stdin waited for lines typed at the terminal");
+        }
+
+        var shown = await terminal;
+        Assert.That(shown, Does.Contain("--stdin is for a pipe or a file; at a terminal, leave it out"));
+        Assert.That(shown, Does.Contain("exit=2"));
+    }
+
+    [Test]
     public async Task No_error_path_shows_a_secret_it_was_not_asked_for()
     {
         using var aws = new FakeAwsServer();

@@ -115,7 +115,7 @@ public sealed class SignalTests : FakeAwsToolTest
     public async Task Ctrl_c_while_waiting_for_the_lock_exits_130()
     {
         Directory.CreateDirectory(Tool.CacheFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var key = StepIdentity.ForSessionToken("base", ToolProcess.AccessKeyId, ToolProcess.Serial).CacheKey;
+        var key = StepIdentity.ForSessionToken("base", ToolProcess.AccessKeyId, ToolProcess.Serial, Aws.Url).CacheKey;
         using (new FileStream(Path.Combine(Tool.CacheFolder, key + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
             using var run = Start("-t", "123456");

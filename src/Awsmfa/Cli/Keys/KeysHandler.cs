@@ -262,6 +262,13 @@ internal sealed partial class KeysHandler(
 
                 break;
             case KeysInput.Stdin:
+                if (!Console.IsInputRedirected)
+                {
+                    // Typed at a terminal, --stdin would show the secret as it is typed: refused
+                    // before a single line is read, so nothing is typed in vain.
+                    throw AwsmfaException.Usage("--stdin is for a pipe or a file; at a terminal, leave it out: awsmfa keys add asks for the secret without showing it");
+                }
+
                 id = (await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
                 secret = (await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
                 if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))
@@ -284,12 +291,6 @@ internal sealed partial class KeysHandler(
         if (id is null || !LongTermKeyId().IsMatch(id))
         {
             throw AwsmfaException.Usage("that is not an IAM user's access key id (AKIA followed by 16 capital letters and digits)");
-        }
-
-        if (input == KeysInput.Stdin && secret is not null && !Console.IsInputRedirected)
-        {
-            // Typed at a terminal, --stdin would have shown the secret as it was typed.
-            throw AwsmfaException.Usage("--stdin is for a pipe or a file; at a terminal, leave it out: awsmfa keys add asks for the secret without showing it");
         }
 
         if (!StsAnswer.HasValidKeyShape(id, secret))

@@ -1,0 +1,83 @@
+"""moto_server, strict where AWS is strict and moto is not.
+
+AWS refuses a request signed with temporary credentials (keys STS handed out with a session
+token) unless the token travels with it, signed: X-Amz-Security-Token in the headers and in
+SignedHeaders, or in the query of a presigned URL. moto checks no signature at all, so a client
+that forgot the token passed every test and failed against AWS. This wrapper remembers every
+key and token STS answers with, and refuses such a request as AWS does (403
+InvalidClientTokenId). Everything else is moto_server's own application, recording included.
+
+Usage: python3 strict_moto.py -H 127.0.0.1 -p PORT
+"""
+
+import argparse
+import os
+import re
+import threading
+
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+_CREDENTIALS = re.compile(rb"<Credentials>(.*?)</Credentials>", re.S)
+_KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
+_TOKEN = re.compile(rb"<SessionToken>([^<]+)</SessionToken>")
+_REFUSAL = (
+    b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+    b"<Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message>"
+    b"</Error><RequestId>strict-moto</RequestId></ErrorResponse>"
+)
+
+
+class StrictTokens:
+    """WSGI middleware: learns temporary keys from STS answers, refuses them without their token."""
+
+    def __init__(self, app):
+        self._app = app
+        self._issued = {}
+        self._lock = threading.Lock()
+
+    def _refused(self, environ):
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        key = re.search(r"Credential=([^/,\s]+)/", authorization)
+        if key is None:
+            return False
+        with self._lock:
+            tokens = self._issued.get(key.group(1))
+        if not tokens:
+            return False
+        signed = re.search(r"SignedHeaders=([^,\s]+)", authorization)
+        sent = environ.get("HTTP_X_AMZ_SECURITY_TOKEN")
+        return sent not in tokens or signed is None or "x-amz-security-token" not in signed.group(1).split(";")
+
+    def __call__(self, environ, start_response):
+        if self._refused(environ):
+            start_response("403 Forbidden", [("Content-Type", "text/xml"), ("Content-Length", str(len(_REFUSAL)))])
+            return [_REFUSAL]
+        answer = self._app(environ, start_response)
+        try:
+            body = b"".join(answer)
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+        for block in _CREDENTIALS.findall(body):
+            key, token = _KEY.search(block), _TOKEN.search(block)
+            if key and token:
+                with self._lock:
+                    self._issued.setdefault(key.group(1).decode(), set()).add(token.group(1).decode())
+        return [body]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    app = DomainDispatcherApplication(create_backend_app)
+    app.debug = True
+    run_simple(args.host, args.port, StrictTokens(app), threaded=True)
+
+
+if __name__ == "__main__":
+    main()
