@@ -20,6 +20,9 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
     private const string Collection = "org.freedesktop.Secret.Collection";
     private const string Item = "org.freedesktop.Secret.Item";
     private const string Properties = "org.freedesktop.DBus.Properties";
+    private const string DBusName = "org.freedesktop.DBus";
+    private const string DBusPath = "/org/freedesktop/DBus";
+    private const string DBusInterface = "org.freedesktop.DBus";
 
     /// <summary>A keyring waiting on a dialog nobody sees must not hold the command for ever.</summary>
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
@@ -77,11 +80,15 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
     {
         var address = SessionBusAddress()
             ?? throw new KeyringUnavailableException($"no Secret Service reachable: there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set); {WhatToDo}");
+        CheckBusIsOurs(address);
         using var connection = new DBusConnection(address);
         try
         {
             await connection.ConnectAsync().AsTask().WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
             var session = await SecretSession.OpenAsync(connection).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
+            // Opening the session (which starts an activatable service) sends nothing secret; every
+            // later call may: the service must be a process of this user, as libsecret requires.
+            await SecretSession.CheckServiceIsOursAsync(connection).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
             return await work(session).WaitAsync(CallTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException e)
@@ -99,6 +106,33 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
         catch (DBusExceptionBase e)
         {
             throw new KeyringUnavailableException($"the Secret Service refused: {Output.Printable.OneLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>
+    /// A bus socket of another user (XDG_RUNTIME_DIR or DBUS_SESSION_BUS_ADDRESS pointed at a
+    /// folder where someone else runs a bus) is refused before anything is sent: that user's
+    /// "Secret Service" would receive the keys.
+    /// </summary>
+    private static void CheckBusIsOurs(string address)
+    {
+        foreach (var entry in address.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!entry.StartsWith("unix:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var pair in entry["unix:".Length..].Split(','))
+            {
+                if (pair.StartsWith("path=", StringComparison.Ordinal)
+                    && Uri.UnescapeDataString(pair["path=".Length..]) is var path
+                    && FileStatus.Following(path) is { IsSomeoneElses: true } status)
+                {
+                    throw new KeyringUnavailableException(
+                        $"the D-Bus session bus {Output.Printable.OneLine(path)} belongs to another user (uid {status.OwnerId}): awsmfa sends keys only to a bus of your own; check DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR");
+                }
+            }
         }
     }
 
@@ -130,6 +164,18 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
                 return r.ReadObjectPathAsString();
             }).ConfigureAwait(false);
             return new SecretSession(connection, path);
+        }
+
+        /// <summary>The process that owns <c>org.freedesktop.secrets</c> runs as this user, as the bus itself vouches (GetConnectionUnixUser).</summary>
+        public static async Task CheckServiceIsOursAsync(DBusConnection connection)
+        {
+            var owner = await Call(connection, DBusPath, DBusInterface, "GetNameOwner", "s", "s", (ref MessageWriter w) => w.WriteString(Bus), (ref Reader r) => r.ReadString(), DBusName).ConfigureAwait(false);
+            var user = await Call(connection, DBusPath, DBusInterface, "GetConnectionUnixUser", "s", "u", (ref MessageWriter w) => w.WriteString(owner), (ref Reader r) => r.ReadUInt32(), DBusName).ConfigureAwait(false);
+            if (user != NativeFiles.EffectiveUserId)
+            {
+                throw new KeyringUnavailableException(
+                    $"the Secret Service on this D-Bus session runs as another user (uid {user}): awsmfa sends keys only to a service of your own; check DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR");
+            }
         }
 
         /// <summary>awsmfa's items for the profile, unlocked (without a prompt) when they were locked.</summary>
@@ -281,13 +327,13 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
 
         private delegate T Answer<T>(ref Reader reader);
 
-        private static Task<T> Call<T>(DBusConnection connection, string target, string @interface, string member, string? signature, string answer, Body body, Answer<T> read)
+        private static Task<T> Call<T>(DBusConnection connection, string target, string @interface, string member, string? signature, string answer, Body body, Answer<T> read, string destination = Bus)
         {
             MessageBuffer message;
             var writer = connection.GetMessageWriter();
             try
             {
-                writer.WriteMethodCallHeader(Bus, target, @interface, member, signature, MessageFlags.None);
+                writer.WriteMethodCallHeader(destination, target, @interface, member, signature, MessageFlags.None);
                 body(ref writer);
                 message = writer.CreateMessage();
             }

@@ -47,6 +47,49 @@ public sealed class LocalAttackTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task Keys_are_never_sent_to_a_session_bus_another_user_owns()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Ignore("giving the bus socket to another user needs root (CI runs as root)");
+        }
+
+        // Another user's bus, in a folder XDG_RUNTIME_DIR was pointed at.
+        var runtime = Directory.CreateDirectory(Path.Combine(Tool.Home, "run")).FullName;
+        var bus = Path.Combine(runtime, "bus");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(bus));
+        listener.Listen(8);
+        var accepted = 0;
+        _ = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptAsync();
+            Interlocked.Increment(ref accepted);
+        });
+        using (var chown = Process.Start("chown", ["65534:65534", bus])!)
+        {
+            await chown.WaitForExitAsync();
+            Assert.That(chown.ExitCode, Is.Zero, "chown");
+        }
+
+        Tool.Environment["XDG_RUNTIME_DIR"] = runtime;
+        Tool.Environment["DBUS_SESSION_BUS_ADDRESS"] = "";
+        Tool.Environment["AWS_ACCESS_KEY_ID"] = ToolProcess.AccessKeyId;
+        Tool.Environment["AWS_SECRET_ACCESS_KEY"] = ToolProcess.SecretAccessKey;
+        var fromRuntime = await Tool.RunAsync(null, "keys", "add", "--profile", "stolen", "--from-env");
+        Tool.Environment["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + bus;
+        var fromAddress = await Tool.RunAsync(null, "keys", "add", "--profile", "stolen", "--from-env");
+
+        foreach (var result in new[] { fromRuntime, fromAddress })
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+            Assert.That(result.Stderr, Is.EqualTo($"awsmfa: the D-Bus session bus {bus} belongs to another user (uid 65534): awsmfa sends keys only to a bus of your own; check DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR\n"));
+        }
+
+        Assert.That(Volatile.Read(ref accepted), Is.Zero, "awsmfa never connected to the other user's bus");
+    }
+
+    [Test]
     public async Task Every_folder_awsmfa_creates_is_0700_even_under_umask_000()
     {
         Directory.Delete(Tool.AwsFolder, recursive: true);
