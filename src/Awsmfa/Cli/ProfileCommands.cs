@@ -88,11 +88,13 @@ internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex ke
         var kind = profile.AssumesRole ? "role"
             : keyring.Find(name) is not null ? "keyring"
             : profile.HasLongTermKeys ? "keys"
-            : profile.CredentialProcess is not null ? "process"
+            : profile.CredentialProcess is { } command ? AwsmfaProcessProfile.Target(command) is not null ? "awsmfa" : "process"
             : profiles.FindSetting(name, "sso_session") is not null || profiles.FindSetting(name, "sso_start_url") is not null ? "sso"
             : profile.SessionToken is not null ? "session"
             : "settings";
-        var source = profile.SourceProfile ?? (profile.CredentialSource is { } credentialSource ? credentialSource : null);
+        // A profile that is its own source_profile has no other source; an awsmfa credential_process serves the profile it names.
+        var source = profile.SourceProfile is { } sourceProfile && sourceProfile != name ? sourceProfile
+            : profile.CredentialSource ?? (kind == "awsmfa" ? AwsmfaProcessProfile.Target(profile.CredentialProcess!) : null);
         if (kind is "sso" or "session" or "settings")
         {
             return new ProfileRow(name, kind, profile.MfaSerial, source, profile.Region, null);

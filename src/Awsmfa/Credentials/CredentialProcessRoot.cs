@@ -91,7 +91,31 @@ internal sealed class CredentialProcessRoot(
 }
 
 /// <summary>What a credential_process prints (the AWS CLI's specification).</summary>
-internal sealed record CredentialProcessOutput(int Version, string? AccessKeyId, string? SecretAccessKey, string? SessionToken, DateTimeOffset? Expiration);
+internal sealed record CredentialProcessOutput(
+    int Version,
+    string? AccessKeyId,
+    string? SecretAccessKey,
+    string? SessionToken,
+    [property: JsonConverter(typeof(ProcessTimestampConverter))] DateTimeOffset? Expiration);
+
+/// <summary>
+/// An <c>Expiration</c> as botocore reads it (dateutil): ISO 8601, and also Python's
+/// <c>str(datetime)</c>, <c>2026-12-07 13:11:40.388057+00:00</c>, which helpers written in Python
+/// print. A time without an offset is UTC, as botocore takes it.
+/// </summary>
+internal sealed class ProcessTimestampConverter : JsonConverter<DateTimeOffset?>
+{
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? null
+        : reader.TokenType == JsonTokenType.String && DateTimeOffset.TryParse(
+            reader.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AllowWhiteSpaces, out var value)
+            ? value
+            : throw new JsonException("Expiration is not a timestamp");
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options) =>
+        throw new NotSupportedException("awsmfa only reads credential_process output");
+}
 
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = false)]
 [JsonSerializable(typeof(CredentialProcessOutput))]

@@ -15,11 +15,32 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     private const string DefaultProfile = "default";
 
     /// <param name="federation">For GetFederationToken when the profile has no role: it takes no MFA, so no device is needed.</param>
-    public SessionRequest Resolve(PipelineOptions options, bool federation = false)
+    public SessionRequest Resolve(PipelineOptions options, bool federation = false) => Resolve(options, federation, []);
+
+    private SessionRequest Resolve(PipelineOptions options, bool federation, IReadOnlyList<string> aliases)
     {
-        if (keyring.Problem is { } problem)
+        if (aliases.Count == 0 && keyring.Problem is { } problem)
         {
             reporter.Warn(problem);
+        }
+
+        // A profile whose credential_process is awsmfa for another profile (the README's own
+        // [profile mfa]) is that profile, with its own region if it names one.
+        var named = options.Profile ?? environment.Get("AWS_PROFILE")?.Trim();
+        if (named is not null && InputRules.IsProfileName(named)
+            && FindProfile(named) is { CredentialProcess: { } command, AssumesRole: false } alias
+            && AwsmfaProcessProfile.Target(command) is { } target)
+        {
+            if (target == named || aliases.Contains(target, StringComparer.Ordinal))
+            {
+                throw AwsmfaException.Usage($"credential_process loop: {string.Join(" -> ", aliases.Append(named).Append(target))}; a profile's credential_process must not run awsmfa for that profile");
+            }
+
+            reporter.Detail($"profile '{named}' runs awsmfa for profile '{target}': serving '{target}' here");
+            var request = Resolve(options with { Profile = target }, federation, [.. aliases, named]);
+            return options.Region is null && EnvironmentRegion() is null && ProfileRegion([alias]) is { } aliasRegion
+                ? request with { Target = request.Target with { Region = aliasRegion } }
+                : request;
         }
 
         var (profileName, namedRoot, profile) = ResolveRoot(options.Profile, federation ? "GetFederationToken" : "GetSessionToken");

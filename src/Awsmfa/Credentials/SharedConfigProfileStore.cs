@@ -175,7 +175,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         CheckNamedFilesExist();
         return IniFile.SectionNames(CredentialsPath())
             .Concat(IniFile.SectionNames(ConfigPath()).Select(s => s.StartsWith("profile ", StringComparison.Ordinal) ? s["profile ".Length..] : s))
-            .Where(name => name != "sso-session" && !name.StartsWith("sso-session ", StringComparison.Ordinal) && !name.StartsWith("services ", StringComparison.Ordinal))
+            // [DEFAULT] is an INI header (Python's configparser reads it as defaults), not a profile.
+            .Where(name => name != "DEFAULT" && name != "sso-session" && !name.StartsWith("sso-session ", StringComparison.Ordinal) && !name.StartsWith("services ", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();

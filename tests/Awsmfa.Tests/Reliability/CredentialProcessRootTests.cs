@@ -254,6 +254,18 @@ public sealed class CredentialProcessRootTests : FakeAwsToolTest
         Assert.That(Aws.Calls, Has.Count.EqualTo(1), "no GetSessionToken with temporary credentials");
     }
 
+    [TestCase("2099-01-01 13:11:40.388057+00:00")]
+    [TestCase("2099-01-01T13:11:40Z")]
+    public async Task An_expiration_as_python_prints_a_datetime_is_read_as_botocore_reads_it(string expiration)
+    {
+        Profiles(command: PasswordManager($$"""{"Version": 1, "AccessKeyId": "ASIAPROCESSTEMP00001", "SecretAccessKey": "ProcessTemporarySecret000001", "SessionToken": "ProcessToken", "Expiration": "{{expiration}}"}"""));
+
+        var role = await GetAsync("--profile", "admin", "-t", "123456");
+
+        Assert.That(role.ExitCode, Is.Zero, role.ToString());
+        Assert.That(Aws.Calls.Single().SignedBy, Is.EqualTo("ASIAPROCESSTEMP00001"));
+    }
+
     [Test]
     public async Task Credential_source_environment_assumes_the_role_with_the_environments_keys_and_the_code()
     {

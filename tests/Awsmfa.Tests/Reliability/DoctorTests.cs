@@ -164,6 +164,60 @@ public sealed class DoctorTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task The_readmes_credential_process_profile_is_served_as_the_profile_it_names()
+    {
+        // The README's own [profile mfa], with a region of its own.
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), """
+
+            [profile mfa]
+            region = ap-south-1
+            credential_process = awsmfa session get --profile base --output credential-process
+            """);
+        Tool.Environment["AWS_ENDPOINT_URL"] = Aws.Url;
+        Tool.Environment["AWS_PROFILE"] = "mfa";
+
+        var session = await Tool.RunAsync(null, "session", "get", "-t", "123456");
+        var list = await Tool.RunAsync(null, "profile", "list", "-o", "json");
+        var (exit, checks, doctor) = await DoctorAsync("--profile", "mfa");
+
+        Assert.That(session.ExitCode, Is.Zero, session.ToString());
+        Assert.That(session.Stdout, Does.Contain("export AWS_REGION='ap-south-1'"), "the mfa profile's own region");
+        Assert.That(Aws.Calls.Single().SignedBy, Is.EqualTo(ToolProcess.AccessKeyId), "base's keys, in this process: no awsmfa started");
+        using var json = JsonDocument.Parse(list.Stdout);
+        var row = json.RootElement.EnumerateArray().Single(r => r.GetProperty("Profile").GetString() == "mfa");
+        Assert.That(row.GetProperty("Kind").GetString(), Is.EqualTo("awsmfa"));
+        Assert.That(row.GetProperty("Source").GetString(), Is.EqualTo("base"));
+        Assert.That(row.GetProperty("SessionExpiration").GetString(), Does.Match(@"^\d{4}-"), "base's cached session");
+        Assert.That(checks.Where(c => c.Status == "fail"), Is.Empty, doctor.ToString());
+        Assert.That(checks.Select(c => c.Message), Has.None.Contains("add mfa_serial"));
+    }
+
+    [Test]
+    public async Task Profile_list_shows_no_default_header_and_no_profile_as_its_own_source()
+    {
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), """
+
+            [DEFAULT]
+            region = us-east-1
+
+            [profile self]
+            role_arn = arn:aws:iam::210987654321:role/self
+            source_profile = self
+            mfa_serial = arn:aws:iam::123456789012:mfa/alice
+            """);
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "credentials"), "\n[self]\naws_access_key_id = AKIASELFSOURCE000001\naws_secret_access_key = SelfSecretValue0000000000000000000001\n");
+
+        var result = await Tool.RunAsync(null, "profile", "list", "-o", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var rows = json.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("Profile").GetString()!, r => r);
+        Assert.That(rows.Keys, Has.None.EqualTo("DEFAULT"));
+        Assert.That(rows["self"].GetProperty("Kind").GetString(), Is.EqualTo("role"));
+        Assert.That(rows["self"].GetProperty("Source").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
     public async Task Profile_list_shows_every_profile_with_its_kind_and_the_cached_session()
     {
         // A session answers for the endpoint it was minted through: both runs name the same one.
