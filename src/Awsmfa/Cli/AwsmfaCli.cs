@@ -78,7 +78,7 @@ internal sealed class AwsmfaCli
             ("console", () => ConsoleCommand.Create(
                 services.Profiles,
                 new ConsoleHandler(pipelines, services.Environment, services.Browser))),
-            ("whoami", () => WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Clock))),
+            ("whoami", () => WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Environment, services.Clock))),
             ("profile", () => ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock))),
             ("eks", () => Eks.EksCommands.Create(
                 services.Profiles,

@@ -32,6 +32,9 @@ internal sealed class CredentialPipeline(
         return requireRegion && request.Target.Region is null ? throw AwsmfaException.Usage(NoRegion) : request;
     }
 
+    /// <summary>Where to reach AWS for credentials that come from the environment rather than a profile.</summary>
+    public AwsTarget TargetWithoutProfile(PipelineOptions options) => resolver.TargetWithoutProfile(options);
+
     public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken) =>
         Compose(request).Get(cancellationToken);
 

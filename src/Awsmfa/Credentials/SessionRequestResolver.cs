@@ -81,6 +81,10 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         };
     }
 
+    /// <summary>The region, endpoint and timeout of the options and the environment, no profile read.</summary>
+    public AwsTarget TargetWithoutProfile(PipelineOptions options) =>
+        new(options.Region ?? EnvironmentRegion(), options.EndpointUrl, null, options.RequestTimeout ?? EnvironmentTimeout() ?? AwsTarget.DefaultRequestTimeout);
+
     /// <summary>
     /// A profile whose <c>credential_process</c> runs awsmfa for itself (or for a profile further
     /// up the chain that led here) would start awsmfa after awsmfa without end: each awsmfa tells

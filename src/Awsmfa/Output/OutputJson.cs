@@ -50,7 +50,7 @@ internal sealed record DoctorJson(List<DoctorCheckJson> Checks, int Ok, int Warn
 internal sealed record DoctorCheckJson(string Check, string Status, string Message);
 
 /// <summary><c>whoami -o json</c>.</summary>
-internal sealed record WhoamiJson(string Account, string Arn, string UserId, string Source, string Expiration);
+internal sealed record WhoamiJson(string Account, string Arn, string UserId, string Source, string? Expiration);
 
 /// <summary>The container-credentials answer every AWS SDK reads (as ECS and EKS serve it).</summary>
 internal sealed record ContainerCredentialsJson(string AccessKeyId, string SecretAccessKey, string Token, string Expiration, string? RoleArn);

@@ -164,6 +164,33 @@ public sealed class DoctorTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task Whoami_after_eval_answers_for_the_credentials_in_the_environment_as_the_aws_cli_does()
+    {
+        var session = await Tool.RunAsync(null, "session", "get", "--profile", "admin", "--endpoint-url", Aws.Url, "-t", "123456", "-o", "json");
+        Assert.That(session.ExitCode, Is.Zero, session.ToString());
+        using (var exported = JsonDocument.Parse(session.Stdout))
+        {
+            // What eval "$(awsmfa session get --profile admin)" leaves in the shell.
+            Tool.Environment["AWS_ACCESS_KEY_ID"] = exported.RootElement.GetProperty("AccessKeyId").GetString()!;
+            Tool.Environment["AWS_SECRET_ACCESS_KEY"] = exported.RootElement.GetProperty("SecretAccessKey").GetString()!;
+            Tool.Environment["AWS_SESSION_TOKEN"] = exported.RootElement.GetProperty("SessionToken").GetString()!;
+        }
+
+        var inShell = await Tool.RunAsync(null, "whoami", "--endpoint-url", Aws.Url, "-o", "json");
+        var text = await Tool.RunAsync(null, "whoami", "--endpoint-url", Aws.Url);
+        var forProfile = await Tool.RunAsync(null, "whoami", "--profile", "base", "--endpoint-url", Aws.Url, "-o", "json");
+
+        Assert.That(inShell.ExitCode, Is.Zero, inShell.ToString());
+        using var json = JsonDocument.Parse(inShell.Stdout);
+        Assert.That(json.RootElement.GetProperty("Arn").GetString(), Is.EqualTo("arn:aws:sts::210987654321:assumed-role/admin/awsmfa-alice"), "the role in the shell, not the default user");
+        Assert.That(json.RootElement.GetProperty("Source").GetString(), Is.EqualTo("environment"));
+        Assert.That(text.Stdout, Does.Contain("Source      environment (AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN; --profile NAME answers for a profile)"));
+        Assert.That(forProfile.ExitCode, Is.Zero, forProfile.ToString());
+        using var profile = JsonDocument.Parse(forProfile.Stdout);
+        Assert.That(profile.RootElement.GetProperty("Arn").GetString(), Is.EqualTo("arn:aws:iam::123456789012:user/alice"), "--profile answers for the profile");
+    }
+
+    [Test]
     public async Task The_readmes_credential_process_profile_is_served_as_the_profile_it_names()
     {
         // The README's own [profile mfa], with a region of its own.
