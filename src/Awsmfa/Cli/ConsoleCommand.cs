@@ -14,6 +14,15 @@ internal static class ConsoleCommand
     public static Command Create(IProfileStore profiles, ConsoleHandler handler)
     {
         var pipeline = new PipelineOptionDefinitions(profiles);
+        // A console session lasts at most 12h, whoever signs in; the defaults differ by kind.
+        pipeline.Duration.Description = "Console session length: seconds, or 15m, 1h, 12h; 900 to 43200 s [default: for a role profile, its duration_seconds, else 1h; for an IAM user's federation session, 12h].";
+        pipeline.Duration.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is > ConsoleHandler.MaxConsoleSeconds)
+            {
+                result.AddError("--duration for the console is at most 12h (43200 s), the console's own limit");
+            }
+        });
         var service = new Option<string?>("--service")
         {
             Description = "Open this service's console in the region, e.g. ec2, s3, cloudwatch [default: the console home].",
@@ -78,7 +87,10 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
     /// <summary>The console gets the IAM user's own permissions: the inline policy only ever narrows them.</summary>
     public const string AllowAll = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
 
-    private const int DefaultFederationSeconds = 12 * 3600;
+    /// <summary>The longest console session AWS signs in, and what an IAM user gets by default.</summary>
+    public const int MaxConsoleSeconds = 12 * 3600;
+
+    private const int DefaultFederationSeconds = MaxConsoleSeconds;
 
     public async Task<int> RunAsync(ConsoleOptions options, CommandRun run, CancellationToken cancellationToken)
     {

@@ -111,7 +111,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
             if (duration > MaxChainedSeconds)
             {
                 // The MFA session, cached or not, cannot serve it: the user should hear why a code is asked for.
-                _reporter.Info($"role '{_hop.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(duration))}, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key");
+                _reporter.Info($"{(_hop.FromProfile ? $"role profile '{_hop.Profile}'" : $"--role-arn {_hop.RoleArn}")} asks for {DurationParser.Humanize(TimeSpan.FromSeconds(duration))}, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key");
             }
 
             if (_request.MfaSerial is { } given)

@@ -35,8 +35,18 @@ internal sealed class CredentialPipeline(
     /// <summary>Where to reach AWS for credentials that come from the environment rather than a profile.</summary>
     public AwsTarget TargetWithoutProfile(PipelineOptions options) => resolver.TargetWithoutProfile(options);
 
-    public Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken) =>
-        Compose(request).Get(cancellationToken);
+    public async Task<ServedCredentials> GetAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
+        var served = await Compose(request).Get(cancellationToken).ConfigureAwait(false);
+        // A cached answer shorter than --duration asked is served (a code is dear), and said.
+        var asked = request.Roles.Count > 0 ? request.Roles[^1].DurationOption : request.DurationSeconds;
+        if (served.FromCache && asked is { } seconds && served.Credentials.Expiration - clock.GetUtcNow() is var left && left < TimeSpan.FromSeconds(seconds) - TimeSpan.FromMinutes(1))
+        {
+            reporter.Info($"the cached credentials have {DurationParser.Humanize(left)} left, less than the {DurationParser.Humanize(TimeSpan.FromSeconds(seconds))} --duration asked for; --refresh gets new ones");
+        }
+
+        return served;
+    }
 
     /// <summary>What the request would be served as, and so the cache entry that holds it; nothing runs, nothing is asked.</summary>
     public StepIdentity ServedIdentity(SessionRequest request) => Compose(request).Identity;

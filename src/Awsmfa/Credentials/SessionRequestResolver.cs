@@ -233,7 +233,21 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
         if (hops.Count > 0 && options.DurationSeconds is { } seconds)
         {
-            hops[^1] = hops[^1] with { DurationOption = seconds };
+            // Checked here, not when the role is assumed: a request is valid or not whatever the
+            // cache holds (a hit must not accept what --refresh refuses).
+            var last = hops[^1];
+            if (seconds is < AssumeRoleStep.MinRoleSeconds or > AssumeRoleStep.MaxRoleSeconds)
+            {
+                throw AwsmfaException.Usage($"--duration for the role of profile '{last.Profile}' must be from 900 (15m) to 43200 (12h) seconds");
+            }
+
+            if (hops.Count > 1 && seconds > AssumeRoleStep.MaxChainedSeconds)
+            {
+                throw AwsmfaException.Usage(
+                    $"role profile '{last.Profile}' asks for {DurationParser.Humanize(TimeSpan.FromSeconds(seconds))}, but a role assumed with another role's credentials lasts at most 1h (AWS's role-chaining limit); ask for 1h or less");
+            }
+
+            hops[^1] = last with { DurationOption = seconds };
         }
 
         return [.. hops];

@@ -41,6 +41,7 @@ public sealed class UsageErrorTests
         new object[] { new[] { "eks", "tokn", "--cluster-name", "demo" }, "awsmfa: unknown command 'tokn' for 'awsmfa eks'; did you mean 'token'?\n" },
         new object[] { new[] { "ec2", "lst", "--region", "us-east-1" }, "awsmfa: unknown command 'lst' for 'awsmfa ec2'; did you mean 'list'?\n" },
         new object[] { new[] { "profile", "lst" }, "awsmfa: unknown command 'lst' for 'awsmfa profile'; did you mean 'list'?\n" },
+        new object[] { new[] { "console", "--duration", "13h" }, "awsmfa: --duration for the console is at most 12h (43200 s), the console's own limit\n" },
         new object[] { new[] { "whoamI" }, "awsmfa: unknown command 'whoamI' for 'awsmfa'; did you mean 'whoami'?\n" },
         new object[] { new[] { "ec2", "list", "--profile", "base", "--region", "us-est-1" }, "awsmfa: unknown region 'us-est-1' (did you mean us-east-1?)\n" },
         new object[] { new[] { "ec2", "list", "--profile", "base", "--region", "us-east-1", "--all-regions" }, "awsmfa: --region and --all-regions do not go together: name the regions, or ask for all of them\n" },

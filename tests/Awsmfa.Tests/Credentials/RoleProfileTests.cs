@@ -179,7 +179,7 @@ public sealed class RoleProfileTests
         Assert.That(request.SerialNumber, Is.EqualTo(TestHost.Serial));
         Assert.That(request.TokenCode, Is.EqualTo("123456"));
         Assert.That(signedBy, Is.EqualTo(TestHost.AccessKeyId));
-        Assert.That(result.Stderr, Does.Contain("awsmfa: role 'long' asks for 2h00m, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key\n"));
+        Assert.That(result.Stderr, Does.Contain("awsmfa: role profile 'long' asks for 2h00m, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key\n"));
     }
 
     [Test]
@@ -203,6 +203,28 @@ public sealed class RoleProfileTests
         Assert.That(chained.ExitCode, Is.Zero, chained.ToString());
         Assert.That(_host.Aws.RoleRequests.Last().Request.DurationSeconds, Is.EqualTo(7200));
         Assert.That(_host.Aws.RoleRequests.Last().Request.TokenCode, Is.EqualTo("123456"), "2h: straight from the keys");
+    }
+
+    [Test]
+    public async Task Duration_is_refused_or_accepted_the_same_whether_the_cache_holds_an_answer_or_not()
+    {
+        var seed = await GetAsync("--profile", "deep", "-t", "123456");
+
+        var hit = await GetAsync("--profile", "deep", "--duration", "2h");
+        var refresh = await GetAsync("--profile", "deep", "--duration", "2h", "--refresh");
+        var shorter = await GetAsync("--profile", "deep", "--duration", "45m");
+        _host.Clock.Advance(TimeSpan.FromMinutes(30));
+        var asked = await GetAsync("--profile", "deep", "--duration", "45m");
+
+        Assert.That(seed.ExitCode, Is.Zero, seed.ToString());
+        Assert.That(hit.ExitCode, Is.EqualTo(2), hit.ToString());
+        Assert.That(refresh.ExitCode, Is.EqualTo(2), refresh.ToString());
+        Assert.That(hit.Stderr, Is.EqualTo(refresh.Stderr));
+        Assert.That(hit.Stderr, Does.Contain("role profile 'deep' asks for 2h00m, but a role assumed with another role's credentials lasts at most 1h"));
+        Assert.That(shorter.ExitCode, Is.Zero, shorter.ToString());
+        Assert.That(shorter.Stderr, Does.Not.Contain("less than the"), "the cached hour covers the 45m asked");
+        Assert.That(asked.ExitCode, Is.Zero, asked.ToString());
+        Assert.That(asked.Stderr, Does.Contain("the cached credentials have 30m left, less than the 45m --duration asked for; --refresh gets new ones"));
     }
 
     [TestCase("loopa", "source_profile loop: loopa -> loopb -> loopa")]

@@ -71,7 +71,7 @@ public sealed class CodeToolTests : FakeAwsToolTest
         var run = await OnTerminalAsync("222222\n", "session get --profile long");
 
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
-        const string Why = "awsmfa: role 'long' asks for 3h00m, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key";
+        const string Why = "awsmfa: role profile 'long' asks for 3h00m, longer than the 1h a chained role may last: a code is needed to assume it straight from the long-term key";
         Assert.That(run.Stderr, Does.Contain(Why));
         Assert.That(Aws.Calls.Last(), Is.EqualTo(new StsCall("AssumeRole", ToolProcess.AccessKeyId, ToolProcess.Serial, "222222", "arn:aws:iam::210987654321:role/admin", false)));
     }
