@@ -85,8 +85,8 @@ public sealed class EksIntegrationTests : MotoToolTest
         File.WriteAllText(wrapper, $"#!/bin/sh\nexec {ToolProcess.ShellCommand} \"$@\"\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Tool.Environment["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        // A cached answer: the plugin must not need STS at all.
-        Tool.Environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9";
+        // A cached answer: the plugin must not need STS at all (moto counts the calls below). The
+        // endpoint stays moto's: the session answers for the endpoint that minted it.
 
         var result = await Tool.RunProgramAsync(kubectl!, "--kubeconfig", kubeconfig, "get", "--raw", "/api/v1/namespaces");
         var contexts = await Tool.RunProgramAsync(kubectl!, "--kubeconfig", kubeconfig, "config", "get-contexts", "-o", "name");
