@@ -63,6 +63,9 @@ internal sealed class AppServices(
     /// <summary>How long a run waits for another's lock on a cache entry: long enough for that one to prompt a person for the code.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>How long update-kubeconfig waits for kubectl's lock on the kubeconfig.</summary>
+    public TimeSpan KubeconfigLockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often <c>ec2 terminate --wait</c> asks EC2 for the instances' states.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 

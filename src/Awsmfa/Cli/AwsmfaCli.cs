@@ -83,7 +83,7 @@ internal sealed class AwsmfaCli
             ("eks", () => Eks.EksCommands.Create(
                 services.Profiles,
                 new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock),
-                new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters))),
+                new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters, services.KubeconfigLockTimeout))),
             ("keys", () => Keys.KeysCommands.Create(
                 services.Profiles,
                 new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),

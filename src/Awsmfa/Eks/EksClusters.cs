@@ -48,8 +48,48 @@ internal sealed class EksClusters(SessionCredentials credentials, AwsTarget targ
         }
 
         return document?.Cluster is { Name: { } clusterName, Arn: { } arn, Endpoint: { } server, CertificateAuthority.Data: { } authority }
-            ? new EksCluster(clusterName, arn, server, authority)
+            ? Checked(name, new EksCluster(clusterName, arn, server, authority))
             : throw new AwsmfaException(ExitCodes.AwsError, $"EKS answered DescribeCluster for '{name}' without an endpoint and certificate authority (is the cluster still being created?)");
+    }
+
+    /// <summary>
+    /// What goes into the kubeconfig is what kubectl will trust: the answer must be for the cluster
+    /// asked, reached over https, with a certificate authority that is a PEM certificate. Anything
+    /// else (a proxy, a wrong endpoint) is refused and nothing is written.
+    /// </summary>
+    private static EksCluster Checked(string asked, EksCluster cluster)
+    {
+        string? wrong = null;
+        if (cluster.Name != asked)
+        {
+            wrong = $"another cluster's name ('{Output.Printable.OneLine(cluster.Name)}')";
+        }
+        else if (!Uri.TryCreate(cluster.Endpoint, UriKind.Absolute, out var server) || server.Scheme != Uri.UriSchemeHttps || server.Host.Length == 0)
+        {
+            wrong = "an endpoint that is not an https:// URL";
+        }
+        else if (!IsPemCertificate(cluster.CertificateAuthorityData))
+        {
+            wrong = "a certificate authority that is not base64 of a PEM certificate";
+        }
+
+        return wrong is null
+            ? cluster
+            : throw new AwsmfaException(ExitCodes.AwsError, $"EKS answered DescribeCluster for '{asked}' with {wrong}; nothing was written");
+    }
+
+    private static bool IsPemCertificate(string base64)
+    {
+        try
+        {
+            var pem = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            return false;
+        }
     }
 }
 

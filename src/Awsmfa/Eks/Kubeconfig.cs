@@ -9,6 +9,9 @@ namespace Awsmfa.Eks;
 /// <param name="ExecArguments">The user's <c>exec</c> arguments after <c>awsmfa</c>.</param>
 internal sealed record KubeconfigEntry(string ClusterName, string Server, string CertificateAuthorityData, string UserName, string ContextName, IReadOnlyList<string> ExecArguments);
 
+/// <summary>What a merge found: whether the context was there, and the user it named before.</summary>
+internal sealed record KubeconfigMerge(bool ContextExisted, string? PreviousUser);
+
 /// <summary>
 /// Merges awsmfa's entry into a kubeconfig at the YAML node level (YamlDotNet's representation
 /// model): every other cluster, user and context, and every field awsmfa does not know, stays as
@@ -25,10 +28,14 @@ internal static partial class Kubeconfig
         ?? environment.Get("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
         ?? Path.Combine(environment.HomeDirectory, ".kube", "config");
 
-    /// <summary>Writes the entry; true when the context was already there (an update), false when new.</summary>
-    public static bool Merge(string path, KubeconfigEntry entry)
+    /// <summary>Writes the entry under kubectl's lock; whether the context was already there, and its user then.</summary>
+    /// <param name="lockTimeout">How long to wait for another writer's lock before saying so.</param>
+    public static KubeconfigMerge Merge(string path, KubeconfigEntry entry, TimeSpan lockTimeout)
     {
+        EnsureFolder(path);
+        using var held = Lock(path, lockTimeout);
         var root = Load(path);
+        var previousUser = ContextUser(root, entry.ContextName);
         Upsert(root, "clusters", entry.ClusterName, "cluster", Map(
             ("server", Str(entry.Server)),
             ("certificate-authority-data", Str(entry.CertificateAuthorityData))));
@@ -43,8 +50,43 @@ internal static partial class Kubeconfig
             ("user", Str(entry.UserName))));
         root.Children[Str("current-context")] = Str(entry.ContextName);
         Save(path, root);
-        return existed;
+        return new KubeconfigMerge(existed, previousUser);
     }
+
+    /// <summary>
+    /// kubectl's own lock: <c>FILE.lock</c>, created exclusively and removed when done, so that
+    /// parallel writers (kubectl, awsmfa, the AWS CLI) take turns instead of each writing over
+    /// what the others read before.
+    /// </summary>
+    private static FileStream Lock(string path, TimeSpan timeout)
+    {
+        var lockPath = AtomicFile.Target(path) + ".lock";
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (File.Exists(lockPath) && waited.Elapsed < timeout)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(20 + Random.Shared.Next(30)));
+            }
+            catch (IOException) when (File.Exists(lockPath))
+            {
+                throw AwsmfaException.Usage(
+                    $"{Output.Printable.OneLine(lockPath)} has been held for {timeout.TotalSeconds:0} s (kubectl or another awsmfa writing the kubeconfig); if none is running, remove it");
+            }
+        }
+    }
+
+    private static string? ContextUser(YamlMappingNode root, string contextName) =>
+        root.Children.TryGetValue(Str("contexts"), out var node) && node is YamlSequenceNode contexts
+            ? contexts.Children.OfType<YamlMappingNode>()
+                .Where(c => c.Children.TryGetValue(Str("name"), out var name) && name is YamlScalarNode { Value: var value } && value == contextName)
+                .Select(c => c.Children.TryGetValue(Str("context"), out var context) && context is YamlMappingNode map && map.Children.TryGetValue(Str("user"), out var user) && user is YamlScalarNode scalar ? scalar.Value : null)
+                .FirstOrDefault()
+            : null;
 
     private static YamlMappingNode Load(string path)
     {
@@ -115,20 +157,25 @@ internal static partial class Kubeconfig
             text = text[..^4];
         }
 
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    private static void EnsureFolder(string path)
+    {
         var folder = Path.GetDirectoryName(AtomicFile.Target(path))!;
-        if (!Directory.Exists(folder))
+        if (Directory.Exists(folder))
         {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(folder);
-            }
-            else
-            {
-                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            return;
         }
 
-        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     private static YamlMappingNode Map(params (string Key, YamlNode Value)[] pairs)

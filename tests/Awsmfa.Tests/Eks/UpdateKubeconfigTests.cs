@@ -47,14 +47,14 @@ public sealed class UpdateKubeconfigTests
         var cluster = (YamlMappingNode)Named(root, "clusters", Arn)["cluster"];
         Assert.That(((YamlScalarNode)cluster["server"]).Value, Is.EqualTo("https://ABC.gr7.eu-west-1.eks.amazonaws.com"));
         Assert.That(((YamlScalarNode)cluster["certificate-authority-data"]).Value, Is.EqualTo("LS0tQ0EtLS0="));
-        var exec = (YamlMappingNode)((YamlMappingNode)Named(root, "users", Arn)["user"])["exec"];
+        var exec = (YamlMappingNode)((YamlMappingNode)Named(root, "users", Arn + "@base")["user"])["exec"];
         Assert.That(((YamlScalarNode)exec["apiVersion"]).Value, Is.EqualTo("client.authentication.k8s.io/v1beta1"));
         Assert.That(((YamlScalarNode)exec["command"]).Value, Is.EqualTo("awsmfa"));
         Assert.That(((YamlScalarNode)exec["interactiveMode"]).Value, Is.EqualTo("IfAvailable"));
         Assert.That(((YamlSequenceNode)exec["args"]).Children.Select(a => ((YamlScalarNode)a).Value),
             Is.EqualTo(new[] { "eks", "token", "--cluster-name", "prod", "--region", "eu-west-1", "--profile", "base" }));
         var context = (YamlMappingNode)Named(root, "contexts", Arn)["context"];
-        Assert.That(((YamlScalarNode)context["user"]).Value, Is.EqualTo(Arn));
+        Assert.That(((YamlScalarNode)context["user"]).Value, Is.EqualTo(Arn + "@base"), "one user per (cluster, profile, role)");
         Assert.That(_host.EksCalls.Single().Target.Region, Is.EqualTo("eu-west-1"));
     }
 
@@ -95,7 +95,8 @@ public sealed class UpdateKubeconfigTests
         var second = await _host.RunAsync("eks", "update-kubeconfig", "--cluster-name", "prod", "--profile", "base", "--alias", "prod");
 
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
-        Assert.That(second.Stderr, Does.StartWith("awsmfa: updated context prod in " + path));
+        Assert.That(second.Stderr, Does.Contain("awsmfa: updated context prod in " + path));
+        Assert.That(second.Stderr, Does.Contain($"awsmfa: context prod now signs in as user {Arn}@base (it was {Arn}@base+arn:aws:iam::210987654321:role/admin, which stays in the file)"));
         var root = Read(path);
         Assert.That(((YamlScalarNode)root["current-context"]).Value, Is.EqualTo("prod"));
         Assert.That(((YamlScalarNode)((YamlMappingNode)root["preferences"])["colors"]).Value, Is.EqualTo("true"));
@@ -108,8 +109,65 @@ public sealed class UpdateKubeconfigTests
         Assert.That(((YamlScalarNode)((YamlMappingNode)Named(root, "users", "kind-dev")["user"])["client-key-data"]).Value, Is.EqualTo("S0VZ"));
         Assert.That(((YamlSequenceNode)root["contexts"]).Children, Has.Count.EqualTo(2), "the second run replaced its context, not added one");
         Assert.That(File.Exists(Path.Combine(_host.Home, "kube-b")), Is.False);
-        var args = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)Named(root, "users", Arn)["user"])["exec"])["args"]).Children.Select(a => ((YamlScalarNode)a).Value);
+        var args = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)Named(root, "users", Arn + "@base")["user"])["exec"])["args"]).Children.Select(a => ((YamlScalarNode)a).Value);
         Assert.That(args, Is.EqualTo(new[] { "eks", "token", "--cluster-name", "prod", "--region", "eu-west-1", "--profile", "base" }), "the second run has no --role-arn");
+    }
+
+    [Test]
+    public async Task A_second_context_for_the_same_cluster_as_another_profile_leaves_the_first_ones_user_alone()
+    {
+        _host.WriteConfig("""
+            [profile base]
+            region = eu-west-1
+
+            [profile other]
+            region = eu-west-1
+            mfa_serial = arn:aws:iam::123456789012:mfa/alice
+            """);
+        File.AppendAllText(_host.CredentialsFile, $"\n[other]\naws_access_key_id = AKIAOTHERUSER0000001\naws_secret_access_key = {TestHost.SecretAccessKey}\n");
+
+        var first = await _host.RunAsync("eks", "update-kubeconfig", "--cluster-name", "prod", "--profile", "base", "-t", "123456", "--alias", "mine");
+        var second = await _host.RunAsync("eks", "update-kubeconfig", "--cluster-name", "prod", "--profile", "other", "-t", "654321", "--alias", "theirs");
+        var named = await _host.RunAsync("eks", "update-kubeconfig", "--cluster-name", "prod", "--profile", "base", "--alias", "third", "--user-alias", "prod-admin");
+
+        Assert.That(first.ExitCode, Is.Zero, first.ToString());
+        Assert.That(second.ExitCode, Is.Zero, second.ToString());
+        Assert.That(named.ExitCode, Is.Zero, named.ToString());
+        var root = Read(DefaultPath);
+        Assert.That(((YamlScalarNode)((YamlMappingNode)Named(root, "contexts", "mine")["context"])["user"]).Value, Is.EqualTo(Arn + "@base"));
+        Assert.That(((YamlScalarNode)((YamlMappingNode)Named(root, "contexts", "theirs")["context"])["user"]).Value, Is.EqualTo(Arn + "@other"));
+        Assert.That(((YamlScalarNode)((YamlMappingNode)Named(root, "contexts", "third")["context"])["user"]).Value, Is.EqualTo("prod-admin"));
+        var baseArgs = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)Named(root, "users", Arn + "@base")["user"])["exec"])["args"]).Children.Select(a => ((YamlScalarNode)a).Value);
+        Assert.That(baseArgs, Does.Contain("base").And.Not.Contain("other"), "the first context still signs in as base");
+        Assert.That(((YamlSequenceNode)root["users"]).Children, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Parallel_runs_take_turns_on_kubectls_lock_and_keep_every_context()
+    {
+        await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => _host.RunAsync("eks", "update-kubeconfig", "--cluster-name", "prod", "--profile", "base", "--alias", $"c{i}"))));
+
+        Assert.That(runs.Select(r => r.ExitCode), Has.All.Zero, string.Join("\n", runs.Select(r => r.ToString())));
+        var contexts = ((YamlSequenceNode)Read(DefaultPath)["contexts"]).Children.Select(c => ((YamlScalarNode)((YamlMappingNode)c)["name"]).Value);
+        Assert.That(contexts, Is.EquivalentTo(Enumerable.Range(0, 8).Select(i => $"c{i}")));
+        Assert.That(File.Exists(DefaultPath + ".lock"), Is.False, "the lock is gone");
+    }
+
+    [Test]
+    public async Task A_lock_left_by_another_writer_is_named_and_nothing_is_written()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DefaultPath)!);
+        File.WriteAllText(DefaultPath + ".lock", "");
+        File.SetLastWriteTimeUtc(DefaultPath + ".lock", DateTime.UtcNow);
+        _host.KubeconfigLockTimeout = TimeSpan.FromSeconds(1);
+
+        var result = await _host.RunAsync("eks", "update-kubeconfig", "--cluster-name", "prod", "--profile", "base", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"{DefaultPath}.lock has been held"));
+        Assert.That(File.Exists(DefaultPath), Is.False);
     }
 
     [Test]
@@ -120,7 +178,7 @@ public sealed class UpdateKubeconfigTests
         var result = await _host.RunAsync("eks", "update-kubeconfig", "--cluster-name", "prod", "--profile", "base", "-t", "123456", "--kubeconfig", kubeconfig, "--role-arn", "arn:aws:iam::210987654321:role/admin");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        var args = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)Named(Read(kubeconfig), "users", Arn)["user"])["exec"])["args"]).Children.Select(a => ((YamlScalarNode)a).Value);
+        var args = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)Named(Read(kubeconfig), "users", Arn + "@base+arn:aws:iam::210987654321:role/admin")["user"])["exec"])["args"]).Children.Select(a => ((YamlScalarNode)a).Value);
         Assert.That(args, Is.EqualTo(new[] { "eks", "token", "--cluster-name", "prod", "--region", "eu-west-1", "--profile", "base", "--role-arn", "arn:aws:iam::210987654321:role/admin" }));
         Assert.That(_host.EksCalls.Single().Credentials.AccessKeyId, Does.StartWith("ASIAROLE"), "DescribeCluster as the role");
     }

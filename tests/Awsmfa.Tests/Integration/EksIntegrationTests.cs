@@ -32,6 +32,27 @@ public sealed class EksIntegrationTests : MotoToolTest
     }
 
     [Test]
+    public async Task Eight_parallel_update_kubeconfig_runs_keep_all_eight_contexts()
+    {
+        await CreateClusterAsync("demo");
+        Tool.Environment["AWS_ENDPOINT_URL"] = Moto.Url;
+        var seeded = await Tool.RunAsync(null, "session", "get", "--profile", "base", "-t", "123456");
+        Assert.That(seeded.ExitCode, Is.Zero, seeded.ToString());
+        var kubeconfig = Path.Combine(Tool.Home, "kubeconfig");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Tool.RunAsync(null, "eks", "update-kubeconfig", "--cluster-name", "demo", "--profile", "base", "--kubeconfig", kubeconfig, "--alias", $"c{i}")));
+
+        Assert.That(runs.Select(r => r.ExitCode), Has.All.Zero, string.Join("\n", runs.Select(r => r.ToString())));
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(kubeconfig)));
+        var contexts = ((YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["contexts"]).Children
+            .Select(c => ((YamlScalarNode)((YamlMappingNode)c)["name"]).Value);
+        Assert.That(contexts, Is.EquivalentTo(Enumerable.Range(0, 8).Select(i => $"c{i}")), "kubectl's lock: no run wrote over another's");
+        Assert.That(File.Exists(kubeconfig + ".lock"), Is.False);
+    }
+
+    [Test]
     public async Task Kubectl_runs_awsmfa_as_its_exec_plugin_and_the_cluster_gets_the_token()
     {
         var kubectl = Processes.FindOnPath("kubectl");

@@ -5,12 +5,16 @@ token) unless the token travels with it, signed: X-Amz-Security-Token in the hea
 SignedHeaders, or in the query of a presigned URL. moto checks no signature at all, so a client
 that forgot the token passed every test and failed against AWS. This wrapper remembers every
 key and token STS answers with, and refuses such a request as AWS does (403
-InvalidClientTokenId). Everything else is moto_server's own application, recording included.
+InvalidClientTokenId). EKS clusters get a real certificate authority, as AWS gives them.
+Everything else is moto_server's own application, recording included.
 
 Usage: python3 strict_moto.py -H 127.0.0.1 -p PORT
 """
 
 import argparse
+import base64
+import datetime
+import json
 import os
 import re
 import threading
@@ -53,7 +57,13 @@ class StrictTokens:
         if self._refused(environ):
             start_response("403 Forbidden", [("Content-Type", "text/xml"), ("Content-Length", str(len(_REFUSAL)))])
             return [_REFUSAL]
-        answer = self._app(environ, start_response)
+        held = {}
+
+        def hold(status, headers, exc_info=None):
+            held["status"], held["headers"] = status, headers
+            return lambda data: None
+
+        answer = self._app(environ, hold)
         try:
             body = b"".join(answer)
         finally:
@@ -65,7 +75,45 @@ class StrictTokens:
             if key and token:
                 with self._lock:
                     self._issued.setdefault(key.group(1).decode(), set()).add(token.group(1).decode())
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO", "").startswith("/clusters/"):
+            body = _with_real_certificate_authority(body)
+        headers = [(name, value) for name, value in held["headers"] if name.lower() != "content-length"]
+        start_response(held["status"], headers + [("Content-Length", str(len(body)))])
         return [body]
+
+
+def _with_real_certificate_authority(body):
+    """moto's certificate authority is 1,400 random characters; AWS's is base64 of a PEM certificate."""
+    try:
+        document = json.loads(body)
+        authority = document["cluster"]["certificateAuthority"]
+    except (ValueError, KeyError, TypeError):
+        return body
+    authority["data"] = base64.b64encode(_certificate_pem()).decode()
+    return json.dumps(document).encode()
+
+
+_PEM = []
+
+
+def _certificate_pem():
+    if not _PEM:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kubernetes")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        certificate = (
+            x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256())
+        )
+        _PEM.append(certificate.public_bytes(serialization.Encoding.PEM))
+    return _PEM[0]
 
 
 def main():

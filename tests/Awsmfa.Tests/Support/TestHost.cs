@@ -63,6 +63,9 @@ internal sealed class TestHost : IDisposable
     /// <summary>How long a run waits for a held cache lock (3 minutes in the tool).</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>How long update-kubeconfig waits for the kubeconfig's lock (30 s in the tool).</summary>
+    public TimeSpan KubeconfigLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public Awsmfa.Platform.IChildProcessRunner Processes { get; set; } = new Awsmfa.Platform.ChildProcessRunner(new Awsmfa.Platform.SignalRouter());
 
     public string Home => _home.Path;
@@ -105,6 +108,7 @@ internal sealed class TestHost : IDisposable
         Processes = Processes,
         MfaProcesses = MfaProcess is { } fake ? _ => fake : null,
         LockTimeout = LockTimeout,
+        KubeconfigLockTimeout = KubeconfigLockTimeout,
         Keyring = Keyring.Open,
         DesktopPrompt = () => Dialog,
         IamKeys = (_, _, _) => Iam,

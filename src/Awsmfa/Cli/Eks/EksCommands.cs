@@ -6,7 +6,7 @@ namespace Awsmfa.Cli.Eks;
 
 internal sealed record EksTokenOptions(PipelineOptions Pipeline, string ClusterName);
 
-internal sealed record UpdateKubeconfigOptions(PipelineOptions Pipeline, string ClusterName, string? Kubeconfig, string? Alias);
+internal sealed record UpdateKubeconfigOptions(PipelineOptions Pipeline, string ClusterName, string? Kubeconfig, string? Alias, string? UserAlias = null);
 
 /// <summary><c>awsmfa eks token</c> and <c>awsmfa eks update-kubeconfig</c>: kubectl on the MFA session.</summary>
 internal static partial class EksCommands
@@ -52,15 +52,21 @@ internal static partial class EksCommands
         var cluster = ClusterName();
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig to write [default: the first file of $KUBECONFIG, else ~/.kube/config].", HelpName = "FILE" };
         var alias = new Option<string?>("--alias") { Description = "The context's name [default: the cluster's ARN, as the AWS CLI names it].", HelpName = "NAME" };
+        var userAlias = new Option<string?>("--user-alias")
+        {
+            Description = "The user's name [default: the cluster's ARN, with @PROFILE and +ROLE-ARN when a profile or role is pinned, so each (cluster, profile, role) has its own user].",
+            HelpName = "NAME",
+        };
         var command = new Command(
             "update-kubeconfig",
             "Add the cluster to a kubeconfig (EKS DescribeCluster for its endpoint and CA) with a user whose exec runs 'awsmfa eks token' with this profile, region and role, and make it the current context. Other clusters, users and contexts stay as they are.");
         command.Options.Add(cluster);
         command.Options.Add(kubeconfig);
         command.Options.Add(alias);
+        command.Options.Add(userAlias);
         pipeline.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => handler.RunAsync(
-            new UpdateKubeconfigOptions(pipeline.Read(parseResult), parseResult.GetValue(cluster)!, parseResult.GetValue(kubeconfig), parseResult.GetValue(alias)),
+            new UpdateKubeconfigOptions(pipeline.Read(parseResult), parseResult.GetValue(cluster)!, parseResult.GetValue(kubeconfig), parseResult.GetValue(alias), parseResult.GetValue(userAlias)),
             new CommandRun(parseResult),
             cancellationToken));
         return command;

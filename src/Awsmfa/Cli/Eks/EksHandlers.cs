@@ -59,7 +59,7 @@ internal sealed class EksTokenHandler(Func<Reporter, CredentialPipeline> pipelin
 /// kubeconfig entry whose user runs <c>awsmfa eks token</c> with the same profile, region and role.
 /// </summary>
 internal sealed class UpdateKubeconfigHandler(
-    Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, Func<SessionCredentials, AwsTarget, IEksClusters> clusters)
+    Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, Func<SessionCredentials, AwsTarget, IEksClusters> clusters, TimeSpan lockTimeout)
 {
     public async Task<int> RunAsync(UpdateKubeconfigOptions options, CommandRun run, CancellationToken cancellationToken)
     {
@@ -69,14 +69,11 @@ internal sealed class UpdateKubeconfigHandler(
         var cluster = await clusters(served.Credentials, request.Target).DescribeAsync(options.ClusterName, cancellationToken).ConfigureAwait(false);
 
         List<string> arguments = ["eks", "token", "--cluster-name", cluster.Name, "--region", request.Target.Region!];
-        if (options.Pipeline.Profile is { } profile)
+        // kubectl may run the plugin from an IDE without this shell's AWS_PROFILE: pin it.
+        var profile = options.Pipeline.Profile ?? (environment.Get("AWS_PROFILE") is { Length: > 0 } fromEnvironment ? fromEnvironment.Trim() : null);
+        if (profile is not null)
         {
             arguments.AddRange(["--profile", profile]);
-        }
-        else if (environment.Get("AWS_PROFILE") is { Length: > 0 } fromEnvironment)
-        {
-            // kubectl may run the plugin from an IDE without this shell's AWS_PROFILE: pin it.
-            arguments.AddRange(["--profile", fromEnvironment.Trim()]);
         }
 
         if (options.Pipeline.RoleArn is { } role)
@@ -86,17 +83,26 @@ internal sealed class UpdateKubeconfigHandler(
 
         var path = Kubeconfig.PathFor(options.Kubeconfig, environment);
         var context = options.Alias ?? cluster.Arn;
-        bool updated;
+        // One user per (cluster, profile, role): a second context for the same cluster as another
+        // profile or role never changes what the first one signs in as.
+        var user = options.UserAlias
+            ?? cluster.Arn + (profile is null ? "" : "@" + profile) + (options.Pipeline.RoleArn is { } pinned ? "+" + pinned : "");
+        KubeconfigMerge merged;
         try
         {
-            updated = Kubeconfig.Merge(path, new KubeconfigEntry(cluster.Arn, cluster.Endpoint, cluster.CertificateAuthorityData, cluster.Arn, context, arguments));
+            merged = Kubeconfig.Merge(path, new KubeconfigEntry(cluster.Arn, cluster.Endpoint, cluster.CertificateAuthorityData, user, context, arguments), lockTimeout);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw AwsmfaException.Usage($"could not write {Printable.OneLine(path)}: {Printable.OneLine(e.Message)}");
         }
 
-        run.Reporter.Info($"{(updated ? "updated" : "added")} context {Printable.OneLine(context)} in {Printable.OneLine(path)} (kubectl runs awsmfa eks token for it)");
+        if (merged.PreviousUser is { } previous && previous != user)
+        {
+            run.Reporter.Info($"context {Printable.OneLine(context)} now signs in as user {Printable.OneLine(user)} (it was {Printable.OneLine(previous)}, which stays in the file)");
+        }
+
+        run.Reporter.Info($"{(merged.ContextExisted ? "updated" : "added")} context {Printable.OneLine(context)} in {Printable.OneLine(path)} (kubectl runs awsmfa eks token for it)");
         return ExitCodes.Success;
     }
 }
