@@ -45,15 +45,15 @@ internal sealed class AppServices(
     /// <summary>Opens the OS keyring, on first use only: a cached answer never does.</summary>
     public Func<IKeyring> Keyring { get; init; } = () => KeyringBackends.Open(environment);
 
-    /// <summary>IAM's access-key calls for <c>keys rotate</c>, signed with an MFA session: --endpoint-url, else AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL, else the partition's IAM.</summary>
+    /// <summary>IAM's access-key calls for <c>keys rotate</c>, signed with an MFA session: --endpoint-url, else the endpoint configured for IAM as the SDK reads it, else the partition's IAM.</summary>
     public Func<SessionCredentials, string, AwsTarget, IIamAccessKeys> IamKeys { get; init; } = (session, partition, target) =>
     {
-        var (endpoint, region) = IamAccessKeys.EndpointFor(partition, environment);
+        var (endpoint, region) = IamAccessKeys.EndpointFor(partition, target.Profile);
         return new IamAccessKeys(session, target.EndpointUrl ?? endpoint, region, target.RequestTimeout);
     };
 
     /// <summary>EKS DescribeCluster for <c>eks update-kubeconfig</c>.</summary>
-    public Func<SessionCredentials, AwsTarget, Eks.IEksClusters> EksClusters { get; init; } = (credentials, target) => new Eks.EksClusters(credentials, target, environment);
+    public Func<SessionCredentials, AwsTarget, Eks.IEksClusters> EksClusters { get; init; } = (credentials, target) => new Eks.EksClusters(credentials, target);
 
     /// <summary>Which profiles have keys in the keyring (awsmfa's own record; no secret).</summary>
     public KeyringIndex KeyringIndex => _keyringIndex ??= KeyringIndex.ForHome(Environment);

@@ -22,16 +22,17 @@ internal interface IIamAccessKeys
 /// IAM's query API over HTTPS, through <see cref="SignedRequests"/> (no AWSSDK.IdentityManagement
 /// is served here; the SDK's own signer signs); the answers are IAM's documented XML, read with
 /// System.Xml.Linq. IAM is global:
-/// one endpoint per partition, signed for its one region; AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL
-/// (moto, LocalStack) replace it as they do for the SDK's own clients.
+/// one endpoint per partition, signed for its one region; an endpoint configured for IAM (moto,
+/// LocalStack: AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL, the profile's endpoint_url or [services])
+/// replaces it as it does for the SDK's own clients.
 /// </summary>
 internal sealed class IamAccessKeys(SessionCredentials session, Uri endpoint, string signingRegion, TimeSpan requestTimeout) : IIamAccessKeys
 {
     private const string Version = "2010-05-08";
     private static readonly XNamespace Iam = "https://iam.amazonaws.com/doc/2010-05-08/";
 
-    /// <summary>IAM's endpoint and signing region for a partition (from the user's ARN), unless the environment names another endpoint.</summary>
-    public static (Uri Endpoint, string Region) EndpointFor(string partition, IEnvironment environment)
+    /// <summary>IAM's endpoint and signing region for a partition (from the user's ARN), unless one is configured for IAM.</summary>
+    public static (Uri Endpoint, string Region) EndpointFor(string partition, string? profile)
     {
         var (endpoint, region) = partition switch
         {
@@ -39,7 +40,7 @@ internal sealed class IamAccessKeys(SessionCredentials session, Uri endpoint, st
             "aws-us-gov" => ("https://iam.us-gov.amazonaws.com", "us-gov-west-1"),
             _ => ("https://iam.amazonaws.com", "us-east-1"),
         };
-        if (SignedRequests.EndpointOverride(environment, "IAM") is { } configured)
+        if (SignedRequests.ConfiguredEndpoint("IAM", profile) is { } configured)
         {
             return (configured, region);
         }

@@ -125,19 +125,36 @@ internal static class SignedRequests
         return $"{endpoint.GetLeftPart(UriPartial.Authority)}/?{Query(request.Parameters)}&{signature.ForQueryParameters}";
     }
 
-    /// <summary>AWS_ENDPOINT_URL_<paramref name="service"/>, else AWS_ENDPOINT_URL, as the SDK reads them for its own clients; null when neither is set.</summary>
-    public static Uri? EndpointOverride(Platform.IEnvironment environment, string service)
+    /// <summary>
+    /// The endpoint the SDK configures for a client of <paramref name="serviceId"/> (its service
+    /// id: EKS, IAM): <c>AWS_ENDPOINT_URL_&lt;ID&gt;</c>, <c>AWS_ENDPOINT_URL</c>, the profile's
+    /// <c>endpoint_url</c> or its <c>[services]</c> section, unless
+    /// <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c>; null when none is, for the service's own. Resolved
+    /// by the SDK itself: a client config given the service's id reads them exactly as the SDK's
+    /// generated clients do (these services have no package here to give one).
+    /// </summary>
+    public static Uri? ConfiguredEndpoint(string serviceId, string? profile)
     {
-        var variable = $"AWS_ENDPOINT_URL_{service}";
-        var (name, value) = environment.Get(variable) is { Length: > 0 } specific ? (variable, specific) : ("AWS_ENDPOINT_URL", environment.Get("AWS_ENDPOINT_URL"));
-        if (value is not { Length: > 0 })
+        var config = new AmazonSecurityTokenServiceConfig();
+        if (profile is not null)
         {
-            return null;
+            config.Profile = new Amazon.Profile(profile);
         }
 
-        return Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? uri
-            : throw AwsmfaException.Usage($"{name} must be an http(s) URL");
+        ((ClientConfig)config).ServiceId = serviceId;
+        string? url;
+        try
+        {
+            url = config.ServiceURL;
+        }
+        catch (AmazonClientException e)
+        {
+            throw AwsmfaException.Usage($"the configured {serviceId} endpoint is not usable: {Output.Printable.OneLine(e.Message)}");
+        }
+
+        return url is null ? null
+            : Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri
+            : throw AwsmfaException.Usage($"the configured {serviceId} endpoint ({Output.Printable.OneLine(url)}) must be an http(s) URL");
     }
 
     private static string Query(IEnumerable<KeyValuePair<string, string>> parameters) =>

@@ -18,15 +18,15 @@ internal interface IEksClusters
 /// <summary>
 /// EKS's REST API (<c>GET /clusters/NAME</c>) through <see cref="SignedRequests"/>: no AWSSDK.EKS is
 /// served here, so the one call is signed by the SDK's own SigV4 signer. The endpoint is
-/// <c>--endpoint-url</c>, else AWS_ENDPOINT_URL_EKS or AWS_ENDPOINT_URL, else the region's.
+/// <c>--endpoint-url</c>, else the one configured for EKS as the SDK reads it, else the region's.
 /// </summary>
-internal sealed class EksClusters(SessionCredentials credentials, AwsTarget target, IEnvironment environment) : IEksClusters
+internal sealed class EksClusters(SessionCredentials credentials, AwsTarget target) : IEksClusters
 {
     public async Task<EksCluster> DescribeAsync(string name, CancellationToken cancellationToken)
     {
         var region = target.Region!;
         var endpoint = target.EndpointUrl
-            ?? SignedRequests.EndpointOverride(environment, "EKS")
+            ?? SignedRequests.ConfiguredEndpoint("EKS", target.Profile)
             ?? new Uri(region.StartsWith("cn-", StringComparison.Ordinal) ? $"https://eks.{region}.amazonaws.com.cn" : $"https://eks.{region}.amazonaws.com");
         var answer = await SignedRequests.SendAsync("eks", region, endpoint, "/clusters/" + Uri.EscapeDataString(name), null, credentials, target.RequestTimeout, cancellationToken).ConfigureAwait(false);
         DescribeClusterJson? document = null;

@@ -47,7 +47,7 @@ public sealed class EksClustersTests
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         });
-        var clusters = new EksClusters(Session, new AwsTarget("eu-west-1", new Uri($"http://127.0.0.1:{port}"), null, TimeSpan.FromSeconds(5)), new FakeEnvironment(Path.GetTempPath()));
+        var clusters = new EksClusters(Session, new AwsTarget("eu-west-1", new Uri($"http://127.0.0.1:{port}"), null, TimeSpan.FromSeconds(5)));
         try
         {
             var cluster = await clusters.DescribeAsync("prod", CancellationToken.None);

@@ -31,6 +31,24 @@ public sealed class EksIntegrationTests : MotoToolTest
         Assert.That(response.IsSuccessStatusCode, Is.True, await response.Content.ReadAsStringAsync());
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_profiles_endpoint_url_sends_describe_cluster_where_the_sdk_sends_sts(bool servicesSection)
+    {
+        await CreateClusterAsync("demo");
+        // No variable: only the profile names the endpoint, for STS (through the SDK) and EKS alike.
+        File.WriteAllText(Path.Combine(Tool.AwsFolder, "config"), servicesSection
+            ? $"[profile base]\nregion = us-east-1\nservices = local\n\n[services local]\nsts =\n  endpoint_url = {Moto.Url}\neks =\n  endpoint_url = {Moto.Url}\n"
+            : $"[profile base]\nregion = us-east-1\nendpoint_url = {Moto.Url}\n");
+        var kubeconfig = Path.Combine(Tool.Home, "kubeconfig");
+
+        var result = await Tool.RunAsync(null, "eks", "update-kubeconfig", "--cluster-name", "demo", "--profile", "base", "-t", "123456", "--kubeconfig", kubeconfig);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(File.ReadAllText(kubeconfig), Does.Contain("cluster/demo"));
+        Assert.That(Moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task Eight_parallel_update_kubeconfig_runs_keep_all_eight_contexts()
     {
