@@ -25,6 +25,16 @@ internal static class AwsCall
             // Ours or the SDK's own per-attempt timeout: either way the endpoint did not answer.
             throw new EndpointTimeoutException(HostOf(client), $"no answer within {target.CallDeadline.TotalSeconds:0} s", e);
         }
+        catch (AmazonServiceException e) when (string.IsNullOrEmpty(e.ErrorCode))
+        {
+            // An error body that is no AWS error (a proxy's HTML page, a hostile endpoint): the
+            // SDK's message quotes it raw, so only its status and the host are kept.
+            throw new NotAnAwsAnswerException(HostOf(client), (int)e.StatusCode, e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new NotAnAwsAnswerException(HostOf(client), null, e);
+        }
     }
 
     /// <summary>The host (and port) a client sends its requests to, as the SDK resolves it; null when it cannot say.</summary>
@@ -50,4 +60,16 @@ internal static class AwsCall
 internal sealed class EndpointTimeoutException(string? host, string message, Exception inner) : TimeoutException(message, inner)
 {
     public string? Host { get; } = host;
+}
+
+/// <summary>
+/// An endpoint answered with something no AWS service sends: an error body that is not an AWS
+/// error (<see cref="Status"/>), or an answer larger than any AWS answer (null status).
+/// </summary>
+internal sealed class NotAnAwsAnswerException(string? host, int? status, Exception inner)
+    : Exception(status is { } code ? $"HTTP {code} with a body that is not an AWS error" : "an answer larger than any AWS answer", inner)
+{
+    public string? Host { get; } = host;
+
+    public int? Status { get; } = status;
 }

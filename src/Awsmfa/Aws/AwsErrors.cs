@@ -11,7 +11,7 @@ internal static class AwsErrors
     // page, a hostile endpoint) is an answer AWS did not give, not a bug in awsmfa.
     public static bool IsAwsFailure(Exception e) =>
         e is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException or IOException or TimeoutException
-            or FormatException or System.Xml.XmlException or InvalidDataException
+            or FormatException or System.Xml.XmlException or InvalidDataException or NotAnAwsAnswerException
         || (e is TaskCanceledException && e.InnerException is TimeoutException);
 
     /// <summary>Failures common to every service: throttling, outages, the network.</summary>
@@ -25,6 +25,11 @@ internal static class AwsErrors
 
         switch (e)
         {
+            case NotAnAwsAnswerException answer:
+                var at = answer.Host is { } answerHost ? $" from {OneLine(answerHost)}" : "";
+                return new AwsmfaException(ExitCodes.AwsError, answer.Status is { } status
+                    ? $"{service} answered HTTP {status}{at} with a body that is not an AWS error; is the endpoint right (--endpoint-url, AWS_ENDPOINT_URL, endpoint_url)?"
+                    : $"{service} sent an answer{at} larger than {BoundedHttpClientFactory.MaxResponseBytes / 1024 / 1024} MiB, which no AWS answer is; is the endpoint right (--endpoint-url, AWS_ENDPOINT_URL, endpoint_url)?", e);
             case AmazonServiceException clock when IsClockSkew(clock):
                 return new AwsmfaException(ExitCodes.AuthenticationRejected, $"{service} rejected the request's timestamp ({ErrorCode(e)}): this computer's clock is off by minutes; set it right (e.g. timedatectl set-ntp true) and try again", e);
             case AmazonServiceException { ErrorCode: "InvalidClientTokenId" or "UnrecognizedClientException" }:
