@@ -20,6 +20,9 @@ internal sealed class Reporter(TextWriter error, bool verbose, bool quiet = fals
         }
     }
 
+    /// <summary>What a helper (an <c>mfa_process</c>, a <c>credential_process</c>) asks the person to do, "touch your key": shown even with <c>--quiet</c>, which silences awsmfa, not them.</summary>
+    public void Relay(string message) => Error.WriteLine("awsmfa: " + Output.Printable.Clean(message));
+
     /// <summary>Something the user should know even with <c>--quiet</c>.</summary>
     public void Warn(string message) => Error.WriteLine("awsmfa: warning: " + Output.Printable.Clean(message));
 

@@ -151,7 +151,7 @@ internal sealed class HelperProcess(ITerminal terminal, Reporter reporter)
             {
                 if (!string.IsNullOrWhiteSpace(line))
                 {
-                    reporter.Info($"{setting}: " + Printable.OneLine(line.TrimEnd('\r')));
+                    reporter.Relay($"{setting}: " + Printable.OneLine(line.TrimEnd('\r')));
                 }
             }
         }

@@ -248,6 +248,12 @@ internal sealed class MfaCodeSource(
             var text = $"MFA code for profile {profile}\n{mfaSerial}" + (_dialogNote is null ? "" : $"\n\n{_dialogNote}");
             _dialogNote = null;
             var answer = await dialog.AskAsync(DialogTitle, text, timeout, cancellationToken).ConfigureAwait(false);
+            if (answer.NotShown is { } why)
+            {
+                throw AwsmfaException.Usage(
+                    $"the MFA code dialog ({dialog.Name}) could not be shown: {why}; check DISPLAY, or pass the code with --token-code or {EnvironmentVariable}; nothing was sent to AWS");
+            }
+
             if (answer.Cancelled)
             {
                 throw new AwsmfaException(ExitCodes.AwsError, "the MFA code dialog was cancelled; nothing was sent to AWS");

@@ -5,8 +5,8 @@ using System.Text;
 
 namespace Awsmfa.Platform;
 
-/// <summary>What a desktop dialog gave: the text typed, or that it was cancelled or went unanswered.</summary>
-internal sealed record DialogAnswer(string? Text, bool Cancelled = false, bool TimedOut = false);
+/// <summary>What a desktop dialog gave: the text typed, or that it was cancelled, went unanswered, or could not be shown (<paramref name="NotShown"/>: the dialog program's own words).</summary>
+internal sealed record DialogAnswer(string? Text, bool Cancelled = false, bool TimedOut = false, string? NotShown = null);
 
 /// <summary>A dialog on the user's desktop for a secret (an MFA code), for programs started with no terminal (IDEs, Lens, GUI tools).</summary>
 internal interface IDesktopPrompt
@@ -91,8 +91,9 @@ internal sealed class ProgramDialog(string name, string program, Func<string, st
         using var process = Process.Start(start) ?? throw new AwsmfaException(ExitCodes.AwsError, $"could not start {Name}");
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        // GTK's and Qt's chatter is no one's business; drained so the dialog never blocks on it.
-        _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // GTK's and Qt's chatter is no one's business, except the line that says why no dialog
+        // appeared; drained so the dialog never blocks on it.
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
@@ -109,7 +110,28 @@ internal sealed class ProgramDialog(string name, string program, Func<string, st
         }
 
         var answer = (await output.ConfigureAwait(false)).TrimEnd('\r', '\n');
-        return process.ExitCode == 0 ? new DialogAnswer(answer) : new DialogAnswer(null, Cancelled: true);
+        if (process.ExitCode == 0)
+        {
+            return new DialogAnswer(answer);
+        }
+
+        return NotShownReason(process.ExitCode, await errors.ConfigureAwait(false)) is { } why
+            ? new DialogAnswer(null, NotShown: why)
+            : new DialogAnswer(null, Cancelled: true);
+    }
+
+    /// <summary>
+    /// Why the dialog never appeared, when it says so: a display it cannot open (GTK and Qt say
+    /// "cannot open display" / "could not connect to display"), or an exit other than a cancel's
+    /// (zenity and kdialog: 1) with something on stderr; null for a person's cancel.
+    /// </summary>
+    internal static string? NotShownReason(int exitCode, string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var display = lines.LastOrDefault(l => l.Contains("open display", StringComparison.OrdinalIgnoreCase) || l.Contains("connect to display", StringComparison.OrdinalIgnoreCase));
+        return display is not null ? Output.Printable.OneLine(display)
+            : exitCode != 1 && lines.Length > 0 ? Output.Printable.OneLine(lines[^1])
+            : null;
     }
 }
 

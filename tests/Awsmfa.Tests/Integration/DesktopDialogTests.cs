@@ -146,6 +146,22 @@ public sealed class DesktopDialogTests
     }
 
     [Test]
+    public async Task A_display_that_is_not_there_is_named_with_zenitys_own_words_not_called_a_cancel()
+    {
+        // A DISPLAY left over from a closed session: zenity exits 1 as for a cancel, and says why.
+        var dead = Enumerable.Range(200, 50).First(n => !File.Exists($"/tmp/.X{n}-lock") && !File.Exists($"/tmp/.X11-unix/X{n}"));
+        _tool.Environment["DISPLAY"] = $":{dead}";
+
+        var result = await SessionGetAsync();
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.StartWith("awsmfa: the MFA code dialog (zenity) could not be shown: "));
+        Assert.That(result.Stderr, Does.Contain($"cannot open display: :{dead}"), "zenity's own line");
+        Assert.That(result.Stderr, Does.Not.Contain("cancelled"));
+        Assert.That(_aws.Calls, Is.Empty);
+    }
+
+    [Test]
     public async Task An_unanswered_dialog_is_closed_after_the_timeout()
     {
         _tool.Environment["AWSMFA_MFA_PROCESS_TIMEOUT"] = "3s";

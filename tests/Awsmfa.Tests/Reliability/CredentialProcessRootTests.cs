@@ -219,6 +219,26 @@ public sealed class CredentialProcessRootTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task A_wrapper_script_that_runs_awsmfa_for_its_own_profile_is_refused_by_the_awsmfa_it_starts()
+    {
+        var wrapper = Path.Combine(Tool.Home, "wrapper.sh");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec {ToolProcess.ShellCommand} session get --profile loop --output credential-process\n");
+        File.SetUnixFileMode(wrapper, (UnixFileMode)Convert.ToInt32("700", 8));
+        File.WriteAllText(Path.Combine(Tool.AwsFolder, "config"), $"""
+            [profile loop]
+            region = us-east-1
+            mfa_serial = {ToolProcess.Serial}
+            credential_process = {wrapper}
+            """);
+
+        var result = await GetAsync("--profile", "loop", "-t", "123456");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("credential_process loop: profile 'loop' is already being resolved by the awsmfa that ran this one (loop -> loop)"));
+        Assert.That(Aws.Calls, Is.Empty);
+    }
+
+    [Test]
     public async Task A_profile_whose_process_runs_awsmfa_for_itself_is_refused_within_a_second()
     {
         var awsmfa = ToolProcess.ShellCommand;
@@ -233,8 +253,8 @@ public sealed class CredentialProcessRootTests : FakeAwsToolTest
         var result = await GetAsync("--profile", "loop", "-t", "123456");
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("credential_process loop: profile 'loop' is already being resolved by the awsmfa that ran this one (loop -> loop)"));
-        // Two awsmfa starts: the dotnet host takes a few hundred ms each, the native tool a few.
+        // Seen for what it is (awsmfa for the profile itself) before any process starts.
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: credential_process loop: loop -> loop; a profile's credential_process must not run awsmfa for that profile\n"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(ToolProcess.Installed is null ? 5 : 1)));
         Assert.That(Aws.Calls, Is.Empty);
     }

@@ -37,6 +37,17 @@ public sealed class MfaProcessTests : FakeAwsToolTest
         Assert.That(said, Is.EqualTo(new[] { "awsmfa: mfa_process: Touch your YubiKey", "awsmfa: mfa_process: PIN accepted" }), result.Stderr);
     }
 
+    [Test]
+    public async Task Quiet_silences_awsmfa_never_what_the_helper_asks_the_person_to_do()
+    {
+        UseProcess("echo 'Touch your YubiKey' >&2; printf 246810");
+
+        var result = await GetAsync("-q");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: mfa_process: Touch your YubiKey\n"), "the prompt stays; awsmfa's own status line goes");
+    }
+
     [TestCase("exit 4", "awsmfa: mfa_process exited with 4; no AWS call was made")]
     [TestCase("echo 'Touch your YubiKey' >&2; echo 'Error: no YubiKey detected' >&2; exit 3", "awsmfa: mfa_process exited with 3: Error: no YubiKey detected; no AWS call was made")]
     [TestCase("printf 'not-a-code'", "awsmfa: mfa_process printed something that is not an MFA code")]
