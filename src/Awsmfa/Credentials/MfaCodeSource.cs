@@ -29,6 +29,12 @@ internal sealed class MfaCodeSource(
     private IDesktopPrompt? _dialog;
     private string? _dialogNote;
     private const int Attempts = 3;
+
+    /// <summary>
+    /// Answers taken from the person (terminal or dialog) for the code being spent: malformed,
+    /// spent and rejected ones count alike, three in all.
+    /// </summary>
+    private int _asked;
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -55,14 +61,15 @@ internal sealed class MfaCodeSource(
     /// <summary>
     /// Runs <paramref name="call"/> with a fresh code for <paramref name="mfaSerial"/> and
     /// remembers the code, accepted or rejected, so that it is never sent again; a code STS
-    /// rejects at the prompt is asked for again, three tries in all.
+    /// rejects at the prompt is asked for again: three answers in all, whatever was wrong with each.
     /// </summary>
     /// <returns>What the call returned, and the hash of the code it spent.</returns>
     /// <exception cref="CodeAlreadySpent">The code given is the one the cached entry was minted with.</exception>
     public async Task<(T Result, string CodeHash)> SpendAsync<T>(
         SessionRequest request, string mfaSerial, Func<string, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        _asked = 0;
+        while (true)
         {
             var (code, origin) = await GetFreshCodeAsync(request, mfaSerial, cancellationToken).ConfigureAwait(false);
             T result;
@@ -75,7 +82,7 @@ internal sealed class MfaCodeSource(
                 // Remembered before the lock is let go: a parallel run waiting with the same code
                 // fails at once instead of spending one more of AWS's failed-attempt allowance.
                 await spentCodes.RememberAsync(code, mfaSerial, cancellationToken, rejected: true).ConfigureAwait(false);
-                if (origin != CodeOrigin.Prompt || attempt == Attempts)
+                if (origin != CodeOrigin.Prompt || _asked >= Attempts)
                 {
                     throw;
                 }
@@ -243,8 +250,9 @@ internal sealed class MfaCodeSource(
     {
         var timeout = HelperProcess.Timeout(environment, MfaProcess.TimeoutVariable, MfaProcess.DefaultTimeout);
         var profile = request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile;
-        for (var attempt = 1; attempt <= Attempts; attempt++)
+        while (_asked < Attempts)
         {
+            _asked++;
             var text = $"MFA code for profile {profile}\n{mfaSerial}" + (_dialogNote is null ? "" : $"\n\n{_dialogNote}");
             _dialogNote = null;
             var answer = await dialog.AskAsync(DialogTitle, text, timeout, cancellationToken).ConfigureAwait(false);
@@ -312,8 +320,9 @@ internal sealed class MfaCodeSource(
                 $"an MFA code is needed and there is no terminal to ask, nor a desktop dialog (DISPLAY and zenity or kdialog): pass --token-code CODE, --token-code - (one line on stdin), set {EnvironmentVariable}, or set mfa_process in the profile");
         }
 
-        for (var attempt = 1; attempt <= Attempts; attempt++)
+        while (_asked < Attempts)
         {
+            _asked++;
             var answer = await terminal.PromptAsync($"MFA code for {mfaSerial}: ", cancellationToken).ConfigureAwait(false);
             if (answer is null)
             {

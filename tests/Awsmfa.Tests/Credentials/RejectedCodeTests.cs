@@ -47,6 +47,18 @@ public sealed class RejectedCodeTests
     }
 
     [Test]
+    public async Task Malformed_and_rejected_answers_count_together_three_in_all()
+    {
+        _host.Terminal.Answer("12", "111111", "222222", "123456");
+
+        var result = await _host.RunAsync("session", "get", "--profile", "base");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(_host.Terminal.Shown.Count(s => s.StartsWith("MFA code for", StringComparison.Ordinal)), Is.EqualTo(3), "three answers asked for, not four");
+        Assert.That(_host.Aws.StsRequests.Select(r => r.TokenCode), Is.EqualTo(new[] { "111111", "222222" }));
+    }
+
+    [Test]
     public async Task A_given_code_that_was_rejected_is_not_sent_again()
     {
         var first = await _host.RunAsync("session", "get", "--profile", "base", "-t", "111111");
