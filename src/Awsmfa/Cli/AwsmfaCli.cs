@@ -67,7 +67,7 @@ internal sealed class AwsmfaCli
             ("session", () => SessionCommands.Create(
                 services.Profiles,
                 new SessionGetHandler(pipelines, services.Terminal, services.Clock),
-                new SessionCacheHandler(services.CreateCache, services.Clock))),
+                new SessionCacheHandler(services.CreateCache, services.Clock, services.ReadExpiryMargin))),
             ("ec2", () => Ec2Commands.Create(
                 services.Profiles,
                 new ListInstancesHandler(pipelines, services.AwsClients),
@@ -90,7 +90,7 @@ internal sealed class AwsmfaCli
                 new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
             ("doctor", () => DoctorCommand.Create(
                 services.Profiles,
-                new DoctorHandler(() => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock)))),
+                new DoctorHandler(() => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin)))),
             ("completion", CompletionCommand.Create),
         ];
     }

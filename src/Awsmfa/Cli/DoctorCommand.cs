@@ -82,6 +82,8 @@ internal sealed class DoctorHandler(Func<Doctor> doctors)
                 await run.Output.WriteLineAsync($"{status}  {result.Check}: {Printable.OneLine(result.Message)}").ConfigureAwait(false);
             }
 
+            // The summary comes last, as it is read: stdout is buffered, stderr is not.
+            await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             run.Reporter.Info($"doctor: {ok} ok, {warnings} {(warnings == 1 ? "warning" : "warnings")}, {failures} {(failures == 1 ? "failure" : "failures")}");
         }
 

@@ -326,6 +326,8 @@ internal sealed class MfaCodeSource(
             var answer = await terminal.PromptAsync($"MFA code for {mfaSerial}: ", cancellationToken).ConfigureAwait(false);
             if (answer is null)
             {
+                // Ctrl-D echoes no line break: the error goes on a line of its own, not after the prompt.
+                terminal.WriteLine(string.Empty);
                 break;
             }
 

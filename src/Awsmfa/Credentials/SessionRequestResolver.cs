@@ -310,7 +310,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
         var profile = FindProfile(name) ?? throw AwsmfaException.Usage(named is null
             ? $"no AWS credentials: no profile 'default' in {profiles.Describe()}, and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set; use --profile NAME"
-            : $"profile '{name}' was not found in {profiles.Describe()}");
+            : $"profile '{name}'{(option is null ? " (from AWS_PROFILE)" : "")} was not found in {profiles.Describe()}");
 
         // A role profile's keys are its root's, found by walking source_profile, unless the
         // profile is its own source (source_profile naming itself, or none) and has keys.

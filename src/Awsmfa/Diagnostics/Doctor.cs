@@ -27,7 +27,8 @@ internal sealed class Doctor(
     IProfileStore profiles,
     Func<Reporter, CredentialPipeline> pipelines,
     Func<Reporter, SessionCache> caches,
-    TimeProvider clock)
+    TimeProvider clock,
+    Func<TimeSpan> expiryMargin)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan ClockWarn = TimeSpan.FromMinutes(1);
@@ -214,6 +215,7 @@ internal sealed class Doctor(
             var entry = cache.Read(step.CacheKey);
             yield return entry switch
             {
+                { } renews when renews.Expiration > now && renews.Expiration - expiryMargin() <= now => new CheckResult("cache", CheckStatus.Ok, $"{what}: cached until {Timestamps.Format(renews.Expiration)} ({DurationParser.Humanize(renews.Expiration - now)} left), inside the {DurationParser.Humanize(expiryMargin())} margin: the next command renews it"),
                 { } valid when valid.Expiration > now => new CheckResult("cache", CheckStatus.Ok, $"{what}: cached until {Timestamps.Format(valid.Expiration)} ({DurationParser.Humanize(valid.Expiration - now)} left)"),
                 { } expired => new CheckResult("cache", CheckStatus.Ok, $"{what}: expired at {Timestamps.Format(expired.Expiration)}; the next command gets a new one"),
                 null => new CheckResult("cache", CheckStatus.Ok, $"{what}: not cached; the next command gets one"),

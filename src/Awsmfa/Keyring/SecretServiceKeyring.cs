@@ -295,7 +295,7 @@ internal sealed class SecretServiceKeyring(IEnvironment environment) : IKeyring
             if (prompt != "/")
             {
                 throw new KeyringUnavailableException(
-                    $"the keyring is locked and {what} needs an unlock dialog, which awsmfa does not open: unlock the keyring first (log in to the desktop, or Seahorse / KeePassXC)");
+                    $"the keyring is locked and {what} needs an unlock dialog, which awsmfa does not open: unlock the keyring first (log in to the desktop, Seahorse / KeePassXC, or without a desktop: echo 'your keyring password' | gnome-keyring-daemon --unlock --components=secrets)");
             }
         }
 

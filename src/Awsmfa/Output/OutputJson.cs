@@ -16,7 +16,8 @@ internal sealed record CredentialsJson(string AccessKeyId, string SecretAccessKe
 internal sealed record CredentialProcessJson(int Version, string AccessKeyId, string SecretAccessKey, string SessionToken, string Expiration);
 
 /// <summary>One cached entry as <c>session list -o json</c> prints it: no secrets.</summary>
-internal sealed record CachedSessionJson(string Profile, string Type, string Root, string? MfaSerial, string? RoleArn, string Expiration, long SecondsLeft, bool Expired);
+/// <param name="Renews">Inside the expiry margin: no longer served, the next command renews it.</param>
+internal sealed record CachedSessionJson(string Profile, string Type, string Root, string? MfaSerial, string? RoleArn, string Expiration, long SecondsLeft, bool Expired, bool Renews);
 
 /// <summary>One instance as <c>ec2 list -o json</c> prints it; Region only when the listing spans several.</summary>
 internal sealed record InstanceJson(

@@ -45,7 +45,7 @@ public sealed class PrecedenceTests
             region = eu-central-1
 
             [profile viaprocess]
-            credential_process = awsmfa session get --profile viaprocess --output credential-process
+            credential_process = password-manager read aws-keys
 
             [profile role]
             role_arn = arn:aws:iam::123456789012:role/admin

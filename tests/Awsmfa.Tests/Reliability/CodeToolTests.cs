@@ -29,6 +29,22 @@ public sealed class CodeToolTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task Ctrl_d_at_the_prompt_puts_the_error_on_a_line_of_its_own()
+    {
+        // stderr on the terminal too, as in an interactive shell; Ctrl-D (EOT) answers the prompt.
+        using var process = Process.Start(Tool.OnTerminal($"{ToolProcess.ShellCommand} session get --profile base --endpoint-url {Aws.Url} > /dev/null < /dev/null"))!;
+        var shown = process.StandardOutput.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(ToolProcess.Installed is null ? 3 : 1));
+        await process.StandardInput.WriteAsync("\u0004");
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var terminal = (await shown).Replace("\r", "", StringComparison.Ordinal);
+        Assert.That(terminal, Does.Contain($"MFA code for {ToolProcess.Serial}: \nawsmfa: no valid MFA code was entered"), terminal);
+    }
+
+    [Test]
     public async Task A_code_sts_rejects_at_the_prompt_is_asked_for_again()
     {
         Aws.RejectCode(Wrong);

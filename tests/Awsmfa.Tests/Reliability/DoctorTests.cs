@@ -191,6 +191,41 @@ public sealed class DoctorTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task A_session_inside_the_margin_is_shown_as_due_for_renewal_and_the_summary_comes_last()
+    {
+        var seed = await Tool.RunAsync(null, "session", "get", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456");
+        Assert.That(seed.ExitCode, Is.Zero, seed.ToString());
+        // An hour's session with an hour's margin: what is left is no longer served.
+        Tool.Environment["AWSMFA_EXPIRY_MARGIN"] = "3600";
+
+        var list = await Tool.RunAsync(null, "session", "list");
+        var json = await Tool.RunAsync(null, "session", "list", "-o", "json");
+        var doctor = await Tool.RunProgramAsync("sh", "-c", $"{ToolProcess.ShellCommand} doctor --profile base --endpoint-url {Aws.Url} 2>&1");
+
+        Assert.That(list.Stdout, Does.Match(@"\d+m \(renews\)"), list.ToString());
+        using (var document = JsonDocument.Parse(json.Stdout))
+        {
+            Assert.That(document.RootElement[0].GetProperty("Renews").GetBoolean(), Is.True);
+            Assert.That(document.RootElement[0].GetProperty("Expired").GetBoolean(), Is.False);
+        }
+
+        var lines = doctor.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Some.Contains("the MFA session: cached until").And.Contains("margin: the next command renews it"), doctor.ToString());
+        Assert.That(lines[^1], Does.StartWith("awsmfa: doctor: "), "the summary is the last line, as docs/doctor.md shows it");
+    }
+
+    [Test]
+    public async Task A_profile_named_by_aws_profile_that_is_not_there_names_the_variable()
+    {
+        Tool.Environment["AWS_PROFILE"] = "nosuch";
+
+        var result = await Tool.RunAsync(null, "session", "get", "--endpoint-url", Aws.Url);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.StartWith("awsmfa: profile 'nosuch' (from AWS_PROFILE) was not found in "));
+    }
+
+    [Test]
     public async Task The_readmes_credential_process_profile_is_served_as_the_profile_it_names()
     {
         // The README's own [profile mfa], with a region of its own.

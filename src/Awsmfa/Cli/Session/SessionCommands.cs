@@ -144,13 +144,14 @@ internal sealed class SessionGetHandler(Func<Reporter, CredentialPipeline> pipel
 }
 
 /// <summary>Runs <c>session list</c> and <c>session clear</c> on the cache folder.</summary>
-internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, TimeProvider clock)
+internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, TimeProvider clock, Func<TimeSpan> expiryMargin)
 {
     private static readonly string[] ListHeader = ["PROFILE", "TYPE", "ROOT", "ROLE", "MFA SERIAL", "EXPIRES", "LEFT"];
 
     public int List(ListFormat format, CommandRun run)
     {
         var now = clock.GetUtcNow();
+        var margin = expiryMargin();
         var entries = caches(run.Reporter).ReadAll(out var unreadable)
             .OrderBy(e => e.Profile, StringComparer.Ordinal)
             .ThenBy(e => e.Expiration)
@@ -165,7 +166,7 @@ internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, T
             OutputJson.Write(
                 run.Output,
                 entries.Select(e => new CachedSessionJson(
-                    e.Profile, e.Type, e.Root ?? RootIdentity.File, string.IsNullOrEmpty(e.MfaSerial) ? null : e.MfaSerial, e.RoleArn, Timestamps.Format(e.Expiration), Math.Max(0, (long)(e.Expiration - now).TotalSeconds), e.Expiration <= now)).ToList(),
+                    e.Profile, e.Type, e.Root ?? RootIdentity.File, string.IsNullOrEmpty(e.MfaSerial) ? null : e.MfaSerial, e.RoleArn, Timestamps.Format(e.Expiration), Math.Max(0, (long)(e.Expiration - now).TotalSeconds), e.Expiration <= now, e.Expiration - margin <= now)).ToList(),
                 OutputJson.Indented.ListCachedSessionJson);
         }
         else if (entries.Count == 0)
@@ -178,7 +179,7 @@ internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, T
             rows.AddRange(entries.Select(e => new[]
             {
                 Printable.Cell(e.Profile), ShortType(e.Type), Printable.Cell(e.Root ?? RootIdentity.File), Printable.Cell(e.RoleArn), Printable.Cell(e.MfaSerial),
-                Timestamps.Format(e.Expiration), TimeLeft(e, now),
+                Timestamps.Format(e.Expiration), TimeLeft(e, now, margin),
             }));
             run.Output.Write(TextTable.Render(rows));
         }
@@ -210,6 +211,9 @@ internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, T
     /// <summary>The step type in a word: session (GetSessionToken), role (AssumeRole), federation (GetFederationToken).</summary>
     private static string ShortType(string type) => StepTypes.Find(type)?.Word ?? Printable.Cell(type);
 
-    private static string TimeLeft(CacheEntry entry, DateTimeOffset now) =>
-        entry.Expiration <= now ? "expired" : DurationParser.Humanize(entry.Expiration - now);
+    /// <summary>Inside the margin an entry is no longer served: the next command renews it, and the table says so.</summary>
+    private static string TimeLeft(CacheEntry entry, DateTimeOffset now, TimeSpan margin) =>
+        entry.Expiration <= now ? "expired"
+        : entry.Expiration - margin <= now ? $"{DurationParser.Humanize(entry.Expiration - now)} (renews)"
+        : DurationParser.Humanize(entry.Expiration - now);
 }
