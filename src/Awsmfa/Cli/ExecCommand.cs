@@ -18,13 +18,15 @@ internal static class ExecCommand
     private static readonly string EmptyFile = OperatingSystem.IsWindows() ? "NUL" : "/dev/null";
     public const string PutCommandAfterDoubleDash = "put the command after --, e.g. awsmfa exec --profile work -- aws s3 ls (awsmfa's own options go before --)";
 
-    // Anything that could make the child's SDK pick other credentials than the session's, and the
-    // MFA code, which is spent and none of the child's business.
+    // Anything that could make the child's SDK pick other credentials than the session's (a tool
+    // that tries web identity first would assume the CI job's role), and the MFA code, which is
+    // spent and none of the child's business.
     private static readonly string[] Removed =
     [
         "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
         "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", MfaCodeSource.EnvironmentVariable,
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE",
     ];
 
     public static Command Create(IProfileStore profiles, ExecHandler handler)
@@ -90,12 +92,9 @@ internal static class ExecCommand
         }
     }
 
-    // Variables through which an SDK would find other credentials before the endpoint's:
-    // botocore and the other SDKs try web identity (AWS_ROLE_ARN with
-    // AWS_WEB_IDENTITY_TOKEN_FILE) and container-credentials variables of their own first.
-    private static bool ShadowsEndpoint(string name) =>
-        name is "AWS_ROLE_ARN" or "AWS_ROLE_SESSION_NAME" or "AWS_WEB_IDENTITY_TOKEN_FILE"
-        || name.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal);
+    // Container-credentials variables of the caller's own (any AWS_CONTAINER_*, including ones
+    // this version does not know), which an SDK would try before the endpoint's.
+    private static bool ShadowsEndpoint(string name) => name.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal);
 
     /// <summary>The command's environment under --server: the endpoint and its token, and no credentials of any kind.</summary>
     public static Dictionary<string, string> ServerEnvironment(IEnvironment environment, ServedCredentials served, AwsTarget target, CredentialsServer endpoint)

@@ -9,7 +9,8 @@ namespace Awsmfa.Platform;
 /// answers from .NET's own file information, without the owner.
 /// </remarks>
 /// <param name="Changed">When the file last changed: its status change time (ctime, which no tool can set back) on Linux, its last write elsewhere.</param>
-internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFileMode Mode, long Size, ulong Inode, DateTimeOffset? Changed = null)
+/// <param name="Links">Hard links to the file (1 where the system does not say).</param>
+internal readonly record struct FileStatus(FileKind Kind, uint? OwnerId, UnixFileMode Mode, long Size, ulong Inode, DateTimeOffset? Changed = null, uint Links = 1)
 {
     private const UnixFileMode GroupOrOther =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
@@ -108,7 +109,7 @@ internal static partial class NativeFiles
                 _ => FileKind.Other,
             };
             var changed = DateTimeOffset.FromUnixTimeSeconds(buffer.ChangeSeconds).AddTicks(buffer.ChangeNanoseconds / 100);
-            status = new FileStatus(kind, buffer.Uid, (UnixFileMode)(buffer.Mode & 0x1FF), (long)buffer.Size, buffer.Inode, changed);
+            status = new FileStatus(kind, buffer.Uid, (UnixFileMode)(buffer.Mode & 0x1FF), (long)buffer.Size, buffer.Inode, changed, buffer.Links);
             return true;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
@@ -146,6 +147,9 @@ internal static partial class NativeFiles
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct StatxBuffer
     {
+        [FieldOffset(16)]
+        public uint Links;
+
         [FieldOffset(20)]
         public uint Uid;
 

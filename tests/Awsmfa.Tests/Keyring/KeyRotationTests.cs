@@ -62,6 +62,24 @@ public sealed class KeyRotationTests
     }
 
     [Test]
+    public async Task A_rotation_killed_before_recording_the_new_key_is_finished_by_the_next_one()
+    {
+        // What SIGKILL after the keyring write leaves: the keyring holds the new key, keys.json
+        // and IAM still the old one, and IAM the new one too.
+        const string Stored = "AKIASTOREDKEY0000001";
+        _host.Keyring.Items["prod"] = new LongTermCredentials(Stored, Secret);
+        _host.Iam.Keys.Add(new AccessKeyInfo(Stored, "Active", null));
+
+        var result = await RotateAsync();
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"finished an interrupted rotation: the keyring held AKIA...0001 while keys.json named AKIA...E001, which is now deleted from IAM"));
+        Assert.That(_host.Iam.Calls, Is.EqualTo(new[] { "List alice", $"Delete alice {OldId}", "List alice", "Create alice", $"Delete alice {Stored}" }));
+        Assert.That(_host.Iam.Keys.Select(k => k.AccessKeyId), Is.EqualTo(new[] { "AKIANEWKEY0000000001" }));
+        Assert.That(_host.Keyring.Items["prod"].AccessKeyId, Is.EqualTo("AKIANEWKEY0000000001"));
+    }
+
+    [Test]
     public async Task Two_keys_already_is_exit_2_before_any_change()
     {
         _host.Iam.Keys.Add(new AccessKeyInfo("AKIASECONDKEY0000001", "Inactive", null));

@@ -148,10 +148,9 @@ public sealed class KeysCommandTests
     }
 
     [Test]
-    public async Task List_shows_masked_keys_from_the_index_and_never_opens_the_keyring()
+    public async Task List_shows_masked_keys_from_the_index_when_the_keyring_cannot_be_read()
     {
         await AddFromStdinAsync();
-        var opens = _host.Keyring.Opens;
         _host.Keyring.Unavailable = "locked";
 
         var table = await _host.RunAsync("keys", "list");
@@ -163,7 +162,7 @@ public sealed class KeysCommandTests
         using var document = JsonDocument.Parse(json.Stdout);
         Assert.That(document.RootElement[0].GetProperty("AccessKey").GetString(), Is.EqualTo("AKIA...LE01"));
         Assert.That(table.Stdout + json.Stdout, Does.Not.Contain(KeyId).And.Not.Contain(Secret));
-        Assert.That(_host.Keyring.Opens, Is.EqualTo(opens));
+        Assert.That(table.Stderr, Is.EqualTo("awsmfa: warning: the keyring could not be read to check keys.json against it (locked); showing keys.json as it is\n"));
     }
 
     [Test]
@@ -204,6 +203,47 @@ public sealed class KeysCommandTests
         Assert.That(before.ExitCode, Is.EqualTo(0), before.ToString());
         Assert.That(after.ExitCode, Is.EqualTo(0), after.ToString());
         Assert.That(_host.Aws.StsCalls, Is.EqualTo(1), "the session cached before the move still serves: its key did not change");
+    }
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = "hard links through link(2)")]
+    public async Task Import_from_a_file_with_another_hard_link_says_that_name_keeps_the_keys()
+    {
+        _host.WriteCredentials($"[prod]\naws_access_key_id = {KeyId}\naws_secret_access_key = {Secret}\n");
+        var other = Path.Combine(_host.Home, "credentials-backup");
+        using (var ln = System.Diagnostics.Process.Start("ln", [_host.CredentialsFile, other])!)
+        {
+            await ln.WaitForExitAsync();
+        }
+
+        var imported = await _host.RunAsync("keys", "import", "--profile", "prod");
+
+        Assert.That(imported.ExitCode, Is.EqualTo(0), imported.ToString());
+        Assert.That(imported.Stderr, Does.Contain($"awsmfa: warning: {_host.CredentialsFile} has 2 hard links: the keys are removed from this name only, and the file's other name keeps them"));
+        Assert.That(File.ReadAllText(other), Does.Contain(Secret), "the other link is the old file, keys and all");
+    }
+
+    [Test]
+    public async Task Keys_list_believes_the_keyring_over_keys_json_and_cleans_what_keys_json_says()
+    {
+        _host.Stdin = $"{KeyId}\n{Secret}\n";
+        Assert.That((await _host.RunAsync("keys", "add", "--profile", "prod", "--stdin")).ExitCode, Is.Zero);
+        // A rotation killed between storing the new key and recording it.
+        _host.Keyring.Items["prod"] = new LongTermCredentials("AKIANEWKEY0000000001", Secret);
+
+        var list = await _host.RunAsync("keys", "list");
+        var again = await _host.RunAsync("keys", "list");
+        // A backend name with escape sequences, written into keys.json by someone else.
+        File.WriteAllText(IndexFile, File.ReadAllText(IndexFile).Replace("\"fake\"", "\"fake\\u001b]0;pwned\\u0007\"", StringComparison.Ordinal));
+        var hostile = await _host.RunAsync("keys", "list");
+
+        Assert.That(list.ExitCode, Is.Zero, list.ToString());
+        Assert.That(list.Stdout, Does.Contain("AKIA...0001"), "the keyring's key");
+        Assert.That(list.Stderr, Does.Contain("keys.json named AKIA...LE01 for profile 'prod', but the keyring holds AKIA...0001"));
+        Assert.That(again.Stderr, Is.Empty, "keys.json was set right once");
+        Assert.That(hostile.ExitCode, Is.Zero, hostile.ToString());
+        Assert.That(hostile.Stdout.IndexOfAny(['\u001b', '\u0007']), Is.EqualTo(-1), "no control character reaches the table");
+        Assert.That(hostile.Stdout, Does.Not.Contain("pwned"), "the escape sequence goes whole");
     }
 
     [Test]

@@ -196,4 +196,25 @@ public sealed class ServerEnvironmentTests
         }));
         Assert.That(child["AWS_CONTAINER_AUTHORIZATION_TOKEN"], Is.EqualTo(endpoint.Token));
     }
+
+    [Test]
+    public void Plain_exec_gives_the_command_the_session_and_drops_web_identity_as_the_server_does()
+    {
+        var environment = new Support.FakeEnvironment("/home/alice");
+        foreach (var name in new[] { "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_PROFILE" })
+        {
+            environment[name] = "set-by-the-user";
+        }
+
+        environment["PATH"] = "/usr/bin";
+        var served = new ServedCredentials(
+            StepIdentity.ForSessionToken("base", "AKIAIOSFODNN7EXAMPLE", "arn:aws:iam::123456789012:mfa/alice"),
+            new SessionCredentials("ASIASERVED0000000001", "served-secret", "served-token", DateTimeOffset.UtcNow.AddHours(1)),
+            FromCache: false);
+
+        var child = Awsmfa.Cli.ExecCommand.ChildEnvironment(environment, served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout));
+
+        Assert.That(child.Keys, Has.None.StartWith("AWS_ROLE").And.None.EqualTo("AWS_WEB_IDENTITY_TOKEN_FILE").And.None.StartWith("AWS_CONTAINER_").And.None.EqualTo("AWS_PROFILE"));
+        Assert.That(child["AWS_ACCESS_KEY_ID"], Is.EqualTo("ASIASERVED0000000001"));
+    }
 }

@@ -80,7 +80,7 @@ internal static class KeysCommands
         var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
         var command = new Command("list", "List the profiles whose keys awsmfa keeps in a keyring: profile, access key id (masked), backend, when added. Never a secret; reads no keyring.");
         command.Options.Add(output);
-        command.SetAction(parseResult => handler.List(parseResult.GetValue(output), new CommandRun(parseResult)));
+        command.SetAction((parseResult, cancellationToken) => handler.ListAsync(parseResult.GetValue(output), new CommandRun(parseResult), cancellationToken));
         return command;
     }
 

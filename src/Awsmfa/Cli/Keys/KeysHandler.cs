@@ -35,9 +35,10 @@ internal sealed partial class KeysHandler(
         return ExitCodes.Success;
     }
 
-    public int List(ListFormat format, CommandRun run)
+    public async Task<int> ListAsync(ListFormat format, CommandRun run, CancellationToken cancellationToken)
     {
         index.ThrowIfBroken();
+        await CheckAgainstKeyringAsync(run, cancellationToken).ConfigureAwait(false);
         var entries = index.Entries.OrderBy(e => e.Profile, StringComparer.Ordinal).ToList();
         if (format == ListFormat.Json)
         {
@@ -52,9 +53,53 @@ internal sealed partial class KeysHandler(
         }
 
         var table = new List<IReadOnlyList<string>> { Header };
-        table.AddRange(entries.Select(e => new[] { Printable.Cell(e.Profile), KeyIds.Mask(e.AccessKeyId), e.Backend, Timestamps.Format(e.Added) }));
+        table.AddRange(entries.Select(e => new[] { Printable.Cell(e.Profile), KeyIds.Mask(e.AccessKeyId), Printable.Cell(e.Backend), Timestamps.Format(e.Added) }));
         run.Output.Write(TextTable.Render(table));
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The keyring item is the truth: a rotation killed between storing the new key and
+    /// recording it leaves keys.json naming the old one. Such a record is set right (and said);
+    /// a keyring that cannot be read leaves the record as it is, with a warning.
+    /// </summary>
+    private async Task CheckAgainstKeyringAsync(CommandRun run, CancellationToken cancellationToken)
+    {
+        if (index.Entries.Count == 0)
+        {
+            return;
+        }
+
+        IKeyring keyring;
+        try
+        {
+            keyring = keyrings();
+        }
+        catch (KeyringUnavailableException e)
+        {
+            run.Reporter.Warn($"the keyring could not be read to check keys.json against it ({e.Message}); showing keys.json as it is");
+            return;
+        }
+
+        foreach (var entry in index.Entries.Where(e => e.Backend == keyring.Backend).ToList())
+        {
+            LongTermCredentials? held;
+            try
+            {
+                held = await keyring.ReadAsync(entry.Profile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeyringUnavailableException e)
+            {
+                run.Reporter.Warn($"the keyring could not be read to check keys.json against it ({e.Message}); showing keys.json as it is");
+                return;
+            }
+
+            if (held is not null && held.AccessKeyId != entry.AccessKeyId)
+            {
+                index.Put(entry with { AccessKeyId = held.AccessKeyId });
+                run.Reporter.Warn($"keys.json named {KeyIds.Mask(entry.AccessKeyId)} for profile '{entry.Profile}', but the keyring holds {KeyIds.Mask(held.AccessKeyId)} (an interrupted keys rotate?): keys.json now says so; awsmfa keys rotate --profile {entry.Profile} deletes the old key from IAM if it is still there");
+            }
+        }
     }
 
     public async Task<int> RemoveAsync(string profile, bool yes, CommandRun run, CancellationToken cancellationToken)
@@ -116,6 +161,12 @@ internal sealed partial class KeysHandler(
         var cleaned = new List<string>();
         foreach (var (path, section) in copies.Select(c => (c.Path, c.Section)).Distinct())
         {
+            // The file is replaced under its name: another hard link keeps the old one, keys and all.
+            if (FileStatus.Following(path) is { Links: > 1 } linked)
+            {
+                run.Reporter.Warn($"{Printable.OneLine(path)} has {linked.Links} hard links: the keys are removed from this name only, and the file's other {(linked.Links == 2 ? "name keeps" : $"{linked.Links - 1} names keep")} them (find it with: find / -xdev -samefile '{Printable.OneLine(path)}')");
+            }
+
             try
             {
                 if (PlaintextKeys.Remove(path, section, keys) > 0 && !cleaned.Contains(path))

@@ -66,6 +66,7 @@ internal sealed class KeysRotateHandler(
 
         var session = await pipeline.GetAsync(request, cancellationToken).ConfigureAwait(false);
         var iam = iamFor(session.Credentials, Partition.For(arn, request.Target.Region).Name, request.Target);
+        await FinishInterruptedAsync(profile, userName, old, keyring.Backend, iam, run, cancellationToken).ConfigureAwait(false);
         var rotation = new KeyRotation(keyring, index, iam, (keys, token) => WorksAsync(keys, request.Target, token), clock, ConfirmFor, ConfirmEvery);
         run.Reporter.Info($"rotating the key {KeyIds.Mask(old.AccessKeyId)} of IAM user {userName} (profile '{profile}'); confirming the new one can take up to {ConfirmFor.TotalSeconds:0} s");
         var outcome = await rotation.RotateAsync(profile, userName, old, cancellationToken).ConfigureAwait(false);
@@ -78,6 +79,29 @@ internal sealed class KeysRotateHandler(
 
         run.Reporter.Info($"rotated profile '{profile}': the new key {KeyIds.Mask(outcome.NewKeyId)} is in the {keyring.Backend} keyring and the old key {KeyIds.Mask(outcome.OldKeyId)} was deleted from IAM");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A rotation killed after the new key was stored and before it was recorded: the keyring
+    /// holds a key that works (GetCallerIdentity just said so), keys.json and IAM still name the
+    /// old one. The old key is deleted as the rotation would have, and the record set right,
+    /// before this rotation starts from the real state.
+    /// </summary>
+    private async Task FinishInterruptedAsync(string profile, string userName, LongTermCredentials held, string backend, IIamAccessKeys iam, CommandRun run, CancellationToken cancellationToken)
+    {
+        if (index.Find(profile) is not { } recorded || recorded.AccessKeyId == held.AccessKeyId)
+        {
+            return;
+        }
+
+        var listed = await iam.ListAsync(userName, cancellationToken).ConfigureAwait(false);
+        if (listed.Any(k => k.AccessKeyId == recorded.AccessKeyId))
+        {
+            await iam.DeleteAsync(userName, recorded.AccessKeyId, cancellationToken).ConfigureAwait(false);
+        }
+
+        index.Put(new KeyringIndexEntry(profile, backend, held.AccessKeyId, clock.GetUtcNow()));
+        run.Reporter.Info($"finished an interrupted rotation: the keyring held {KeyIds.Mask(held.AccessKeyId)} while keys.json named {KeyIds.Mask(recorded.AccessKeyId)}, which is now deleted from IAM");
     }
 
     /// <summary>The user name of an IAM user ARN (<c>arn:aws:iam::123456789012:user/path/alice</c>), or null for anything else.</summary>
