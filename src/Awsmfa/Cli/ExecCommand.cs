@@ -66,25 +66,24 @@ internal static class ExecCommand
         ? environment.Get("COMSPEC") is { Length: > 0 } comspec ? comspec : "cmd.exe"
         : environment.Get("SHELL") is { Length: > 0 } shell ? shell : "/bin/sh";
 
-    /// <summary>How long the port stays bound for processes the command left behind.</summary>
-    public static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Once the command has exited, a process it left running in the background still holds the
-    /// endpoint's URL and token: were the port let go, another local user could bind it and answer
-    /// that process with credentials of their own. The port stays bound (every answer a 503) while
-    /// such a process lives, for <see cref="LeftoverGrace"/> at most.
+    /// endpoint's URL and token: were the port let go, another local user could bind it, receive
+    /// the token and answer that process with credentials of their own. The port stays bound
+    /// (every answer a 503) while any such process lives, however long: every process below
+    /// awsmfa (orphans are adopted, <see cref="ProcessHardening.AdoptOrphans"/>), and any other
+    /// of the user's processes started with the token. Ctrl-C stops the wait.
     /// </summary>
     public static async Task HoldPortAsync(CredentialsServer endpoint, Reporter reporter, CancellationToken cancellationToken)
     {
         endpoint.Close();
-        var deadline = DateTime.UtcNow + LeftoverGrace;
         var told = false;
-        while (ProcessEnvironments.CountHolding("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.Token) is > 0 and var count && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested
+            && Math.Max(ProcessEnvironments.CountLiveDescendants(), ProcessEnvironments.CountHolding("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.Token)) is > 0 and var count)
         {
             if (!told)
             {
-                reporter.Info($"{count} {(count == 1 ? "process" : "processes")} started by the command still {(count == 1 ? "runs" : "run")}: keeping the endpoint's port (answering 503) for up to {(int)LeftoverGrace.TotalSeconds}s");
+                reporter.Info($"{count} {(count == 1 ? "process" : "processes")} started by the command still {(count == 1 ? "runs" : "run")}: keeping the endpoint's port (answering 503) until {(count == 1 ? "it ends" : "they end")}; Ctrl-C stops waiting");
                 told = true;
             }
 
@@ -181,6 +180,7 @@ internal sealed class ExecHandler(
             Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal,
             TokenCode = new TokenCodeOption(null, UseEnvironment: false),
         };
+        ProcessHardening.AdoptOrphans();
         await using var endpoint = CredentialsServer.Start(
             token => credentials.GetAsync(again, token), served, clock, expiryMargin(), run.Reporter);
         run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");

@@ -78,6 +78,30 @@ internal static partial class ProcessHardening
         }
     }
 
+    /// <summary>
+    /// Linux: processes the command leaves behind (daemons that fork twice included) become
+    /// awsmfa's children when their parent exits, instead of init's, so that they can be found
+    /// and waited for (PR_SET_CHILD_SUBREAPER). False elsewhere, or when it could not be set.
+    /// </summary>
+    public static bool AdoptOrphans()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return Prctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private const int PrSetChildSubreaper = 36;
+
     [LibraryImport("libc", EntryPoint = "getrlimit")]
     private static partial int GetResourceLimit(int resource, out ResourceLimit limit);
 

@@ -5,7 +5,7 @@ namespace Awsmfa.Tests.Reliability;
 
 /// <summary>
 /// A process the command of <c>exec --server</c> leaves behind still holds the endpoint's URL and
-/// token: the port stays awsmfa's while it runs, for a grace period at most.
+/// token: the port stays awsmfa's while it runs, however long.
 /// </summary>
 [TestFixture]
 [Category("Process")]
@@ -21,8 +21,22 @@ public sealed class ServerLeftoverTests : FakeAwsToolTest
         var result = await Tool.RunAsync(null, "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", "sleep 1.5 > /dev/null 2>&1 &");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stderr, Does.Contain("1 process started by the command still runs: keeping the endpoint's port (answering 503) for up to 5s"));
+        Assert.That(result.Stderr, Does.Contain("1 process started by the command still runs: keeping the endpoint's port (answering 503) until it ends; Ctrl-C stops waiting"));
         Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(1.4)).And.LessThan(TimeSpan.FromSeconds(20)));
+    }
+
+    [Test]
+    public async Task A_daemon_with_a_cleared_environment_keeps_the_port_past_five_seconds()
+    {
+        // Forked twice (its parent exits at once) with an empty environment: neither its parent
+        // nor /proc/PID/environ leads back to the command; adopted as awsmfa's child, it is found.
+        var clock = Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(60), "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", "(env -i /bin/sh -c 'sleep 7' > /dev/null 2>&1 &) ; exit 0");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("still run").And.Contain("keeping the endpoint's port (answering 503) until"));
+        Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(6.5)), "held past the old 5-second grace, until the daemon ended");
     }
 
     [Test]
