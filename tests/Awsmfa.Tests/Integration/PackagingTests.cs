@@ -33,8 +33,7 @@ public sealed class PackagingTests
 
         // The AOT binary against a real endpoint: a cache miss, a hit, and EC2.
         using var tool = new ToolProcess();
-        var moto = MotoFixture.Server;
-        moto.Reset();
+        using var moto = MotoServer.StartOrIgnore();
         var miss = await RunAsync(executable, ["session", "get", "--profile", "base", "--endpoint-url", moto.Url, "-t", "123456", "-o", "credential-process"], temp.Path, tool.Environment);
         var hit = await RunAsync(executable, ["session", "get", "--profile", "base", "--endpoint-url", moto.Url, "-o", "json"], temp.Path, tool.Environment);
         var list = await RunAsync(executable, ["ec2", "list", "--profile", "base", "--endpoint-url", moto.Url, "-o", "json"], temp.Path, tool.Environment);
