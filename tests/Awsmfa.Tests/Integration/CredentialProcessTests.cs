@@ -10,7 +10,6 @@ namespace Awsmfa.Tests.Integration;
 /// <summary>Real consumers of credential_process: the AWS CLI and the AWS SDK for .NET.</summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: the credential_process line is a POSIX shell command")]
 public sealed class CredentialProcessTests : MotoToolTest
 {

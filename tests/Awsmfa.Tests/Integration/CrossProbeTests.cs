@@ -11,7 +11,6 @@ namespace Awsmfa.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class CrossProbeTests
 {
     private TempDirectory _temp = null!;

@@ -9,6 +9,7 @@ namespace Awsmfa.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
+// Serial: it owns an X display and requires a dialog to close within a second of Escape.
 [NonParallelizable]
 [Platform(Include = "Linux", Reason = "zenity under Xvfb")]
 public sealed class DesktopDialogTests

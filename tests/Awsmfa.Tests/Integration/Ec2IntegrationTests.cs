@@ -8,7 +8,6 @@ namespace Awsmfa.Tests.Integration;
 
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class Ec2IntegrationTests : MotoToolTest
 {
     private AmazonEC2Client _admin = null!;

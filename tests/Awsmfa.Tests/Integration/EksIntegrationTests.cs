@@ -11,7 +11,6 @@ namespace Awsmfa.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "the awsmfa wrapper kubectl runs is a POSIX shell script")]
 public sealed class EksIntegrationTests : MotoToolTest
 {

@@ -2,7 +2,6 @@ namespace Awsmfa.Tests.Integration;
 
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: POSIX signals and sh commands")]
 public sealed class ExecIntegrationTests : MotoToolTest
 {

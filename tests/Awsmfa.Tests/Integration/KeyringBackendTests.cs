@@ -7,6 +7,7 @@ namespace Awsmfa.Tests.Integration;
 /// <summary>The OS's own keyring (Credential Manager on Windows, the login Keychain on macOS), on the CI runners of those systems.</summary>
 [TestFixture]
 [Category("Integration")]
+// Serial: the OS's own keyring (Credential Manager, the login Keychain) is the machine's, shared by every test there.
 [NonParallelizable]
 [Platform(Include = "Win,MacOsX", Reason = "Credential Manager and the Keychain exist only there; Linux tests the Secret Service")]
 public sealed class KeyringBackendTests

@@ -11,7 +11,6 @@ namespace Awsmfa.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform(Include = "Linux", Reason = "the Secret Service backend; Windows and macOS have their own keyrings")]
 public sealed class KeyringIntegrationTests : MotoToolTest
 {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Awsmfa.Tests.Support;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -37,11 +35,11 @@ internal sealed class MotoServer : IDisposable
             Assert.Ignore("moto_server is not installed (pip install 'moto[server]'); integration tests skipped");
         }
 
-        var port = FreePort();
-        var recording = Path.Combine(Path.GetTempPath(), $"awsmfa-moto-{port}-{Guid.NewGuid():N}.jsonl");
+        var recording = Path.Combine(Path.GetTempPath(), $"awsmfa-moto-{Guid.NewGuid():N}.jsonl");
         // moto_server's application behind strict_moto.py, which refuses temporary keys sent
-        // without their session token as AWS does (moto itself checks no signature).
-        var start = new ProcessStartInfo(Interpreter(executable!), [Path.Combine(AppContext.BaseDirectory, "Integration", "strict_moto.py"), "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        // without their session token as AWS does (moto itself checks no signature). It binds a
+        // free port itself and says which: no other test can take it in between.
+        var start = new ProcessStartInfo(Interpreter(executable!), [Path.Combine(AppContext.BaseDirectory, "Integration", "strict_moto.py"), "-H", "127.0.0.1"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,20 +48,46 @@ internal sealed class MotoServer : IDisposable
         start.Environment["MOTO_ENABLE_RECORDING"] = "true";
         start.Environment["MOTO_RECORDER_FILEPATH"] = recording;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var said = new System.Text.StringBuilder();
+        var announced = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.StartsWith("PORT ", StringComparison.Ordinal) && int.TryParse(line[5..], System.Globalization.CultureInfo.InvariantCulture, out var bound))
+            {
+                announced.TrySetResult(bound);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (said)
+            {
+                if (e.Data is { } line && said.Length < 4096)
+                {
+                    said.AppendLine(line);
+                }
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => announced.TrySetException(new InvalidOperationException($"moto_server exited with {process.ExitCode} on start: {said}"));
+
+        int port;
+        try
+        {
+            port = announced.Task.WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail(e.Message);
+            return null!;
+        }
 
         var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}"), recording);
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
-            if (process.HasExited)
-            {
-                Assert.Fail($"moto_server exited with {process.ExitCode} on start");
-            }
-
             try
             {
                 using var response = Http.GetAsync($"{server.Url}/moto-api/").GetAwaiter().GetResult();
@@ -182,12 +206,5 @@ internal sealed class MotoServer : IDisposable
         }
 
         return Processes.FindOnPath("python3") ?? "python3";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -7,7 +7,6 @@ namespace Awsmfa.Tests.Integration;
 /// <summary>The README's install commands and the demo, run as a user would.</summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: the demo is a bash script")]
 public sealed class PackagingTests
 {

@@ -8,7 +8,6 @@ namespace Awsmfa.Tests.Integration;
 /// <summary>What a release is made of: versions from git tags, package metadata, the cross-built Linux package.</summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 public sealed class ReleaseTests
 {
     [Test]

@@ -6,7 +6,6 @@ namespace Awsmfa.Tests.Integration;
 /// <summary>Role profiles through the built tool against moto_server, which implements AssumeRole.</summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: sh commands and a POSIX credential_process line")]
 public sealed class RoleIntegrationTests : MotoToolTest
 {

@@ -10,6 +10,7 @@ namespace Awsmfa.Tests.Integration;
 /// <summary><c>awsmfa exec --server</c>: a loopback credentials endpoint, through the built tool and moto_server.</summary>
 [TestFixture]
 [Category("Integration")]
+// Serial: it sets the test process's own AWS_CONTAINER_* variables for the SDK, and runs the 5,000-connection attack under a file limit.
 [NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: the command is an sh script")]
 public sealed class ServerIntegrationTests : MotoToolTest

@@ -4,7 +4,6 @@ namespace Awsmfa.Tests.Integration;
 
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: eval in bash")]
 public sealed class SessionIntegrationTests : MotoToolTest
 {

@@ -9,7 +9,6 @@ namespace Awsmfa.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-[NonParallelizable]
 [Platform("Linux", Reason = "util-linux script(1) gives the tool a terminal of its own")]
 public sealed class TerminalPromptTests : MotoToolTest
 {

@@ -10,6 +10,7 @@ namespace Awsmfa.Tests.Integration;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
+// Serial: every test uses the one Wine prefix (WINEPREFIX) and its wineserver.
 [NonParallelizable]
 [Platform("Linux", Reason = "Wine runs the Windows build on Linux")]
 public sealed class WineTests

@@ -8,7 +8,7 @@ key and token STS answers with, and refuses such a request as AWS does (403
 InvalidClientTokenId). EKS clusters get a real certificate authority, as AWS gives them.
 Everything else is moto_server's own application, recording included.
 
-Usage: python3 strict_moto.py -H 127.0.0.1 -p PORT
+Usage: python3 strict_moto.py [-H 127.0.0.1] [-p PORT]; prints 'PORT N' once it listens
 """
 
 import argparse
@@ -19,7 +19,7 @@ import os
 import re
 import threading
 
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 _CREDENTIALS = re.compile(rb"<Credentials>(.*?)</Credentials>", re.S)
@@ -119,12 +119,16 @@ def _certificate_pem():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-H", "--host", default="127.0.0.1")
-    parser.add_argument("-p", "--port", type=int, required=True)
+    parser.add_argument("-p", "--port", type=int, default=0, help="0 (the default): a free port, printed as 'PORT N'")
     args = parser.parse_args()
-    os.environ.setdefault("MOTO_PORT", str(args.port))
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True
-    run_simple(args.host, args.port, StrictTokens(app), threaded=True)
+    # Bound here, then announced: a port chosen by the caller could be taken by another test
+    # between its choice and moto's start.
+    server = make_server(args.host, args.port, StrictTokens(app), threaded=True)
+    os.environ.setdefault("MOTO_PORT", str(server.port))
+    print(f"PORT {server.port}", flush=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

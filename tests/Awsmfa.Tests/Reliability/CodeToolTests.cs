@@ -7,7 +7,6 @@ namespace Awsmfa.Tests.Reliability;
 /// <summary>MFA codes as users meet them, through the built tool: a rejected code, at the prompt and in parallel runs, and why a code is asked.</summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform("Linux", Reason = "util-linux script(1) gives the tool a terminal of its own")]
 public sealed class CodeToolTests : FakeAwsToolTest
 {

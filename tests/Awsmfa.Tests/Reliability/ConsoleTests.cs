@@ -9,7 +9,6 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: the stand-in browser is a shell script")]
 public sealed class ConsoleTests : FakeAwsToolTest
 {

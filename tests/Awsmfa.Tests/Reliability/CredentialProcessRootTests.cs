@@ -11,7 +11,6 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: the stand-in password manager is a shell script")]
 public sealed class CredentialProcessRootTests : FakeAwsToolTest
 {

@@ -7,7 +7,6 @@ namespace Awsmfa.Tests.Reliability;
 /// <summary>doctor, whoami and profile list through the built tool, against the strict fake STS (and its clock).</summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: file modes")]
 public sealed class DoctorTests : FakeAwsToolTest
 {

@@ -7,7 +7,6 @@ namespace Awsmfa.Tests.Reliability;
 /// <summary>AWS failing, slow or silent, and a cache that cannot be written: bounded time, one line, nothing lost.</summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: Unix file modes")]
 public sealed class FaultTests : FakeAwsToolTest
 {

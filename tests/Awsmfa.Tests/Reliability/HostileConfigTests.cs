@@ -7,7 +7,6 @@ namespace Awsmfa.Tests.Reliability;
 /// <summary>Config files and names that would hang, flood or fool awsmfa: each is one clean line, exit 2, at once.</summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: /dev/zero and FIFOs")]
 public sealed class HostileConfigTests : FakeAwsToolTest
 {

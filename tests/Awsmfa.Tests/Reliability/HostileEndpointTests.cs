@@ -10,7 +10,6 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 public sealed class HostileEndpointTests : FakeAwsToolTest
 {
     private Task<CliResult> GetAsync(params string[] extra) =>

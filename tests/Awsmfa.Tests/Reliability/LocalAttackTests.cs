@@ -12,7 +12,6 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: Unix file modes, FIFOs and symlinks")]
 public sealed class LocalAttackTests : FakeAwsToolTest
 {

@@ -9,7 +9,6 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: mfa_process stand-ins are /bin/sh scripts")]
 public sealed class MfaProcessTests : FakeAwsToolTest
 {

@@ -7,7 +7,6 @@ namespace Awsmfa.Tests.Reliability;
 /// <summary>stdout and stdin that are not what a terminal gives: closed, full, non-blocking.</summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: file descriptors 0, 1 and 2 through read(2)/write(2)")]
 public sealed class OutputStreamTests : FakeAwsToolTest
 {

@@ -9,7 +9,6 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 public sealed class SecretsTests
 {
     [Test]

@@ -9,7 +9,6 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform("Linux", Reason = "leftover processes are found in /proc")]
 public sealed class ServerLeftoverTests : FakeAwsToolTest
 {

@@ -7,7 +7,6 @@ namespace Awsmfa.Tests.Reliability;
 /// <summary>What a person at a shell meets, through the built tool: the hint to load a session, and <c>exec</c> with no command.</summary>
 [TestFixture]
 [Category("Process")]
-[NonParallelizable]
 [Platform("Linux", Reason = "util-linux script(1) gives the tool a terminal of its own")]
 public sealed class ShellToolTests : FakeAwsToolTest
 {

@@ -9,6 +9,7 @@ namespace Awsmfa.Tests.Reliability;
 /// <summary>Ctrl-C and SIGTERM while waiting for STS, for the lock, or at the prompt.</summary>
 [TestFixture]
 [Category("Process")]
+// Serial: each test requires an exit within 3 s of a signal; other fixtures' load would make that a guess.
 [NonParallelizable]
 [Platform(Exclude = "Win", Reason = "POSIX: POSIX signals")]
 public sealed class SignalTests : FakeAwsToolTest

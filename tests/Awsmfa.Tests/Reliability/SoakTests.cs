@@ -11,6 +11,7 @@ namespace Awsmfa.Tests.Reliability;
 /// </summary>
 [TestFixture]
 [Category("Process")]
+// Serial: it is itself the load (16 processes at once), and times its rounds.
 [NonParallelizable]
 public sealed class SoakTests
 {

@@ -11,6 +11,7 @@ namespace Awsmfa.Tests.Server;
 /// <summary>The credentials endpoint's rules, in-process over real loopback sockets.</summary>
 [TestFixture]
 [Category("Unit")]
+// Serial: it measures the endpoint's header timeout and eviction to a fraction of a second, which a loaded machine would blur.
 [NonParallelizable]
 public sealed class CredentialsServerTests
 {
