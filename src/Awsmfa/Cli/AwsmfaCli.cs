@@ -82,7 +82,7 @@ internal sealed class AwsmfaCli
             ("profile", () => ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock))),
             ("eks", () => Eks.EksCommands.Create(
                 services.Profiles,
-                new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock),
+                new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock, services.CreateCache),
                 new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters, services.KubeconfigLockTimeout))),
             ("keys", () => Keys.KeysCommands.Create(
                 services.Profiles,

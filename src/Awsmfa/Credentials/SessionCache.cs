@@ -77,6 +77,23 @@ internal sealed class SessionCache
     /// <summary>Removes another file of the cache folder; true when there was one.</summary>
     public bool TryDeleteFile(string key) => EnsureFolder(create: false) && File.Exists(Path.Combine(Directory, key + OtherSuffix)) && TryDelete(Path.Combine(Directory, key + OtherSuffix));
 
+    /// <summary>Removes every other file of the cache folder whose key starts with <paramref name="prefix"/>; how many.</summary>
+    public int RemoveFiles(string prefix)
+    {
+        if (!EnsureFolder(create: false))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, prefix + "*" + OtherSuffix))
+        {
+            removed += TryDelete(path) ? 1 : 0;
+        }
+
+        return removed;
+    }
+
     /// <summary>Replaces another file of the cache folder, atomically and owner-only.</summary>
     /// <param name="flushToDisk">False for a file whose loss after a crash costs nothing but time.</param>
     public bool TryWriteFile(string key, byte[] bytes, bool flushToDisk = true) => WriteAtomically(key + OtherSuffix, bytes, quiet: true, flushToDisk);

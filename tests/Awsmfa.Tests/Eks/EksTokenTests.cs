@@ -37,6 +37,36 @@ public sealed class EksTokenTests
         return (url, query);
     }
 
+    private static string TokenOf(CliResult result) => JsonDocument.Parse(result.Stdout).RootElement.GetProperty("status").GetProperty("token").GetString()!;
+
+    [Test]
+    public async Task A_token_is_kept_and_served_again_until_a_minute_before_it_ends()
+    {
+        await SessionAsync();
+        var args = new[] { "eks", "token", "--cluster-name", "prod-cluster", "--profile", "base" };
+
+        var first = await _host.RunAsync(args);
+        _host.Clock.Advance(TimeSpan.FromMinutes(12));
+        var kept = await _host.RunAsync(args);
+        var otherCluster = await _host.RunAsync("eks", "token", "--cluster-name", "other-cluster", "--profile", "base");
+        _host.Clock.Advance(TimeSpan.FromMinutes(1.5));
+        var renewed = await _host.RunAsync(args);
+        var refreshed = await _host.RunAsync([.. args, "--refresh", "-t", "654321"]);
+
+        Assert.That(first.ExitCode, Is.Zero, first.ToString());
+        Assert.That(TokenOf(kept), Is.EqualTo(TokenOf(first)), "12 minutes on: the same token, not signed again");
+        Assert.That(kept.Stdout, Is.EqualTo(first.Stdout), "its expiry too");
+        Assert.That(Decode(TokenOf(otherCluster)).Query["X-Amz-Date"], Is.EqualTo("20261128T121200Z"), "another cluster gets its own");
+        Assert.That(Decode(TokenOf(renewed)).Query["X-Amz-Date"], Is.EqualTo("20261128T121330Z"), "within a minute of its end a kept token is signed anew");
+        Assert.That(refreshed.ExitCode, Is.Zero, refreshed.ToString());
+        Assert.That(TokenOf(refreshed), Is.Not.EqualTo(TokenOf(renewed)), "--refresh signs anew, from a new session");
+        Assert.That(Directory.GetFiles(_host.CacheFolder, "eks-*"), Is.Not.Empty);
+        Assert.That(File.GetUnixFileMode(Directory.GetFiles(_host.CacheFolder, "eks-*")[0]), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+
+        await _host.RunAsync("session", "clear");
+        Assert.That(Directory.GetFiles(_host.CacheFolder, "eks-*"), Is.Empty, "session clear removes the tokens made from its sessions");
+    }
+
     [Test]
     public async Task The_token_is_a_presigned_GetCallerIdentity_that_verifies_with_the_sessions_secret()
     {

@@ -11,7 +11,7 @@ namespace Awsmfa.Cli.Eks;
 /// Runs <c>eks token</c>: the chain's credentials (a cache hit makes no network call), a token
 /// presigned from them, and the ExecCredential kubectl reads, in the apiVersion kubectl asked for.
 /// </summary>
-internal sealed class EksTokenHandler(Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, TimeProvider clock)
+internal sealed class EksTokenHandler(Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, TimeProvider clock, Func<Reporter, SessionCache> caches)
 {
     public const string DefaultApiVersion = "client.authentication.k8s.io/v1beta1";
 
@@ -21,10 +21,25 @@ internal sealed class EksTokenHandler(Func<Reporter, CredentialPipeline> pipelin
         var request = pipeline.Resolve(options.Pipeline, requireRegion: true);
         var served = await pipeline.GetAsync(request, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        var token = EksToken.Create(served.Credentials, options.ClusterName, request.Target.Region!, now);
+        var region = request.Target.Region!;
+        // A token signed moments ago from the same session serves again (--refresh and --no-cache sign anew).
+        var cache = request.Cache == CacheMode.Off ? null : caches(run.Reporter);
+        var key = EksTokenCache.Key(served.Credentials, options.ClusterName, region);
+        var status = request.Cache == CacheMode.Normal && cache is not null ? EksTokenCache.Read(cache, key, now) : null;
+        if (status is null)
+        {
+            status = new ExecCredentialStatusJson(
+                Timestamps.Format(EksToken.Expiration(now, served.Credentials.Expiration)),
+                EksToken.Create(served.Credentials, options.ClusterName, region, now));
+            if (cache is not null)
+            {
+                EksTokenCache.Write(cache, key, status);
+            }
+        }
+
         OutputJson.Write(
             run.Output,
-            new ExecCredentialJson("ExecCredential", ApiVersion(), new ExecCredentialSpecJson(), new ExecCredentialStatusJson(Timestamps.Format(EksToken.Expiration(now, served.Credentials.Expiration)), token)),
+            new ExecCredentialJson("ExecCredential", ApiVersion(), new ExecCredentialSpecJson(), status),
             OutputJson.Compact.ExecCredentialJson);
         return ExitCodes.Success;
     }

@@ -196,6 +196,8 @@ internal sealed class SessionCacheHandler(Func<Reporter, SessionCache> caches, T
         {
             // What the SDK made of the config files (no secret): made again by the next run.
             cache.TryDeleteFile(Credentials.ProfileMemo.FileKey);
+            // kubectl tokens made from the sessions removed.
+            Awsmfa.Eks.EksTokenCache.RemoveAll(cache);
         }
 
         var what = removed == 1 ? "1 cached session" : $"{removed} cached sessions";
