@@ -40,6 +40,9 @@ recording="$work/moto-recording.jsonl"
 MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$recording" moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 server_pid=$!
 bench_wait_http "$endpoint/moto-api/"
+# A cached session answers for the endpoint it was minted through: every command names moto,
+# through the variable where it has no --endpoint-url, as a LocalStack user's shell does.
+export AWS_ENDPOINT_URL="$endpoint"
 
 count_sts_calls() {
   python3 - "$recording" <<'PY'
@@ -94,7 +97,8 @@ for round in $(seq "$startup_rounds"); do
     -n hello "$hello" \
     -n awsmfa-version "$awsmfa --version" \
     -n awsmfa-cached "$awsmfa session get --profile bench -q" \
-    -n awsmfa-role-cached "$awsmfa session get --profile benchrole -q" >/dev/null
+    -n awsmfa-role-cached "$awsmfa session get --profile benchrole -q" \
+    -n awsmfa-eks-token "$awsmfa eks token --cluster-name bench --profile bench" >/dev/null
 done
 
 # Where the time goes, repeatably: instructions (valgrind) and page faults (perf), when installed.
@@ -196,12 +200,13 @@ startup_cached = med("startup-*.json", "awsmfa-cached")
 def round_medians(f):
     return {r["command"]: statistics.median(r["times"]) for r in json.load(open(f))["results"]}
 rounds_seen = [round_medians(f) for f in sorted(glob.glob(os.path.join(results, "startup-*.json")))]
-ratios = {name: [r[name] / r["hello"] for r in rounds_seen] for name in ("awsmfa-version", "awsmfa-cached", "awsmfa-role-cached")}
+ratios = {name: [r[name] / r["hello"] for r in rounds_seen] for name in ("awsmfa-version", "awsmfa-cached", "awsmfa-role-cached", "awsmfa-eks-token")}
 ratio = {name: statistics.median(v) for name, v in ratios.items()}
 def met_in(name, target): return sum(1 for v in ratios[name] if v <= target)
 round_rows = "\n".join(
     f"| {i} | {r['hello'] * 1000:.2f} ms | {r['awsmfa-version'] * 1000:.2f} ms ({r['awsmfa-version'] / r['hello']:.2f}×) "
-    f"| {r['awsmfa-cached'] * 1000:.2f} ms ({r['awsmfa-cached'] / r['hello']:.2f}×) | {r['awsmfa-role-cached'] * 1000:.2f} ms ({r['awsmfa-role-cached'] / r['hello']:.2f}×) |"
+    f"| {r['awsmfa-cached'] * 1000:.2f} ms ({r['awsmfa-cached'] / r['hello']:.2f}×) | {r['awsmfa-role-cached'] * 1000:.2f} ms ({r['awsmfa-role-cached'] / r['hello']:.2f}×) "
+    f"| {r['awsmfa-eks-token'] * 1000:.2f} ms ({r['awsmfa-eks-token'] / r['hello']:.2f}×) |"
     for i, r in enumerate(rounds_seen, 1))
 def first_line(name):
     try: return open(os.path.join(results, name)).read().split()[0]
@@ -259,18 +264,19 @@ round by round; 5 runs for 3 and 4.
 ### 1a. Start-up against the floor
 
 The floor for a .NET program: a Native AOT hello world built here with the same SDK
-(`bench/hello`). Each row is one hyperfine run with the four commands side by side; the ratio
+(`bench/hello`). Each row is one hyperfine run with the five commands side by side; the ratio
 is to that run's hello world.
 
-| run | hello world | `awsmfa --version` | cached `session get` | cached role `session get --profile ROLE` |
-| ---: | ---: | ---: | ---: | ---: |
+| run | hello world | `awsmfa --version` | cached `session get` | cached role `session get --profile ROLE` | `eks token` (cached session) |
+| ---: | ---: | ---: | ---: | ---: | ---: |
 {round_rows}
 
 Median of the runs: a cached session **{ratio["awsmfa-cached"]:.2f}×** the hello world, a cached
 role **{ratio["awsmfa-role-cached"]:.2f}×**, `--version` **{ratio["awsmfa-version"]:.2f}×**. Targets:
 cached answers at most 2.0× ({ok(ratio["awsmfa-cached"] <= 2.0 and ratio["awsmfa-role-cached"] <= 2.0)}; met in
 {met_in("awsmfa-cached", 2.0)} and {met_in("awsmfa-role-cached", 2.0)} of {len(rounds_seen)} runs), `--version` at most 1.5×
-({ok(ratio["awsmfa-version"] <= 1.5)}; met in {met_in("awsmfa-version", 1.5)} of {len(rounds_seen)} runs).{f" The awsmfa executable is {size:,} bytes." if size else ""}
+({ok(ratio["awsmfa-version"] <= 1.5)}; met in {met_in("awsmfa-version", 1.5)} of {len(rounds_seen)} runs), `eks token` from the
+cached session at most 2.0× ({ok(ratio["awsmfa-eks-token"] <= 2.0)}: **{ratio["awsmfa-eks-token"]:.2f}×**, met in {met_in("awsmfa-eks-token", 2.0)} of {len(rounds_seen)} runs).{f" The awsmfa executable is {size:,} bytes." if size else ""}
 
 Where the time goes, measured here on the same executables (the instructions are exact and
 repeat from run to run; wall times on this shared machine do not):
@@ -323,8 +329,10 @@ a cached role answer costs no more than a cached MFA session ({ok(role_cached <=
 | `awsmfa eks token` (from the cached session; what kubectl runs on each call) | {ms(eks)} |
 | `aws eks get-token` (the AWS CLI's plugin, same profile) | {ms(aws_eks)} |
 
-awsmfa answers kubectl **{aws_eks / eks:.0f}×** faster. `eks token` also loads OpenSSL for the
-SDK signer's HMAC-SHA256 (~3 ms).
+awsmfa answers kubectl **{aws_eks / eks:.0f}×** faster. Signing a token loads OpenSSL for the
+SDK signer's HMAC-SHA256 (about 2 ms, two thirds of the command: it was 3.35× the hello world);
+a token is kept beside the session it was made from and served again until a minute before it
+ends (14 minutes), so kubectl's calls in between sign nothing and load no OpenSSL.
 
 ## 2. A cache miss (one STS GetSessionToken)
 

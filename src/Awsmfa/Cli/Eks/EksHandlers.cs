@@ -22,25 +22,26 @@ internal sealed class EksTokenHandler(Func<Reporter, CredentialPipeline> pipelin
         var served = await pipeline.GetAsync(request, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var region = request.Target.Region!;
-        // A token signed moments ago from the same session serves again (--refresh and --no-cache sign anew).
+        var apiVersion = ApiVersion();
+        // A document made moments ago from the same session serves again (--refresh and --no-cache sign anew).
         var cache = request.Cache == CacheMode.Off ? null : caches(run.Reporter);
-        var key = EksTokenCache.Key(served.Credentials, options.ClusterName, region);
-        var status = request.Cache == CacheMode.Normal && cache is not null ? EksTokenCache.Read(cache, key, now) : null;
-        if (status is null)
+        var key = EksTokenCache.Key(served.Credentials, options.ClusterName, region, apiVersion);
+        if (request.Cache == CacheMode.Normal && cache is not null && EksTokenCache.Read(cache, key, now) is { } kept)
         {
-            status = new ExecCredentialStatusJson(
-                Timestamps.Format(EksToken.Expiration(now, served.Credentials.Expiration)),
-                EksToken.Create(served.Credentials, options.ClusterName, region, now));
-            if (cache is not null)
-            {
-                EksTokenCache.Write(cache, key, status);
-            }
+            await run.Output.WriteAsync(kept).ConfigureAwait(false);
+            return ExitCodes.Success;
         }
 
-        OutputJson.Write(
-            run.Output,
-            new ExecCredentialJson("ExecCredential", ApiVersion(), new ExecCredentialSpecJson(), status),
-            OutputJson.Compact.ExecCredentialJson);
+        var expiration = EksToken.Expiration(now, served.Credentials.Expiration);
+        var document = JsonSerializer.Serialize(
+            new ExecCredentialJson("ExecCredential", apiVersion, new ExecCredentialSpecJson(), new ExecCredentialStatusJson(Timestamps.Format(expiration), EksToken.Create(served.Credentials, options.ClusterName, region, now))),
+            OutputJson.Compact.ExecCredentialJson) + "\n";
+        if (cache is not null)
+        {
+            EksTokenCache.Write(cache, key, expiration, document);
+        }
+
+        await run.Output.WriteAsync(document).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 
