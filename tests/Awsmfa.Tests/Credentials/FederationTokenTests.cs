@@ -100,9 +100,9 @@ public sealed class FederationTokenTests
     [TestCase("a-name-that-is-longer-than-32-chars", 3600)]
     [TestCase("alice", 600)]
     [TestCase("alice", 129_601)]
-    public void Names_and_lengths_outside_what_STS_takes_are_refused_before_any_call(string name, int seconds)
+    public async Task Names_and_lengths_outside_what_STS_takes_are_refused_before_any_call(string name, int seconds)
     {
-        var error = Assert.ThrowsAsync<AwsmfaException>(() => GetAsync(name, seconds));
+        var error = await Assert.ThrowsAsync<AwsmfaException>(() => GetAsync(name, seconds));
 
         Assert.That(error!.ExitCode, Is.EqualTo(2));
         Assert.That(_calls, Is.Empty);

@@ -102,7 +102,7 @@ public sealed class RejectedCodeTests
         var pipeline = _host.Services().CreatePipeline(new Reporter(TextWriter.Null, verbose: false));
         var request = pipeline.Resolve(new Awsmfa.Credentials.PipelineOptions(Profile: "base"));
 
-        var error = Assert.ThrowsAsync<AwsmfaException>(() =>
+        var error = await Assert.ThrowsAsync<AwsmfaException>(() =>
             pipeline.GetAsync(request with { TokenCode = new Awsmfa.Credentials.TokenCodeOption(null, UseEnvironment: false) }, CancellationToken.None));
 
         Assert.That(error!.Message, Does.StartWith("an MFA code is needed and there is no terminal to ask"));

@@ -98,12 +98,12 @@ public sealed class WindowsTests
     }
 
     [Test]
-    public void Mfa_process_that_fails_in_cmd_is_an_error_naming_its_exit_code()
+    public async Task Mfa_process_that_fails_in_cmd_is_an_error_naming_its_exit_code()
     {
         using var temp = new TempDirectory();
         var process = new MfaProcess(new FakeEnvironment(temp.Path), new FakeTerminal(), new Reporter(TextWriter.Null, verbose: false));
 
-        var failure = Assert.ThrowsAsync<AwsmfaException>(() => process.GetCodeAsync("exit /b 4", CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<AwsmfaException>(() => process.GetCodeAsync("exit /b 4", CancellationToken.None));
 
         Assert.That(failure!.Message, Does.Contain("mfa_process exited with 4"));
     }
