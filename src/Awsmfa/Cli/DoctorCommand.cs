@@ -21,7 +21,7 @@ internal static class DoctorCommand
             Description = "The profile to check [default: $AWS_PROFILE, else 'default'].",
             HelpName = "NAME",
         };
-        profile.CompletionSources.Add(_ => profiles.ListNames());
+        profile.CompletionSources.Add(_ => PipelineOptionDefinitions.ProfileNames(profiles));
         var endpoint = new Option<Uri?>("--endpoint-url")
         {
             Description = "Check this endpoint instead of AWS's (moto, LocalStack) [default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL].",

@@ -66,30 +66,50 @@ internal static class ExecCommand
         ? environment.Get("COMSPEC") is { Length: > 0 } comspec ? comspec : "cmd.exe"
         : environment.Get("SHELL") is { Length: > 0 } shell ? shell : "/bin/sh";
 
+    /// <summary>How long the port is kept for processes the command left behind, unless AWSMFA_SERVER_HOLD says otherwise.</summary>
+    public static readonly TimeSpan DefaultHold = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// Once the command has exited, a process it left running in the background still holds the
     /// endpoint's URL and token: were the port let go, another local user could bind it, receive
     /// the token and answer that process with credentials of their own. The port stays bound
-    /// (every answer a 503) while any such process lives, however long: every process below
-    /// awsmfa (orphans are adopted, <see cref="ProcessHardening.AdoptOrphans"/>), and any other
-    /// of the user's processes started with the token. Ctrl-C stops the wait.
+    /// (every answer a 503) while any such process lives: every process below awsmfa (orphans
+    /// are adopted, <see cref="ProcessHardening.AdoptOrphans"/>), and any other of the user's
+    /// processes started with the token. A daemon that never ends (a gpg-agent started by the
+    /// command) must not hold a CI job for ever: after <paramref name="hold"/> the port is let go,
+    /// and the user told. Ctrl-C stops the wait too.
     /// </summary>
-    public static async Task HoldPortAsync(CredentialsServer endpoint, Reporter reporter, CancellationToken cancellationToken)
+    public static async Task HoldPortAsync(CredentialsServer endpoint, TimeSpan hold, Reporter reporter, CancellationToken cancellationToken)
     {
         endpoint.Close();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         var told = false;
         while (!cancellationToken.IsCancellationRequested
             && Math.Max(ProcessEnvironments.CountLiveDescendants(), ProcessEnvironments.CountHolding("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.Token)) is > 0 and var count)
         {
+            if (waited.Elapsed >= hold)
+            {
+                reporter.Warn($"{count} {(count == 1 ? "process" : "processes")} started by the command still {(count == 1 ? "runs" : "run")} after {DurationParser.Humanize(hold)}: letting the endpoint's port go (AWSMFA_SERVER_HOLD); {(count == 1 ? "it" : "they")} can no longer get credentials from it");
+                return;
+            }
+
             if (!told)
             {
-                reporter.Info($"{count} {(count == 1 ? "process" : "processes")} started by the command still {(count == 1 ? "runs" : "run")}: keeping the endpoint's port (answering 503) until {(count == 1 ? "it ends" : "they end")}; Ctrl-C stops waiting");
+                reporter.Info($"{count} {(count == 1 ? "process" : "processes")} started by the command still {(count == 1 ? "runs" : "run")}: keeping the endpoint's port (answering 503) until {(count == 1 ? "it ends" : "they end")}, {DurationParser.Humanize(hold)} at most (AWSMFA_SERVER_HOLD); Ctrl-C stops waiting");
                 told = true;
             }
 
-            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+            // Often at first (most leftovers end within a second), then once a second.
+            await Task.Delay(waited.Elapsed < TimeSpan.FromSeconds(2) ? 100 : 1000, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>AWSMFA_SERVER_HOLD (a duration, 0 to let the port go at once), else <see cref="DefaultHold"/>.</summary>
+    public static TimeSpan ReadHold(IEnvironment environment) =>
+        environment.Get("AWSMFA_SERVER_HOLD") is not { } text ? DefaultHold
+        : DurationParser.TryParseSeconds(text, out var seconds) ? TimeSpan.FromSeconds(seconds)
+        : text.Trim() == "0" ? TimeSpan.Zero
+        : throw AwsmfaException.Usage("AWSMFA_SERVER_HOLD must be a duration such as 600, 10m or 1h");
 
     // Container-credentials variables of the caller's own (any AWS_CONTAINER_*, including ones
     // this version does not know), which an SDK would try before the endpoint's.
@@ -180,13 +200,15 @@ internal sealed class ExecHandler(
             Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal,
             TokenCode = new TokenCodeOption(null, UseEnvironment: false),
         };
+        // Read before the command runs: a wrong value is refused before anything starts.
+        var hold = ExecCommand.ReadHold(environment);
         ProcessHardening.AdoptOrphans();
         await using var endpoint = CredentialsServer.Start(
             token => credentials.GetAsync(again, token), served, clock, expiryMargin(), run.Reporter);
         run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");
         var exit = await processes.RunAsync(argv[0], argv[1..], ExecCommand.ServerEnvironment(environment, served, request.Target, endpoint), cancellationToken)
             .ConfigureAwait(false);
-        await ExecCommand.HoldPortAsync(endpoint, run.Reporter, cancellationToken).ConfigureAwait(false);
+        await ExecCommand.HoldPortAsync(endpoint, hold, run.Reporter, cancellationToken).ConfigureAwait(false);
         return exit;
     }
 }

@@ -176,10 +176,23 @@ internal sealed class PipelineOptionDefinitions
         result.GetValue(RoleSessionName)?.Trim());
 
     /// <summary>Completion offers only the profiles awsmfa can serve, and only names it accepts.</summary>
+    /// <summary>Every profile name, for completion: none where the files cannot be read (a named file missing), never an error mid-typing.</summary>
+    public static IReadOnlyList<string> ProfileNames(IProfileStore profiles)
+    {
+        try
+        {
+            return profiles.ListNames();
+        }
+        catch (AwsmfaException)
+        {
+            return [];
+        }
+    }
+
     public static IEnumerable<string> UsableProfiles(IProfileStore profiles)
     {
         var inKeyring = KeyringProfiles();
-        foreach (var name in profiles.ListNames().Concat(inKeyring).Distinct(StringComparer.Ordinal).Where(InputRules.IsProfileName))
+        foreach (var name in ProfileNames(profiles).Concat(inKeyring).Distinct(StringComparer.Ordinal).Where(InputRules.IsProfileName))
         {
             if (inKeyring.Contains(name))
             {

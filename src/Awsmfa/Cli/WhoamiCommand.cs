@@ -46,7 +46,10 @@ internal sealed class WhoamiHandler(Func<Reporter, CredentialPipeline> pipelines
     public async Task<int> RunAsync(WhoamiOptions options, CommandRun run, CancellationToken cancellationToken)
     {
         var credentials = pipelines(run.Reporter);
-        var fromEnvironment = options.Pipeline.Profile is null ? EnvironmentKeys() : null;
+        // The environment's keys answer only a plain whoami: --role-arn, a device, a code, a
+        // duration or a cache option ask for the pipeline's credentials.
+        var plain = options.Pipeline is { Profile: null, RoleArn: null, SerialNumber: null, TokenCode: null, DurationSeconds: null, Refresh: false, NoCache: false };
+        var fromEnvironment = plain ? EnvironmentKeys() : null;
         ServedCredentials? served = null;
         IAmazonSecurityTokenService sts;
         AwsTarget target;

@@ -77,8 +77,12 @@ internal sealed class SessionCache
     /// <summary>Removes another file of the cache folder; true when there was one.</summary>
     public bool TryDeleteFile(string key) => EnsureFolder(create: false) && File.Exists(Path.Combine(Directory, key + OtherSuffix)) && TryDelete(Path.Combine(Directory, key + OtherSuffix));
 
-    /// <summary>Removes every other file of the cache folder whose key starts with <paramref name="prefix"/>; how many.</summary>
-    public int RemoveFiles(string prefix)
+    /// <summary>
+    /// Removes the other files of the cache folder whose key starts with <paramref name="prefix"/>
+    /// (those whose bytes <paramref name="stale"/> says so, when given; a file that cannot be read
+    /// is stale); how many.
+    /// </summary>
+    public int RemoveFiles(string prefix, Func<byte[], bool>? stale = null)
     {
         if (!EnsureFolder(create: false))
         {
@@ -88,6 +92,11 @@ internal sealed class SessionCache
         var removed = 0;
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, prefix + "*" + OtherSuffix))
         {
+            if (stale is not null && TryReadFile(Path.GetFileName(path)[..^OtherSuffix.Length]) is { } bytes && !stale(bytes))
+            {
+                continue;
+            }
+
             removed += TryDelete(path) ? 1 : 0;
         }
 

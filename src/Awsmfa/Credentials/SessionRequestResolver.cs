@@ -269,14 +269,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     private (string Name, RootSpec? Root, AwsProfile? Profile) ResolveRoot(string? option, string call)
     {
         var named = option ?? environment.Get("AWS_PROFILE")?.Trim();
-        if (named is null && (environment.Get("AWS_ACCESS_KEY_ID") is null) != (environment.Get("AWS_SECRET_ACCESS_KEY") is null))
+        if (named is null && environment.Get("AWS_ACCESS_KEY_ID") is not null && environment.Get("AWS_SECRET_ACCESS_KEY") is null)
         {
-            // botocore's PartialCredentialsError: half a key pair is a mistake, not a reason to
-            // sign quietly as profile 'default'.
-            var (set, missing) = environment.Get("AWS_ACCESS_KEY_ID") is null
-                ? ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID")
-                : ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
-            throw AwsmfaException.Usage($"{set} is set but {missing} is not: set both, or unset {set} (or name a profile with --profile)");
+            // botocore's PartialCredentialsError: a key id without its secret is a mistake, not a
+            // reason to sign quietly as profile 'default'. (A lone secret botocore ignores, as here.)
+            throw AwsmfaException.Usage("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or unset AWS_ACCESS_KEY_ID (or name a profile with --profile)");
         }
 
         if (named is null
@@ -422,19 +419,34 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     {
         if (option is not null)
         {
-            return RootSpec.CanonicalEndpoint(option.AbsoluteUri);
+            return IsAwsOwn(option.AbsoluteUri) ? null : RootSpec.CanonicalEndpoint(option.AbsoluteUri);
         }
 
-        if (string.Equals(environment.Get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(environment.Get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.Trim(), "true", StringComparison.OrdinalIgnoreCase)
+            || (profile is not null && string.Equals(profiles.FindSetting(profile, "ignore_configured_endpoint_urls"), "true", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }
 
         var configured = environment.Get("AWS_ENDPOINT_URL_STS") is { Length: > 0 } sts ? sts
             : environment.Get("AWS_ENDPOINT_URL") is { Length: > 0 } all ? all
-            : profile is null ? null : profiles.FindSetting(profile, "endpoint_url");
-        return configured is { Length: > 0 } ? RootSpec.CanonicalEndpoint(configured) : null;
+            : profile is null ? null
+            : profiles.FindSetting(profile, "endpoint_url") is { Length: > 0 } url ? url
+            // A [services NAME] section may give STS an endpoint of its own: entries of a
+            // profile that names one answer for that section (a miss at worst when it names none).
+            : profiles.FindSetting(profile, "services") is { Length: > 0 } services ? "services:" + services.Trim()
+            : null;
+        return configured is not { Length: > 0 } ? null
+            : configured.StartsWith("services:", StringComparison.Ordinal) ? configured
+            : IsAwsOwn(configured) ? null
+            : RootSpec.CanonicalEndpoint(configured);
     }
+
+    /// <summary>AWS's own STS hosts (regional, FIPS, dual-stack): an endpoint_url naming one is still AWS, whose sessions are the same.</summary>
+    private static bool IsAwsOwn(string url) =>
+        Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+        && uri.Host.StartsWith("sts", StringComparison.OrdinalIgnoreCase)
+        && (uri.Host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith(".amazonaws.com.cn", StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith(".api.aws", StringComparison.OrdinalIgnoreCase));
 
     private TimeSpan? EnvironmentTimeout()
     {

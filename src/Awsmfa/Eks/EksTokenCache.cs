@@ -26,13 +26,18 @@ internal static class EksTokenCache
         Prefix + CacheKeys.For(["eks-token", credentials.AccessKeyId, Timestamps.Format(credentials.Expiration), cluster, region, apiVersion]);
 
     /// <summary>The kept document, while it has more than the margin left; null otherwise (none, stale, unreadable).</summary>
-    public static string? Read(SessionCache cache, string key, DateTimeOffset now)
-    {
-        if (cache.TryReadFile(key) is not { } bytes)
-        {
-            return null;
-        }
+    public static string? Read(SessionCache cache, string key, DateTimeOffset now) =>
+        cache.TryReadFile(key) is { } bytes ? Usable(bytes, now) : null;
 
+    /// <summary>Keeps the document, and removes those whose tokens have ended (one per session, cluster and region would pile up).</summary>
+    public static void Write(SessionCache cache, string key, DateTimeOffset expiration, string document, DateTimeOffset now)
+    {
+        cache.TryWriteFile(key, Encoding.UTF8.GetBytes(Timestamps.Format(expiration) + "\n" + document), flushToDisk: false);
+        cache.RemoveFiles(Prefix, bytes => Usable(bytes, now) is null);
+    }
+
+    private static string? Usable(byte[] bytes, DateTimeOffset now)
+    {
         var text = Encoding.UTF8.GetString(bytes);
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         return newline > 0
@@ -43,9 +48,6 @@ internal static class EksTokenCache
             ? text[(newline + 1)..]
             : null;
     }
-
-    public static void Write(SessionCache cache, string key, DateTimeOffset expiration, string document) =>
-        cache.TryWriteFile(key, Encoding.UTF8.GetBytes(Timestamps.Format(expiration) + "\n" + document), flushToDisk: false);
 
     /// <summary>Every kept document (<c>session clear</c>): they were made from the sessions it removes.</summary>
     public static int RemoveAll(SessionCache cache) => cache.RemoveFiles(Prefix);

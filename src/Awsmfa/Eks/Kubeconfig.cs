@@ -60,7 +60,8 @@ internal static partial class Kubeconfig
     /// </summary>
     private static FileStream Lock(string path, TimeSpan timeout)
     {
-        var lockPath = AtomicFile.Target(path) + ".lock";
+        // The name kubectl (client-go) locks: the path as given, not the file a symlink leads to.
+        var lockPath = Path.GetFullPath(path) + ".lock";
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {

@@ -74,8 +74,12 @@ internal sealed class Browser(IEnvironment environment) : IBrowser
             start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$@\" </dev/null >/dev/null 2>&1", "sh", program, .. args]);
         }
 
-        // A code given to awsmfa is no business of the browser's.
-        start.Environment.Remove(Credentials.MfaCodeSource.EnvironmentVariable);
+        // A code given to awsmfa is no business of the browser's. (A shell-executed start, Windows'
+        // own opener, takes no environment of its own: .NET refuses one there.)
+        if (!start.UseShellExecute)
+        {
+            start.Environment.Remove(Credentials.MfaCodeSource.EnvironmentVariable);
+        }
 
         try
         {

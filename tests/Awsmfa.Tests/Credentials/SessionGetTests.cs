@@ -66,6 +66,22 @@ public sealed class SessionGetTests
         Assert.That(_host.Aws.StsRequests.Select(r => r.TokenCode), Is.EqualTo(new[] { "123456", "654321" }));
     }
 
+    [TestCase("endpoint_url = https://sts.eu-west-1.amazonaws.com", true)]
+    [TestCase("endpoint_url = https://sts-fips.us-east-1.amazonaws.com/", true)]
+    [TestCase("endpoint_url = http://127.0.0.1:4566", false)]
+    [TestCase("services = local", false)]
+    public async Task A_session_answers_for_aws_itself_whatever_aws_host_a_profile_names(string setting, bool sameAsAws)
+    {
+        _host.WriteConfig($"[profile base]\nregion = eu-west-1\n{setting}\n\n[services local]\nsts =\n  endpoint_url = http://127.0.0.1:4566\n");
+        await _host.RunAsync("session", "get", "--profile", "base", "-t", "123456");
+        _host.WriteConfig("[profile base]\nregion = eu-west-1\n");
+
+        var plain = await _host.RunAsync("session", "get", "--profile", "base", "-t", "654321");
+
+        Assert.That(plain.ExitCode, Is.Zero, plain.ToString());
+        Assert.That(plain.Stderr, Does.Contain(sameAsAws ? "from the cache" : "new from STS"));
+    }
+
     [Test]
     public async Task A_cache_hit_creates_no_aws_client_and_opens_no_keyring_or_dialog()
     {

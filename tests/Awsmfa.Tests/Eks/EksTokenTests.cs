@@ -60,7 +60,10 @@ public sealed class EksTokenTests
         Assert.That(Decode(TokenOf(renewed)).Query["X-Amz-Date"], Is.EqualTo("20261128T121330Z"), "within a minute of its end a kept token is signed anew");
         Assert.That(refreshed.ExitCode, Is.Zero, refreshed.ToString());
         Assert.That(TokenOf(refreshed), Is.Not.EqualTo(TokenOf(renewed)), "--refresh signs anew, from a new session");
-        Assert.That(Directory.GetFiles(_host.CacheFolder, "eks-*"), Is.Not.Empty);
+        Assert.That(Directory.GetFiles(_host.CacheFolder, "eks-*"), Has.Length.EqualTo(3), "one per session, cluster and region");
+        _host.Clock.Advance(TimeSpan.FromMinutes(14));
+        await _host.RunAsync(args);
+        Assert.That(Directory.GetFiles(_host.CacheFolder, "eks-*"), Has.Length.EqualTo(1), "writing one removes those that ended");
         Assert.That(File.GetUnixFileMode(Directory.GetFiles(_host.CacheFolder, "eks-*")[0]), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
 
         await _host.RunAsync("session", "clear");

@@ -70,8 +70,10 @@ public sealed class KeyRotationTests
         _host.Keyring.Items["prod"] = new LongTermCredentials(Stored, Secret);
         _host.Iam.Keys.Add(new AccessKeyInfo(Stored, "Active", null));
 
+        var list = await _host.RunAsync("keys", "list");
         var result = await RotateAsync();
 
+        Assert.That(list.Stdout, Does.Contain("AKIA...0001"), "keys list shows the keyring's key");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stderr, Does.Contain($"finished an interrupted rotation: the keyring held AKIA...0001 while keys.json named AKIA...E001, which is now deleted from IAM"));
         Assert.That(_host.Iam.Calls, Is.EqualTo(new[] { "List alice", $"Delete alice {OldId}", "List alice", "Create alice", $"Delete alice {Stored}" }));

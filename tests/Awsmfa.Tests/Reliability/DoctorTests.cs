@@ -178,6 +178,7 @@ public sealed class DoctorTests : FakeAwsToolTest
         var inShell = await Tool.RunAsync(null, "whoami", "--endpoint-url", Aws.Url, "-o", "json");
         var text = await Tool.RunAsync(null, "whoami", "--endpoint-url", Aws.Url);
         var forProfile = await Tool.RunAsync(null, "whoami", "--profile", "base", "--endpoint-url", Aws.Url, "-o", "json");
+        var withRole = await Tool.RunAsync(null, "whoami", "--role-arn", "arn:aws:iam::210987654321:role/admin", "--endpoint-url", Aws.Url, "-o", "json");
 
         Assert.That(inShell.ExitCode, Is.Zero, inShell.ToString());
         using var json = JsonDocument.Parse(inShell.Stdout);
@@ -187,6 +188,9 @@ public sealed class DoctorTests : FakeAwsToolTest
         Assert.That(forProfile.ExitCode, Is.Zero, forProfile.ToString());
         using var profile = JsonDocument.Parse(forProfile.Stdout);
         Assert.That(profile.RootElement.GetProperty("Arn").GetString(), Is.EqualTo("arn:aws:iam::123456789012:user/alice"), "--profile answers for the profile");
+        Assert.That(withRole.Stdout, Does.Not.Contain("\"environment\""), "--role-arn asks for the pipeline, never silently dropped");
+        Assert.That(withRole.ExitCode, Is.EqualTo(2), withRole.ToString());
+        Assert.That(withRole.Stderr, Does.Contain("hold session credentials"));
     }
 
     [Test]

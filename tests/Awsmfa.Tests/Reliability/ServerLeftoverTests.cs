@@ -20,7 +20,7 @@ public sealed class ServerLeftoverTests : FakeAwsToolTest
         var result = await Tool.RunAsync(null, "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", "sleep 1.5 > /dev/null 2>&1 &");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        Assert.That(result.Stderr, Does.Contain("1 process started by the command still runs: keeping the endpoint's port (answering 503) until it ends; Ctrl-C stops waiting"));
+        Assert.That(result.Stderr, Does.Contain("1 process started by the command still runs: keeping the endpoint's port (answering 503) until it ends, 10m at most (AWSMFA_SERVER_HOLD); Ctrl-C stops waiting"));
         Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(1.4)).And.LessThan(TimeSpan.FromSeconds(20)));
     }
 
@@ -36,6 +36,19 @@ public sealed class ServerLeftoverTests : FakeAwsToolTest
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain("still run").And.Contain("keeping the endpoint's port (answering 503) until"));
         Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(6.5)), "held past the old 5-second grace, until the daemon ended");
+    }
+
+    [Test]
+    public async Task A_daemon_that_outlives_the_hold_gets_the_port_let_go_with_a_warning()
+    {
+        Tool.Environment["AWSMFA_SERVER_HOLD"] = "2";
+        var clock = Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync(null, TimeSpan.FromSeconds(60), "exec", "--server", "--profile", "base", "--endpoint-url", Aws.Url, "-t", "123456", "--", "sh", "-c", "(sleep 20 > /dev/null 2>&1 &) ; exit 0");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("still runs after 2s: letting the endpoint's port go (AWSMFA_SERVER_HOLD)"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)), "not the 20 s the daemon lives");
     }
 
     [Test]

@@ -38,7 +38,7 @@ internal sealed class EksTokenHandler(Func<Reporter, CredentialPipeline> pipelin
             OutputJson.Compact.ExecCredentialJson) + "\n";
         if (cache is not null)
         {
-            EksTokenCache.Write(cache, key, expiration, document);
+            EksTokenCache.Write(cache, key, expiration, document, now);
         }
 
         await run.Output.WriteAsync(document).ConfigureAwait(false);

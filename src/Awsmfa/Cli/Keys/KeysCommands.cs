@@ -43,7 +43,7 @@ internal static class KeysCommands
                 result.AddError($"--profile is not valid: {InputRules.ProfileHint}");
             }
         });
-        option.CompletionSources.Add(_ => profiles.ListNames());
+        option.CompletionSources.Add(_ => PipelineOptionDefinitions.ProfileNames(profiles));
         return option;
     }
 
@@ -78,7 +78,7 @@ internal static class KeysCommands
     private static Command List(KeysHandler handler)
     {
         var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
-        var command = new Command("list", "List the profiles whose keys awsmfa keeps in a keyring: profile, access key id (masked), backend, when added. Never a secret; reads no keyring.");
+        var command = new Command("list", "List the profiles whose keys awsmfa keeps in a keyring: profile, access key id (masked), backend, when added. Never a secret; the access key id is the one the keyring holds (keys.json is checked against it).");
         command.Options.Add(output);
         command.SetAction((parseResult, cancellationToken) => handler.ListAsync(parseResult.GetValue(output), new CommandRun(parseResult), cancellationToken));
         return command;

@@ -38,8 +38,10 @@ internal sealed partial class KeysHandler(
     public async Task<int> ListAsync(ListFormat format, CommandRun run, CancellationToken cancellationToken)
     {
         index.ThrowIfBroken();
-        await CheckAgainstKeyringAsync(run, cancellationToken).ConfigureAwait(false);
-        var entries = index.Entries.OrderBy(e => e.Profile, StringComparer.Ordinal).ToList();
+        var held = await CheckAgainstKeyringAsync(run, cancellationToken).ConfigureAwait(false);
+        var entries = index.Entries.OrderBy(e => e.Profile, StringComparer.Ordinal)
+            .Select(e => held.TryGetValue(e.Profile, out var id) ? e with { AccessKeyId = id } : e)
+            .ToList();
         if (format == ListFormat.Json)
         {
             OutputJson.Write(run.Output, entries.Select(e => new KeyJson(e.Profile, KeyIds.Mask(e.AccessKeyId), e.Backend, Timestamps.Format(e.Added))).ToList(), OutputJson.Indented.ListKeyJson);
@@ -60,14 +62,17 @@ internal sealed partial class KeysHandler(
 
     /// <summary>
     /// The keyring item is the truth: a rotation killed between storing the new key and
-    /// recording it leaves keys.json naming the old one. Such a record is set right (and said);
-    /// a keyring that cannot be read leaves the record as it is, with a warning.
+    /// recording it leaves keys.json naming the old one. The list shows the keyring's key and says
+    /// so; keys.json is left for <c>keys rotate</c>, which deletes the old key from IAM by it. A
+    /// keyring that cannot be read leaves the list as keys.json has it, with a warning.
     /// </summary>
-    private async Task CheckAgainstKeyringAsync(CommandRun run, CancellationToken cancellationToken)
+    /// <returns>The key id the keyring holds, by profile, where keys.json names another.</returns>
+    private async Task<Dictionary<string, string>> CheckAgainstKeyringAsync(CommandRun run, CancellationToken cancellationToken)
     {
+        var held = new Dictionary<string, string>(StringComparer.Ordinal);
         if (index.Entries.Count == 0)
         {
-            return;
+            return held;
         }
 
         IKeyring keyring;
@@ -78,28 +83,30 @@ internal sealed partial class KeysHandler(
         catch (KeyringUnavailableException e)
         {
             run.Reporter.Warn($"the keyring could not be read to check keys.json against it ({e.Message}); showing keys.json as it is");
-            return;
+            return held;
         }
 
-        foreach (var entry in index.Entries.Where(e => e.Backend == keyring.Backend).ToList())
+        foreach (var entry in index.Entries.Where(e => e.Backend == keyring.Backend))
         {
-            LongTermCredentials? held;
+            LongTermCredentials? keys;
             try
             {
-                held = await keyring.ReadAsync(entry.Profile, cancellationToken).ConfigureAwait(false);
+                keys = await keyring.ReadAsync(entry.Profile, cancellationToken).ConfigureAwait(false);
             }
             catch (KeyringUnavailableException e)
             {
                 run.Reporter.Warn($"the keyring could not be read to check keys.json against it ({e.Message}); showing keys.json as it is");
-                return;
+                return held;
             }
 
-            if (held is not null && held.AccessKeyId != entry.AccessKeyId)
+            if (keys is not null && keys.AccessKeyId != entry.AccessKeyId)
             {
-                index.Put(entry with { AccessKeyId = held.AccessKeyId });
-                run.Reporter.Warn($"keys.json named {KeyIds.Mask(entry.AccessKeyId)} for profile '{entry.Profile}', but the keyring holds {KeyIds.Mask(held.AccessKeyId)} (an interrupted keys rotate?): keys.json now says so; awsmfa keys rotate --profile {entry.Profile} deletes the old key from IAM if it is still there");
+                held[entry.Profile] = keys.AccessKeyId;
+                run.Reporter.Warn($"keys.json names {KeyIds.Mask(entry.AccessKeyId)} for profile '{entry.Profile}', but the keyring holds {KeyIds.Mask(keys.AccessKeyId)} (an interrupted keys rotate?): awsmfa keys rotate --profile {entry.Profile} finishes it, deleting {KeyIds.Mask(entry.AccessKeyId)} from IAM");
             }
         }
+
+        return held;
     }
 
     public async Task<int> RemoveAsync(string profile, bool yes, CommandRun run, CancellationToken cancellationToken)

@@ -89,7 +89,9 @@ internal sealed class KeysRotateHandler(
     /// </summary>
     private async Task FinishInterruptedAsync(string profile, string userName, LongTermCredentials held, string backend, IIamAccessKeys iam, CommandRun run, CancellationToken cancellationToken)
     {
-        if (index.Find(profile) is not { } recorded || recorded.AccessKeyId == held.AccessKeyId)
+        // Only a record of this very keyring: one written under another backend (AWSMFA_KEYRING,
+        // or keys.json from another machine) says nothing about the key held here.
+        if (index.Find(profile) is not { } recorded || recorded.AccessKeyId == held.AccessKeyId || recorded.Backend != backend)
         {
             return;
         }

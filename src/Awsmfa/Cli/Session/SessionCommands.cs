@@ -64,7 +64,7 @@ internal static class SessionCommands
             Description = "Remove only this profile's sessions (use 'env' for keys from the environment).",
             HelpName = "NAME",
         };
-        profile.CompletionSources.Add(_ => profiles.ListNames());
+        profile.CompletionSources.Add(_ => PipelineOptionDefinitions.ProfileNames(profiles));
         var command = new Command("clear", "Remove cached sessions: all of them, or one profile's; and what interrupted writes left behind.");
         command.Options.Add(profile);
         command.SetAction(parseResult => handler.Clear(parseResult.GetValue(profile)?.Trim(), new CommandRun(parseResult)));
