@@ -16,6 +16,9 @@ internal interface IAwsClientFactory
     IAmazonSecurityTokenService CreateSts(SessionCredentials credentials, AwsTarget target);
 
     IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target);
+
+    /// <summary>STS unsigned (AssumeRoleWithWebIdentity: the token is the proof).</summary>
+    IAmazonSecurityTokenService CreateAnonymousSts(AwsTarget target);
 }
 
 /// <summary>
@@ -33,6 +36,9 @@ internal sealed class AwsClientFactory : IAwsClientFactory
 
     public IAmazonSecurityTokenService CreateSts(SessionCredentials credentials, AwsTarget target) =>
         Create<IAmazonSecurityTokenService>(Session(credentials), target with { Region = target.Region ?? StsFallbackRegion });
+
+    public IAmazonSecurityTokenService CreateAnonymousSts(AwsTarget target) =>
+        Create<IAmazonSecurityTokenService>(new AnonymousAWSCredentials(), target with { Region = target.Region ?? StsFallbackRegion });
 
     public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target) =>
         Create<IAmazonEC2>(Session(credentials), target);

@@ -89,6 +89,8 @@ internal sealed class CachedStep(
     private static ServedCredentials Fresh(StepIdentity identity, MintedCredentials minted) =>
         new(identity, minted.Credentials, FromCache: false) { CarriesMfa = minted.CarriesMfa };
 
+    // An entry carries MFA when it names the device it was minted with: a web identity's or a
+    // federation token's names none, nor does a role assumed from credentials without MFA.
     private static ServedCredentials FromCache(CacheEntry entry, StepIdentity identity) =>
-        new(identity, entry.Credentials, FromCache: true);
+        new(identity, entry.Credentials, FromCache: true) { CarriesMfa = !string.IsNullOrEmpty(entry.MfaSerial) };
 }

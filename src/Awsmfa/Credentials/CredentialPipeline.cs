@@ -62,7 +62,10 @@ internal sealed class CredentialPipeline(
         // --refresh renews what the command uses: for a role profile the role's credentials,
         // which needs no code while the MFA session lasts. --no-cache applies to every step.
         var below = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal;
-        ICredentialStep top = new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
+        // The first step is the root's kind's: an MFA session from keys, or a web identity's role.
+        ICredentialStep top = request.Root.WebIdentity is { } web
+            ? new WebIdentityStep(web, request, clients, clock, reporter)
+            : new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
         var steps = new List<StepIdentity> { top.Identity };
         Func<CancellationToken, Task<ServedCredentials>> source = Cached(top, roles.Count > 0 ? below : request.Cache).GetAsync;
         for (var i = 0; i < roles.Count; i++)
@@ -95,6 +98,15 @@ internal sealed class CredentialRoots(Func<SessionRequest, CredentialProcessRoot
         RootIdentity.File or RootIdentity.Environment => new StaticKeysRoot(request.Root.Identity, request.Root.Keys!),
         RootIdentity.Process => process(request),
         RootIdentity.Keyring => keyring(request),
+        RootIdentity.WebIdentity => new NoKeysRoot(request.Root.Identity, $"profile '{request.Root.Profile}' is a web identity: it has no keys to assume a role with straight (a role over it lasts 1h at most); ask for 1h or less"),
         _ => throw new InvalidOperationException($"No root of kind {request.Root.Kind}."),
     };
+}
+
+/// <summary>A root whose credentials come from its own step (a web identity's role), asked for keys only by a step that cannot use them.</summary>
+internal sealed class NoKeysRoot(RootIdentity identity, string why) : ICredentialRoot
+{
+    public RootIdentity Identity { get; } = identity;
+
+    public Task<RootCredentials> GetAsync(CancellationToken cancellationToken) => Task.FromException<RootCredentials>(AwsmfaException.Usage(why));
 }

@@ -26,6 +26,7 @@ internal sealed record RootIdentity(string Kind, string Profile, IReadOnlyList<s
     public const string Environment = "environment";
     public const string Process = "process";
     public const string Keyring = "keyring";
+    public const string WebIdentity = "web-identity";
 }
 
 /// <summary>What a root gives: an IAM user's long-term keys, or (a credential_process, the environment) temporary credentials.</summary>
@@ -56,7 +57,8 @@ internal sealed class StaticKeysRoot(RootIdentity identity, RootCredentials keys
 /// <param name="Command">A <c>credential_process</c> command line.</param>
 /// <param name="KeyringKeyId">The id of the keys the keyring holds for the profile, as awsmfa stored them; <paramref name="Keys"/> is then a plaintext copy, used only when the keyring cannot be read.</param>
 /// <param name="Endpoint">The STS endpoint configured instead of AWS's own (--endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url), or null.</param>
-internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Keys = null, string? Command = null, string? KeyringKeyId = null, string? Endpoint = null)
+/// <param name="WebIdentity">The role and token of a web identity root (its credentials come from STS, not from keys).</param>
+internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Keys = null, string? Command = null, string? KeyringKeyId = null, string? Endpoint = null, WebIdentity? WebIdentity = null)
 {
     /// <summary>
     /// The parts of the cache keys above the root. Keys in a file or the environment are known by
@@ -78,6 +80,7 @@ internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Ke
                 RootIdentity.Keyring when KeyringKeyId is not null => [Profile, KeyringKeyId],
                 RootIdentity.File or RootIdentity.Environment when Keys is not null => [Profile, Keys.AccessKeyId],
                 RootIdentity.Process => [Profile, RootIdentity.Process, Command ?? ""],
+                RootIdentity.WebIdentity when WebIdentity is not null => [Profile, RootIdentity.WebIdentity, WebIdentity.RoleArn, WebIdentity.TokenFile],
                 _ => [Profile, Kind],
             };
             return Endpoint is null ? parts : [.. parts, "endpoint", Endpoint];

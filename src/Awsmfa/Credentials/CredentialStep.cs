@@ -68,6 +68,7 @@ internal static class StepTypes
         SessionTokenStep.Type,
         AssumeRoleStep.Type,
         FederationTokenStep.Type,
+        WebIdentityStep.Type,
     ];
 
     /// <summary>The type an entry names, or null for one this version does not know.</summary>

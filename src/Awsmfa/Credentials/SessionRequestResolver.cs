@@ -61,7 +61,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         // A role reached straight from a root's credentials may carry no MFA (a role whose trust
         // policy does not ask for it, temporary credentials from a credential_process); an MFA
         // session always needs a device.
-        var serialOptional = roles.Length > 0 ? fromEnvironment || spec.Kind == RootIdentity.Process : federation;
+        var serialOptional = spec.Kind == RootIdentity.WebIdentity || (roles.Length > 0 ? fromEnvironment || spec.Kind == RootIdentity.Process : federation);
         var serial = ResolveSerial(options.SerialNumber, chain.Count > 0 ? chain : profile is null ? [] : [profile], profileName, serialOptional);
         var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain.Count > 0 ? chain : profile is null ? [] : [profile]);
         var cache = options.NoCache ? CacheMode.Off : options.Refresh ? CacheMode.Refresh : CacheMode.Normal;
@@ -147,6 +147,13 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
             if (!current.AssumesRole)
             {
+                return chain;
+            }
+
+            // A web identity profile is a root: its role is its own step's, not a hop.
+            if (WebIdentityOf(current) is not null)
+            {
+                chain[^1] = current with { RoleArn = null, SourceProfile = null, CredentialSource = null };
                 return chain;
             }
 
@@ -299,6 +306,18 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             reporter.Detail("AWS_ACCESS_KEY_ID holds session credentials; using the long-term keys of profile 'default'");
         }
 
+        // botocore's next provider: a web identity in the environment (GitHub OIDC, EKS IRSA, GitLab CI).
+        if (named is null && environment.Get("AWS_ROLE_ARN")?.Trim() is { Length: > 0 } roleArn
+            && environment.Get("AWS_WEB_IDENTITY_TOKEN_FILE")?.Trim() is { Length: > 0 } tokenFile)
+        {
+            var web = new WebIdentity(
+                Checked(roleArn, InputRules.IsRoleArn, "AWS_ROLE_ARN", InputRules.RoleArnHint),
+                tokenFile,
+                environment.Get("AWS_ROLE_SESSION_NAME")?.Trim() is { Length: > 0 } session ? Checked(session, InputRules.IsSessionName, "AWS_ROLE_SESSION_NAME", InputRules.SessionNameHint) : DefaultSessionName(),
+                null);
+            return (EnvironmentProfile, new RootSpec(RootIdentity.WebIdentity, EnvironmentProfile, WebIdentity: web), profiles.Find(DefaultProfile));
+        }
+
         var name = named ?? DefaultProfile;
         if (!InputRules.IsProfileName(name))
         {
@@ -309,6 +328,12 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             ? $"no AWS credentials: no profile 'default' in {profiles.Describe()}, and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set; use --profile NAME"
             : $"profile '{name}'{(option is null ? " (from AWS_PROFILE)" : "")} was not found in {profiles.Describe()}");
 
+        // A web identity profile is a root of its own: its role comes from STS for the token.
+        if (WebIdentityOf(profile) is { } webIdentity)
+        {
+            return (name, new RootSpec(RootIdentity.WebIdentity, name, WebIdentity: webIdentity), profile);
+        }
+
         // A role profile's keys are its root's, found by walking source_profile, unless the
         // profile is its own source (source_profile naming itself, or none) and has keys.
         if (profile.AssumesRole && !((profile.SourceProfile == profile.Name || profile.SourceProfile is null && profile.CredentialSource is null) && HasOwnKeys(profile)))
@@ -317,6 +342,32 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         }
 
         return (name, CheckedRoot(name, profile, call), profile);
+    }
+
+    /// <summary>
+    /// A profile's web identity, as botocore reads it: <c>web_identity_token_file</c> with
+    /// <c>role_arn</c> (<c>role_session_name</c>, <c>duration_seconds</c>); null for any other profile.
+    /// </summary>
+    private WebIdentity? WebIdentityOf(AwsProfile profile)
+    {
+        if (profiles.FindSetting(profile.Name, "web_identity_token_file") is not { Length: > 0 } file)
+        {
+            return null;
+        }
+
+        var roleArn = profiles.FindSetting(profile.Name, "role_arn") ?? throw AwsmfaException.Usage(
+            $"profile '{profile.Name}' has web_identity_token_file but no role_arn: name the role the token is for");
+        var session = profiles.FindSetting(profile.Name, "role_session_name");
+        int? duration = profiles.FindSetting(profile.Name, "duration_seconds") is { } text
+            ? DurationParser.TryParseSeconds(text, out var seconds) && seconds is >= AssumeRoleStep.MinRoleSeconds and <= AssumeRoleStep.MaxRoleSeconds
+                ? seconds
+                : throw AwsmfaException.Usage($"duration_seconds in profile '{profile.Name}' must be from 900 (15m) to 43200 (12h) seconds")
+            : null;
+        return new WebIdentity(
+            Checked(roleArn.Trim(), InputRules.IsRoleArn, $"role_arn in profile '{profile.Name}'", InputRules.RoleArnHint),
+            file.Trim().StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(environment.HomeDirectory, file.Trim()[2..]) : file.Trim(),
+            session is not null ? Checked(session.Trim(), InputRules.IsSessionName, $"role_session_name in profile '{profile.Name}'", InputRules.SessionNameHint) : DefaultSessionName(),
+            duration);
     }
 
     /// <summary>Keys of the profile's own, in the files or the keyring (session credentials count: they are refused as a root by name, never walked past).</summary>
@@ -334,6 +385,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     /// </summary>
     private RootSpec CheckedRoot(string name, AwsProfile profile, string call = "GetSessionToken")
     {
+        if (WebIdentityOf(profile) is { } webIdentity)
+        {
+            return new RootSpec(RootIdentity.WebIdentity, name, WebIdentity: webIdentity);
+        }
+
         if (keyring.Find(name) is { } stored)
         {
             // Keys also in the file: a fallback while the keyring cannot be read, and a warning

@@ -160,7 +160,7 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
     {
         foreach (var (path, section) in SectionsFor(name))
         {
-            var value = IniFile.FindValue(path, section, key);
+            var value = Text(path) is { } text ? IniFile.FindValueIn(text, section, key) : null;
             if (value is not null)
             {
                 return value;
@@ -169,6 +169,28 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
 
         return null;
     }
+
+    /// <summary>A file's text, read once per run however many settings are looked up in it (a run is over before anyone edits it); null when it cannot be read.</summary>
+    private string? Text(string path)
+    {
+        if (!_texts.TryGetValue(path, out var text))
+        {
+            try
+            {
+                text = File.Exists(path) ? File.ReadAllText(path) : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                text = null;
+            }
+
+            _texts[path] = text;
+        }
+
+        return text;
+    }
+
+    private readonly Dictionary<string, string?> _texts = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> ListNames()
     {

@@ -101,6 +101,30 @@ public sealed class BotocoreParityTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task A_web_identity_profile_makes_the_same_call_as_botocore()
+    {
+        // botocore's test_assume_role_web_identity_uses_same_region_as_client, on one config.
+        const string Token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9yZy9hcHAifQ.c2lnbmF0dXJl";
+        var tokenFile = Path.Combine(Tool.Home, "oidc-token");
+        File.WriteAllText(tokenFile, Token);
+        WriteFiles("", $"[profile ci]\nrole_arn = {RoleA}\nweb_identity_token_file = {tokenFile}\nrole_session_name = ci-job\nregion = us-east-1\n");
+
+        Tool.Environment["AWS_ENDPOINT_URL"] = Aws.Url;
+        var botocore = await Tool.RunProgramAsync(_aws, "sts", "get-caller-identity", "--profile", "ci");
+        var botocoreCall = Aws.Calls.First(c => c.Action == "AssumeRoleWithWebIdentity");
+        Aws.Calls.Clear();
+        var awsmfa = await Tool.RunAsync(null, "session", "get", "--profile", "ci", "-o", "json");
+        var awsmfaCall = Aws.Calls.Single();
+
+        Assert.That(botocore.ExitCode, Is.Zero, botocore.ToString());
+        Assert.That(awsmfa.ExitCode, Is.Zero, awsmfa.ToString());
+        Assert.That(awsmfaCall.Action, Is.EqualTo("AssumeRoleWithWebIdentity"));
+        Assert.That((awsmfaCall.RoleArn, awsmfaCall.RoleSessionName, awsmfaCall.WebIdentityToken), Is.EqualTo((botocoreCall.RoleArn, botocoreCall.RoleSessionName, botocoreCall.WebIdentityToken)));
+        Assert.That((awsmfaCall.SignedBy, botocoreCall.SignedBy), Is.EqualTo((string.Empty, string.Empty)), "both unsigned");
+        Assert.That(awsmfa.Stdout, Does.Contain("ASIAFAKEWEBID"));
+    }
+
+    [Test]
     public async Task Half_a_key_pair_in_the_environment_is_refused_as_botocore_refuses_it()
     {
         Tool.Environment["AWS_ACCESS_KEY_ID"] = KeyB;

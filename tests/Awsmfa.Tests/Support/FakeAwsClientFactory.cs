@@ -106,6 +106,19 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
 
     public List<(SessionCredentials Credentials, AwsTarget Target)> RoleStsClients { get; } = [];
 
+    /// <summary>Unsigned STS clients asked for (AssumeRoleWithWebIdentity).</summary>
+    public List<AwsTarget> AnonymousStsClients { get; } = [];
+
+    public IAmazonSecurityTokenService CreateAnonymousSts(AwsTarget target)
+    {
+        lock (AnonymousStsClients)
+        {
+            AnonymousStsClients.Add(target);
+        }
+
+        return Sts.Object;
+    }
+
     public IAmazonSecurityTokenService CreateSts(SessionCredentials credentials, AwsTarget target)
     {
         lock (RoleStsClients)

@@ -13,6 +13,12 @@ internal sealed record StsCall(string Action, string SignedBy, string? SerialNum
 {
     /// <summary>GetFederationToken's Name.</summary>
     public string? FederatedName { get; init; }
+
+    /// <summary>AssumeRoleWithWebIdentity's RoleSessionName.</summary>
+    public string? RoleSessionName { get; init; }
+
+    /// <summary>AssumeRoleWithWebIdentity's token.</summary>
+    public string? WebIdentityToken { get; init; }
 }
 
 /// <summary>How <see cref="FakeAwsServer"/> answers.</summary>
@@ -170,7 +176,7 @@ internal sealed class FakeAwsServer : IDisposable
             var form = HttpUtility.ParseQueryString(body);
             var action = form["Action"] ?? "?";
             Requests.AddOrUpdate(action, 1, (_, n) => n + 1);
-            var isSts = action is "GetSessionToken" or "AssumeRole" or "GetFederationToken" or "GetCallerIdentity";
+            var isSts = action is "GetSessionToken" or "AssumeRole" or "AssumeRoleWithWebIdentity" or "GetFederationToken" or "GetCallerIdentity";
             switch (Mode)
             {
                 case ServerBehaviour.Hang:
@@ -233,7 +239,7 @@ internal sealed class FakeAwsServer : IDisposable
             // Strict as STS is: every call is recorded with the access key that signed it, and a
             // call that lacks what AWS requires is refused.
             var signer = System.Text.RegularExpressions.Regex.Match(context.Request.Headers["Authorization"] ?? "", @"Credential=(?<key>[A-Z0-9]+)/").Groups["key"].Value;
-            Calls.Enqueue(new StsCall(action, signer, form["SerialNumber"], form["TokenCode"], form["RoleArn"], context.Request.Headers["X-Amz-Security-Token"] is not null) { FederatedName = form["Name"] });
+            Calls.Enqueue(new StsCall(action, signer, form["SerialNumber"], form["TokenCode"], form["RoleArn"], context.Request.Headers["X-Amz-Security-Token"] is not null) { FederatedName = form["Name"], RoleSessionName = action == "AssumeRoleWithWebIdentity" ? form["RoleSessionName"] : null, WebIdentityToken = form["WebIdentityToken"] });
             if (action == "GetSessionToken" && (string.IsNullOrEmpty(form["SerialNumber"]) || string.IsNullOrEmpty(form["TokenCode"])))
             {
                 await RespondAsync(context, 400, Error(true, "ValidationError", "awsmfa's fake STS expects SerialNumber and TokenCode"));
@@ -280,6 +286,14 @@ internal sealed class FakeAwsServer : IDisposable
 
                 await RespondAsync(context, 200, SessionXml($"ASIAFEDERATED{n:D7}", $"FakeFederatedSecretPart{n}", $"FakeFederatedTokenPart{n}", DateTime.UtcNow.AddSeconds(seconds))
                     .Replace("GetSessionToken", "GetFederationToken", StringComparison.Ordinal));
+                return;
+            }
+
+            if (action == "AssumeRoleWithWebIdentity")
+            {
+                // Unsigned, as STS takes it: the token is the proof.
+                await RespondAsync(context, 200, SessionXml($"ASIAFAKEWEBID{n:D7}", $"FakeWebIdentitySecretPart{n}", $"FakeWebIdentityTokenPart{n}", DateTime.UtcNow.AddSeconds(seconds))
+                    .Replace("GetSessionToken", "AssumeRoleWithWebIdentity", StringComparison.Ordinal));
                 return;
             }
 
