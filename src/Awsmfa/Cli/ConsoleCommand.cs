@@ -100,7 +100,8 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
         var request = credentials.Resolve(options.Pipeline, federation: true);
         ServedCredentials served;
         int? sessionDuration = null;
-        if (request.Roles.Count > 0)
+        // A role's credentials sign in as the role: a role profile's, or a web identity's own.
+        if (request.Roles.Count > 0 || request.Root.WebIdentity is not null)
         {
             served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
             sessionDuration = options.Pipeline.DurationSeconds;

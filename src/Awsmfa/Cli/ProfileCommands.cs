@@ -85,7 +85,8 @@ internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex ke
         }
 
         profile ??= new AwsProfile(name, null, null, null, null, null, null, null);
-        var kind = profile.AssumesRole ? "role"
+        var kind = profiles.FindSetting(name, "web_identity_token_file") is not null ? "web-identity"
+            : profile.AssumesRole ? "role"
             : keyring.Find(name) is not null ? "keyring"
             : profile.HasLongTermKeys ? "keys"
             : profile.CredentialProcess is { } command ? AwsmfaProcessProfile.Target(command) is not null ? "awsmfa" : "process"

@@ -67,7 +67,16 @@ internal sealed class Doctor(
 
             results.AddRange(Durations(request));
             results.AddRange(MfaProcess(request));
-            results.AddRange(Cache(request, pipeline, caches(quiet)));
+            var token = WebIdentityToken(request);
+            if (token is not null)
+            {
+                results.Add(token);
+            }
+
+            if (token is not { Status: CheckStatus.Fail })
+            {
+                results.AddRange(Cache(request, pipeline, caches(quiet)));
+            }
         }
         catch (AwsmfaException e)
         {
@@ -159,11 +168,35 @@ internal sealed class Doctor(
             RootIdentity.Environment => "keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
             RootIdentity.Process => "keys from its credential_process",
             RootIdentity.Keyring => "keys in the OS keyring",
+            RootIdentity.WebIdentity when request.Root.WebIdentity is { } web => $"web identity: role {web.RoleArn} for the token in {web.TokenFile}",
             _ => request.Root.Kind,
         };
         var roles = request.Roles.Count == 0 ? "" : $", then {string.Join(" -> ", request.Roles.Select(r => r.RoleArn))}";
         var mfa = request.MfaSerial is { } serial ? $"MFA device {serial}" : "no MFA device";
         return $"profile '{(request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile)}' resolves: root '{request.Profile}' ({root}){roles}; {mfa}";
+    }
+
+    /// <summary>A web identity's token file: there, readable, not empty, and shaped like the JWT STS takes; null for any other root.</summary>
+    private static CheckResult? WebIdentityToken(SessionRequest request)
+    {
+        if (request.Root.WebIdentity is not { } web)
+        {
+            return null;
+        }
+
+        string token;
+        try
+        {
+            token = web.ReadToken();
+        }
+        catch (AwsmfaException e)
+        {
+            return new CheckResult("web identity", CheckStatus.Fail, Printable.OneLine(e.Message));
+        }
+
+        return WebIdentity.LooksLikeJwt(token)
+            ? new CheckResult("web identity", CheckStatus.Ok, $"the token in {Printable.OneLine(web.TokenFile)} is a JWT ({token.Length} characters; never shown)")
+            : new CheckResult("web identity", CheckStatus.Fail, $"the token in {Printable.OneLine(web.TokenFile)} is not a JWT (three base64url parts joined by dots): STS will refuse it");
     }
 
     private IEnumerable<CheckResult> Durations(SessionRequest request)

@@ -137,6 +137,41 @@ public sealed class WebIdentityTests
         Assert.That(_calls[1].RoleSessionName, Is.EqualTo("ci-job"), "a named profile wins over the environment");
     }
 
+    [TestCase("", "does not exist")]
+    [TestCase("  \n", "is empty")]
+    [TestCase("not-a-token", "is not a JWT")]
+    [TestCase(Token, "is a JWT")]
+    public async Task Doctor_says_in_one_line_what_is_wrong_with_the_token(string content, string says)
+    {
+        if (content.Length == 0)
+        {
+            File.Delete(_tokenFile);
+        }
+        else
+        {
+            File.WriteAllText(_tokenFile, content);
+        }
+
+        var result = await _host.RunAsync("doctor", "--profile", "ci", "-o", "json", "--endpoint-url", "http://127.0.0.1:9");
+
+        using var json = JsonDocument.Parse(result.Stdout);
+        var line = json.RootElement.GetProperty("Checks").EnumerateArray().Single(c => c.GetProperty("Check").GetString() == "web identity");
+        Assert.That(line.GetProperty("Message").GetString(), Does.Contain(says));
+        Assert.That(line.GetProperty("Status").GetString(), Is.EqualTo(says == "is a JWT" ? "ok" : "fail"));
+        Assert.That(result.Stdout, Does.Not.Contain(Token), "the token is never shown");
+    }
+
+    [Test]
+    public async Task Profile_list_names_the_kind()
+    {
+        var list = await _host.RunAsync("profile", "list", "-o", "json");
+
+        using var json = JsonDocument.Parse(list.Stdout);
+        var row = json.RootElement.EnumerateArray().Single(r => r.GetProperty("Profile").GetString() == "ci");
+        Assert.That(row.GetProperty("Kind").GetString(), Is.EqualTo("web-identity"));
+        Assert.That(row.GetProperty("MfaSerial").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
     [TestCase("missing", "does not exist")]
     [TestCase("empty", "is empty")]
     public async Task A_token_file_that_is_missing_or_empty_is_one_line_and_no_call(string what, string says)

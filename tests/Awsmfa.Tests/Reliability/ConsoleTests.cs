@@ -110,6 +110,21 @@ public sealed class ConsoleTests : FakeAwsToolTest
     }
 
     [Test]
+    public async Task A_web_identity_profile_signs_in_as_its_role_without_keys_or_a_code()
+    {
+        var token = Path.Combine(Tool.Home, "oidc-token");
+        File.WriteAllText(token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln");
+        File.AppendAllText(Path.Combine(Tool.AwsFolder, "config"), $"\n[profile ci]\nrole_arn = arn:aws:iam::210987654321:role/deploy\nweb_identity_token_file = {token}\nregion = eu-west-1\n");
+
+        var result = await ConsoleAsync("--profile", "ci", "--stdout");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(Aws.SignIns.Single().SessionId, Does.StartWith("ASIAFAKEWEBID"), "the web identity role's credentials");
+        Assert.That(Aws.Calls.Select(c => c.Action), Is.EqualTo(new[] { "AssumeRoleWithWebIdentity" }), "no federation token, no code");
+        Assert.That(result.Stderr, Does.Not.Contain("federation session"));
+    }
+
+    [Test]
     public async Task Without_a_browser_the_url_is_printed_with_a_note()
     {
         Tool.Environment["BROWSER"] = Path.Combine(Tool.Home, "no-such-browser");

@@ -325,7 +325,7 @@ internal sealed class FakeAwsServer : IDisposable
 
     /// <summary>
     /// The console federation endpoint as AWS runs it: getSigninToken takes role and federation
-    /// credentials (here: ASIAFAKEROLE…, ASIAFEDERATED…) and refuses an MFA session's
+    /// credentials (here: ASIAFAKEROLE…, ASIAFAKEWEBID…, ASIAFEDERATED…) and refuses an MFA session's
     /// (ASIAFAKESESSION…, as AWS refuses GetSessionToken credentials) and SessionDuration with
     /// federation credentials.
     /// </summary>
@@ -337,7 +337,7 @@ internal sealed class FakeAwsServer : IDisposable
         var id = session.TryGetProperty("sessionId", out var value) ? value.GetString() ?? "" : "";
         SignIns.Enqueue((id, query["SessionDuration"]));
         var ok = !RefuseSignIn && query["Action"] == "getSigninToken"
-            && (id.StartsWith("ASIAFAKEROLE", StringComparison.Ordinal) || (id.StartsWith("ASIAFEDERATED", StringComparison.Ordinal) && query["SessionDuration"] is null))
+            && (id.StartsWith("ASIAFAKEROLE", StringComparison.Ordinal) || id.StartsWith("ASIAFAKEWEBID", StringComparison.Ordinal) || (id.StartsWith("ASIAFEDERATED", StringComparison.Ordinal) && query["SessionDuration"] is null))
             && session.TryGetProperty("sessionKey", out _) && session.TryGetProperty("sessionToken", out _);
         await RespondAsync(context, ok ? 200 : 400, ok ? "{\"SigninToken\":\"FAKE-SIGNIN-TOKEN-0123456789\"}" : "<html>Invalid session</html>", ok ? "application/json" : "text/html");
     }
