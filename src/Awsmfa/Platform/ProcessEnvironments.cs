@@ -17,23 +17,8 @@ internal static class ProcessEnvironments
         }
 
         var parents = new Dictionary<int, int>();
-        string[] entries;
-        try
+        foreach (var (pid, entry) in Processes())
         {
-            entries = Directory.GetDirectories("/proc");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-
-        foreach (var entry in entries)
-        {
-            if (!int.TryParse(Path.GetFileName(entry), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
             try
             {
                 // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so read from the last ')'.
@@ -79,22 +64,10 @@ internal static class ProcessEnvironments
         }
 
         var needle = Encoding.UTF8.GetBytes($"{name}={value}\0");
-        var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var count = 0;
-        string[] entries;
-        try
+        foreach (var (pid, entry) in Processes())
         {
-            entries = Directory.GetDirectories("/proc");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-
-        foreach (var entry in entries)
-        {
-            var pid = Path.GetFileName(entry);
-            if (pid == self || pid.Length == 0 || !pid.All(char.IsAsciiDigit))
+            if (pid == Environment.ProcessId)
             {
                 continue;
             }
@@ -115,5 +88,27 @@ internal static class ProcessEnvironments
         }
 
         return count;
+    }
+
+    /// <summary>Every process's id and /proc folder; none when /proc cannot be listed.</summary>
+    private static IEnumerable<(int Pid, string Folder)> Processes()
+    {
+        string[] entries;
+        try
+        {
+            entries = Directory.GetDirectories("/proc");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (int.TryParse(Path.GetFileName(entry), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+            {
+                yield return (pid, entry);
+            }
+        }
     }
 }

@@ -172,20 +172,29 @@ public sealed class CredentialsServerTests
 [Category("Unit")]
 public sealed class ServerEnvironmentTests
 {
-    [Test]
-    public async Task Variables_that_would_shadow_the_endpoint_are_removed()
+    private static readonly ServedCredentials Served = new(
+        StepIdentity.ForSessionToken("base", "AKIAIOSFODNN7EXAMPLE", "arn:aws:iam::123456789012:mfa/alice"),
+        new SessionCredentials("ASIASERVED0000000001", "served-secret", "served-token", DateTimeOffset.UtcNow.AddHours(1)),
+        FromCache: false);
+
+    /// <summary>A caller's environment with PATH and <paramref name="names"/> set by the user.</summary>
+    private static Support.FakeEnvironment Caller(params string[] names)
     {
         var environment = new Support.FakeEnvironment("/home/alice");
-        foreach (var name in new[] { "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CONTAINER_SOMETHING_NEW", "AWS_PROFILE", "AWS_ACCESS_KEY_ID" })
+        foreach (var name in names)
         {
             environment[name] = "set-by-the-user";
         }
 
         environment["PATH"] = "/usr/bin";
-        var served = new ServedCredentials(
-            StepIdentity.ForSessionToken("base", "AKIAIOSFODNN7EXAMPLE", "arn:aws:iam::123456789012:mfa/alice"),
-            new SessionCredentials("ASIASERVED0000000001", "served-secret", "served-token", DateTimeOffset.UtcNow.AddHours(1)),
-            FromCache: false);
+        return environment;
+    }
+
+    [Test]
+    public async Task Variables_that_would_shadow_the_endpoint_are_removed()
+    {
+        var environment = Caller("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CONTAINER_SOMETHING_NEW", "AWS_PROFILE", "AWS_ACCESS_KEY_ID");
+        var served = Served;
         await using var endpoint = CredentialsServer.Start(_ => Task.FromResult(served), served, TimeProvider.System, TimeSpan.FromMinutes(5), new Reporter(TextWriter.Null, verbose: false));
 
         var child = Awsmfa.Cli.ExecCommand.ServerEnvironment(environment, served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout), endpoint);
@@ -201,19 +210,9 @@ public sealed class ServerEnvironmentTests
     [Test]
     public void Plain_exec_gives_the_command_the_session_and_drops_web_identity_as_the_server_does()
     {
-        var environment = new Support.FakeEnvironment("/home/alice");
-        foreach (var name in new[] { "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_PROFILE" })
-        {
-            environment[name] = "set-by-the-user";
-        }
+        var environment = Caller("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_PROFILE");
 
-        environment["PATH"] = "/usr/bin";
-        var served = new ServedCredentials(
-            StepIdentity.ForSessionToken("base", "AKIAIOSFODNN7EXAMPLE", "arn:aws:iam::123456789012:mfa/alice"),
-            new SessionCredentials("ASIASERVED0000000001", "served-secret", "served-token", DateTimeOffset.UtcNow.AddHours(1)),
-            FromCache: false);
-
-        var child = Awsmfa.Cli.ExecCommand.ChildEnvironment(environment, served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout));
+        var child = Awsmfa.Cli.ExecCommand.ChildEnvironment(environment, Served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout));
 
         Assert.That(child.Keys, Has.None.StartWith("AWS_ROLE").And.None.EqualTo("AWS_WEB_IDENTITY_TOKEN_FILE").And.None.StartWith("AWS_CONTAINER_").And.None.EqualTo("AWS_PROFILE"));
         Assert.That(child["AWS_ACCESS_KEY_ID"], Is.EqualTo("ASIASERVED0000000001"));
