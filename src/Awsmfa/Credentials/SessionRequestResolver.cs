@@ -361,7 +361,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         int? duration = profiles.FindSetting(profile.Name, "duration_seconds") is { } text
             ? DurationParser.TryParseSeconds(text, out var seconds) && seconds is >= AssumeRoleStep.MinRoleSeconds and <= AssumeRoleStep.MaxRoleSeconds
                 ? seconds
-                : throw AwsmfaException.Usage($"duration_seconds in profile '{profile.Name}' must be from 900 (15m) to 43200 (12h) seconds")
+                : throw AwsmfaException.Usage($"duration_seconds in profile '{profile.Name}' is '{Output.Printable.OneLine(text)}': it must be from 900 (15m) to 43200 (12h) seconds{(text.Contains('#', StringComparison.Ordinal) ? " (a # after a value is part of it: comments go on lines of their own)" : "")}")
             : null;
         return new WebIdentity(
             Checked(roleArn.Trim(), InputRules.IsRoleArn, $"role_arn in profile '{profile.Name}'", InputRules.RoleArnHint),

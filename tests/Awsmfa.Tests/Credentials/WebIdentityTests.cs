@@ -172,6 +172,17 @@ public sealed class WebIdentityTests
         Assert.That(row.GetProperty("MfaSerial").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 
+    [Test]
+    public async Task A_comment_after_a_value_is_named_as_the_value_it_makes()
+    {
+        File.WriteAllText(_host.ConfigFile, File.ReadAllText(_host.ConfigFile).Replace("role_session_name = ci-job", "role_session_name = ci-job\nduration_seconds = 3600   # an hour", StringComparison.Ordinal));
+
+        var result = await GetAsync("--profile", "ci");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: duration_seconds in profile 'ci' is '3600 # an hour': it must be from 900 (15m) to 43200 (12h) seconds (a # after a value is part of it: comments go on lines of their own)\n"));
+    }
+
     [TestCase("missing", "does not exist")]
     [TestCase("empty", "is empty")]
     public async Task A_token_file_that_is_missing_or_empty_is_one_line_and_no_call(string what, string says)
