@@ -15,7 +15,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
+# Bold only on a terminal: a log or CI output gets the plain line.
+if [ -t 2 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain" >&2; }
 
 command -v moto_server >/dev/null || { echo "demo: moto_server is needed: pip install 'moto[server]'" >&2; exit 1; }
 
