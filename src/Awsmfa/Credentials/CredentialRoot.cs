@@ -80,7 +80,9 @@ internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Ke
                 RootIdentity.Keyring when KeyringKeyId is not null => [Profile, KeyringKeyId],
                 RootIdentity.File or RootIdentity.Environment when Keys is not null => [Profile, Keys.AccessKeyId],
                 RootIdentity.Process => [Profile, RootIdentity.Process, Command ?? ""],
-                RootIdentity.WebIdentity when WebIdentity is not null => [Profile, RootIdentity.WebIdentity, WebIdentity.RoleArn, WebIdentity.TokenFile],
+                // The token's hash: a role above answers for this token only (another job's token
+                // in the same file must not be served a role the first job assumed).
+                RootIdentity.WebIdentity when WebIdentity is not null => [Profile, RootIdentity.WebIdentity, WebIdentity.RoleArn, WebIdentity.TokenFile, WebIdentity.SessionName, WebIdentity.TokenHash],
                 _ => [Profile, Kind],
             };
             return Endpoint is null ? parts : [.. parts, "endpoint", Endpoint];

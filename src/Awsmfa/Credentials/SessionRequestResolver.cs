@@ -61,6 +61,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         // A role reached straight from a root's credentials may carry no MFA (a role whose trust
         // policy does not ask for it, temporary credentials from a credential_process); an MFA
         // session always needs a device.
+        if (spec.Kind == RootIdentity.WebIdentity && roles.Length == 0 && options.DurationSeconds is < AssumeRoleStep.MinRoleSeconds or > AssumeRoleStep.MaxRoleSeconds)
+        {
+            throw AwsmfaException.Usage($"--duration for the web identity's role {spec.WebIdentity!.RoleArn} must be from 900 (15m) to 43200 (12h) seconds");
+        }
+
         var serialOptional = spec.Kind == RootIdentity.WebIdentity || (roles.Length > 0 ? fromEnvironment || spec.Kind == RootIdentity.Process : federation);
         var serial = ResolveSerial(options.SerialNumber, chain.Count > 0 ? chain : profile is null ? [] : [profile], profileName, serialOptional);
         var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain.Count > 0 ? chain : profile is null ? [] : [profile]);
@@ -306,8 +311,11 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             reporter.Detail("AWS_ACCESS_KEY_ID holds session credentials; using the long-term keys of profile 'default'");
         }
 
-        // botocore's next provider: a web identity in the environment (GitHub OIDC, EKS IRSA, GitLab CI).
-        if (named is null && environment.Get("AWS_ROLE_ARN")?.Trim() is { Length: > 0 } roleArn
+        // botocore's next provider: a web identity in the environment (GitHub OIDC, EKS IRSA, GitLab
+        // CI). Only an explicit --profile turns it off; AWS_PROFILE does not (an IRSA pod's
+        // AWS_PROFILE may name a profile of settings alone), and that profile then gives the region.
+        if (option is null && !HasEnvironmentKeys() && (named is null || GivesNoCredentials(named))
+            && environment.Get("AWS_ROLE_ARN")?.Trim() is { Length: > 0 } roleArn
             && environment.Get("AWS_WEB_IDENTITY_TOKEN_FILE")?.Trim() is { Length: > 0 } tokenFile)
         {
             var web = new WebIdentity(
@@ -315,7 +323,8 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 tokenFile,
                 environment.Get("AWS_ROLE_SESSION_NAME")?.Trim() is { Length: > 0 } session ? Checked(session, InputRules.IsSessionName, "AWS_ROLE_SESSION_NAME", InputRules.SessionNameHint) : DefaultSessionName(),
                 null);
-            return (EnvironmentProfile, new RootSpec(RootIdentity.WebIdentity, EnvironmentProfile, WebIdentity: web), profiles.Find(DefaultProfile));
+            var settings = named ?? DefaultProfile;
+            return (EnvironmentProfile, new RootSpec(RootIdentity.WebIdentity, EnvironmentProfile, WebIdentity: web), InputRules.IsProfileName(settings) ? profiles.Find(settings) : null);
         }
 
         var name = named ?? DefaultProfile;
@@ -343,6 +352,15 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
         return (name, CheckedRoot(name, profile, call), profile);
     }
+
+    /// <summary>A profile botocore's earlier providers pass over: settings alone (no role, keys, process, web identity or SSO), or none at all.</summary>
+    private bool GivesNoCredentials(string name) =>
+        !InputRules.IsProfileName(name)
+        || FindProfile(name) is not { } profile
+        || (!profile.AssumesRole && profile.AccessKeyId is null && profile.CredentialProcess is null && keyring.Find(name) is null
+            && profiles.FindSetting(name, "web_identity_token_file") is null && profiles.FindSetting(name, "sso_session") is null && profiles.FindSetting(name, "sso_start_url") is null);
+
+    private bool HasEnvironmentKeys() => environment.Get("AWS_ACCESS_KEY_ID") is not null && environment.Get("AWS_SECRET_ACCESS_KEY") is not null;
 
     /// <summary>
     /// A profile's web identity, as botocore reads it: <c>web_identity_token_file</c> with

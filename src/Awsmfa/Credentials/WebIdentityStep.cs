@@ -42,6 +42,11 @@ internal sealed record WebIdentity(string RoleArn, string TokenFile, string Sess
         return token.Length > 0 ? token : throw AwsmfaException.Usage($"{what} is empty");
     }
 
+    private string? _tokenHash;
+
+    /// <summary>A hash of the token (read once per run), so that cache entries answer for this token only; never the token.</summary>
+    public string TokenHash => _tokenHash ??= CacheKeys.For(["web-identity-token", ReadToken()]);
+
     /// <summary>Whether the token has a JWT's shape (three base64url parts), for doctor.</summary>
     public static bool LooksLikeJwt(string token) =>
         token.Split('.') is [{ Length: > 0 } header, { Length: > 0 } payload, var signature]
@@ -53,14 +58,14 @@ internal sealed class WebIdentityStep(WebIdentity web, SessionRequest request, I
 {
     public static readonly StepType Type = new("sts.AssumeRoleWithWebIdentity", "web-identity", "web identity role", NeedsMfaSerial: false, AssumeRoleStep.MaxRoleSeconds);
 
-    /// <remarks>A changed token (a new CI job, a rotated pod token) is a new entry: the hash of the token is part of the key.</remarks>
+    /// <remarks>A changed token (a new CI job, a rotated pod token) is a new entry: the root's key parts hold the token's hash.</remarks>
     public StepIdentity Identity { get; } = new(
         Type.Name,
         request.Profile,
         MfaSerial: null,
         web.RoleArn,
         RootIdentity.WebIdentity,
-        [.. request.Root.KeyParts, web.SessionName, CacheKeys.For(["web-identity-token", web.ReadToken()])]);
+        request.Root.KeyParts);
 
     public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)
     {

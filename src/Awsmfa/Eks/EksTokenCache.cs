@@ -43,6 +43,8 @@ internal static class EksTokenCache
         return newline > 0
             && DateTimeOffset.TryParse(text.AsSpan(0, newline), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var until)
             && until - Margin > now
+            // A clock stepped back would otherwise serve a token signed "in the future" for as long.
+            && until - now <= EksToken.Lifetime
             && text.AsSpan(newline + 1).StartsWith("{\"kind\":\"ExecCredential\"", StringComparison.Ordinal)
             && text.EndsWith('\n')
             ? text[(newline + 1)..]

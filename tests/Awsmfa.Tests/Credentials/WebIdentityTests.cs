@@ -183,6 +183,54 @@ public sealed class WebIdentityTests
         Assert.That(result.Stderr, Is.EqualTo("awsmfa: duration_seconds in profile 'ci' is '3600 # an hour': it must be from 900 (15m) to 43200 (12h) seconds (a # after a value is part of it: comments go on lines of their own)\n"));
     }
 
+    [Test]
+    public async Task A_role_above_a_web_identity_answers_only_for_the_token_it_was_assumed_with()
+    {
+        await GetAsync("--profile", "admin");
+        // Another job's token in the same file, on a runner whose HOME persists.
+        File.WriteAllText(_tokenFile, Token.Replace("c2lnbmF0dXJl", "b3RoZXJqb2I", StringComparison.Ordinal));
+
+        var other = await GetAsync("--profile", "admin");
+
+        Assert.That(other.ExitCode, Is.Zero, other.ToString());
+        Assert.That(_calls, Has.Count.EqualTo(2), "the other token is sent to STS");
+        Assert.That(_host.Aws.RoleRequests, Has.Count.EqualTo(2), "and the role assumed anew with what STS gave for it");
+    }
+
+    [Test]
+    public async Task The_environments_pair_wins_over_an_aws_profile_of_settings_alone_but_not_over_a_role_profile_or_explicit_profile()
+    {
+        _host.WriteConfig(File.ReadAllText(_host.ConfigFile) + "\n[profile plain]\nregion = ap-south-1\n");
+        _host.Environment["AWS_ROLE_ARN"] = "arn:aws:iam::210987654321:role/from-env";
+        _host.Environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = _tokenFile;
+
+        _host.Environment["AWS_PROFILE"] = "plain";
+        var plain = await _host.RunAsync("session", "get");
+        _host.Environment["AWS_PROFILE"] = "admin";
+        var role = await GetAsync();
+        _host.Environment["AWS_PROFILE"] = null;
+        var explicitProfile = await GetAsync("--profile", "ci");
+
+        Assert.That(plain.ExitCode, Is.Zero, plain.ToString());
+        Assert.That(plain.Stdout, Does.Contain("export AWS_REGION='ap-south-1'"), "the settings profile gives the region");
+        Assert.That(_calls[0].RoleArn, Is.EqualTo("arn:aws:iam::210987654321:role/from-env"));
+        Assert.That(role.ExitCode, Is.Zero, role.ToString());
+        Assert.That(_host.Aws.RoleRequests.Single().Request.RoleArn, Is.EqualTo(Admin), "a role profile comes first, as botocore's AssumeRoleProvider does");
+        Assert.That(explicitProfile.ExitCode, Is.Zero, explicitProfile.ToString());
+        Assert.That(_calls.Last().RoleArn, Is.EqualTo(DeployRole), "--profile turns the environment's pair off");
+    }
+
+    [TestCase("13h")]
+    [TestCase("20h")]
+    public async Task A_duration_a_role_cannot_have_is_refused_before_any_call(string duration)
+    {
+        var result = await GetAsync("--profile", "ci", "--duration", duration);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("must be from 900 (15m) to 43200 (12h) seconds"));
+        Assert.That(_calls, Is.Empty);
+    }
+
     [TestCase("missing", "does not exist")]
     [TestCase("empty", "is empty")]
     public async Task A_token_file_that_is_missing_or_empty_is_one_line_and_no_call(string what, string says)

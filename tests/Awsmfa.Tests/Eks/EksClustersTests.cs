@@ -30,13 +30,29 @@ public sealed class EksClustersTests
 
     private static async Task<(EksCluster? Cluster, AwsmfaException? Error, string? Token)> DescribeAsync(string name, string server, string authority)
     {
-        using var tcp = new TcpListener(IPAddress.Loopback, 0);
-        tcp.Start();
-        var port = ((IPEndPoint)tcp.LocalEndpoint).Port;
-        tcp.Stop();
+        // HttpListener cannot bind port 0: a free port, retried if another test takes it first.
         using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var port = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            using (var tcp = new TcpListener(IPAddress.Loopback, 0))
+            {
+                tcp.Start();
+                port = ((IPEndPoint)tcp.LocalEndpoint).Port;
+            }
+
+            listener.Prefixes.Clear();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+            }
+        }
+
         string? token = null;
         var answering = Task.Run(async () =>
         {
