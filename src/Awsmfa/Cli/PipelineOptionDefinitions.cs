@@ -212,7 +212,7 @@ internal sealed class PipelineOptionDefinitions
 
             // What profile list shows as keys, process or role: the profiles awsmfa can serve.
             if (profile is { HasLongTermKeys: true } or { CredentialProcess: not null, AssumesRole: false } or { AssumesRole: true, SourceProfile: not null } or { AssumesRole: true, CredentialSource: not null }
-                || profiles.FindSetting(name, "web_identity_token_file") is not null)
+                || profiles.FindSetting(name, "web_identity_token_file") is { Length: > 0 })
             {
                 yield return name;
             }

@@ -85,7 +85,7 @@ internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex ke
         }
 
         profile ??= new AwsProfile(name, null, null, null, null, null, null, null);
-        var kind = profiles.FindSetting(name, "web_identity_token_file") is not null ? "web-identity"
+        var kind = profiles.FindSetting(name, "web_identity_token_file") is { Length: > 0 } ? "web-identity"
             : profile.AssumesRole ? "role"
             : keyring.Find(name) is not null ? "keyring"
             : profile.HasLongTermKeys ? "keys"

@@ -358,7 +358,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         !InputRules.IsProfileName(name)
         || FindProfile(name) is not { } profile
         || (!profile.AssumesRole && profile.AccessKeyId is null && profile.CredentialProcess is null && keyring.Find(name) is null
-            && profiles.FindSetting(name, "web_identity_token_file") is null && profiles.FindSetting(name, "sso_session") is null && profiles.FindSetting(name, "sso_start_url") is null);
+            && profiles.FindSetting(name, "web_identity_token_file") is not { Length: > 0 } && profiles.FindSetting(name, "sso_session") is null && profiles.FindSetting(name, "sso_start_url") is null);
 
     private bool HasEnvironmentKeys() => environment.Get("AWS_ACCESS_KEY_ID") is not null && environment.Get("AWS_SECRET_ACCESS_KEY") is not null;
 
