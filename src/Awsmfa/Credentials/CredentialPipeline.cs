@@ -102,11 +102,3 @@ internal sealed class CredentialRoots(Func<SessionRequest, CredentialProcessRoot
         _ => throw new InvalidOperationException($"No root of kind {request.Root.Kind}."),
     };
 }
-
-/// <summary>A root whose credentials come from its own step (a web identity's role), asked for keys only by a step that cannot use them.</summary>
-internal sealed class NoKeysRoot(RootIdentity identity, string why) : ICredentialRoot
-{
-    public RootIdentity Identity { get; } = identity;
-
-    public Task<RootCredentials> GetAsync(CancellationToken cancellationToken) => Task.FromException<RootCredentials>(AwsmfaException.Usage(why));
-}

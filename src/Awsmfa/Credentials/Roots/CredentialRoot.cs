@@ -95,3 +95,11 @@ internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Ke
     public static string CanonicalEndpoint(string url) =>
         Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/') : url.Trim();
 }
+
+/// <summary>A root whose credentials come from its own step (a web identity's role), asked for keys only by a step that cannot use them.</summary>
+internal sealed class NoKeysRoot(RootIdentity identity, string why) : ICredentialRoot
+{
+    public RootIdentity Identity { get; } = identity;
+
+    public Task<RootCredentials> GetAsync(CancellationToken cancellationToken) => Task.FromException<RootCredentials>(AwsmfaException.Usage(why));
+}
