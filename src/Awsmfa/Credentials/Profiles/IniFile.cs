@@ -7,31 +7,41 @@ namespace Awsmfa.Credentials;
 /// </summary>
 internal static class IniFile
 {
-    public static string? FindValue(string path, string section, string key) => FindValue(Lines(path), section, key);
+    public static string? FindValue(string path, string section, string key) => Find(Parse(Lines(path)), section, key);
 
-    /// <summary>The same read, from a file's text already in hand.</summary>
-    public static string? FindValueIn(string text, string section, string key) =>
-        FindValue(Clean(text.Split('\n')), section, key);
+    /// <summary>Every section's keys, from a file's text, read once and looked up as often as asked (<see cref="Find"/>).</summary>
+    public static Dictionary<string, Dictionary<string, string>> Parse(string text) => Parse(Clean(text.Split('\n')));
 
-    private static string? FindValue(IEnumerable<string> lines, string section, string key)
+    /// <summary>A key of a section, as the AWS tools read it: the first occurrence wins, the key's case is ignored.</summary>
+    public static string? Find(Dictionary<string, Dictionary<string, string>> sections, string section, string key) =>
+        sections.TryGetValue(section, out var keys) && keys.TryGetValue(key, out var value) ? value : null;
+
+    private static Dictionary<string, Dictionary<string, string>> Parse(IEnumerable<string> lines)
     {
-        string? inSection = null;
+        var sections = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        Dictionary<string, string>? keys = null;
         foreach (var line in lines)
         {
             if (SectionName(line) is { } name)
             {
-                inSection = name;
+                // A section named twice is one section, its first value of each key winning.
+                if (!sections.TryGetValue(name, out keys))
+                {
+                    keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                    sections[name] = keys;
+                }
+
                 continue;
             }
 
             var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (inSection == section && equals > 0 && string.Equals(line[..equals].Trim(), key, StringComparison.OrdinalIgnoreCase))
+            if (keys is not null && equals > 0)
             {
-                return line[(equals + 1)..].Trim();
+                keys.TryAdd(line[..equals].Trim(), line[(equals + 1)..].Trim());
             }
         }
 
-        return null;
+        return sections;
     }
 
     public static IEnumerable<string> SectionNames(string path) => Lines(path).Select(SectionName).OfType<string>();

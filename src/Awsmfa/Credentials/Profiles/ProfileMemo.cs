@@ -76,10 +76,11 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             Place.Config => files.Text(record.ConfigPath),
             _ => null,
         };
+        var sections = secrets is null ? null : IniFile.Parse(secrets);
         return known.Profile with
         {
-            SecretAccessKey = secrets is null ? null : NullIfBlank(IniFile.FindValueIn(secrets, known.SecretsSection!, "aws_secret_access_key")),
-            SessionToken = secrets is null ? null : NullIfBlank(IniFile.FindValueIn(secrets, known.SecretsSection!, "aws_session_token")),
+            SecretAccessKey = sections is null ? null : NullIfBlank(IniFile.Find(sections, known.SecretsSection!, "aws_secret_access_key")),
+            SessionToken = sections is null ? null : NullIfBlank(IniFile.Find(sections, known.SecretsSection!, "aws_session_token")),
         };
     }
 
@@ -145,8 +146,9 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         var configSection = name == "default" ? "default" : "profile " + name;
         foreach (var (place, text, section) in new[] { (Place.Credentials, files.Text(credentialsPath), name), (Place.Config, files.Text(configPath), configSection) })
         {
-            if (Same(IniFile.FindValueIn(text, section, "aws_secret_access_key"), profile.SecretAccessKey)
-                && Same(IniFile.FindValueIn(text, section, "aws_session_token"), profile.SessionToken))
+            var sections = IniFile.Parse(text);
+            if (Same(IniFile.Find(sections, section, "aws_secret_access_key"), profile.SecretAccessKey)
+                && Same(IniFile.Find(sections, section, "aws_session_token"), profile.SessionToken))
             {
                 return (place, section);
             }

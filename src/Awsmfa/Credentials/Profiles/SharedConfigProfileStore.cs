@@ -160,7 +160,7 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
     {
         foreach (var (path, section) in SectionsFor(name))
         {
-            var value = Text(path) is { } text ? IniFile.FindValueIn(text, section, key) : null;
+            var value = IniFile.Find(Sections(path), section, key);
             if (value is not null)
             {
                 return value;
@@ -170,27 +170,33 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         return null;
     }
 
-    /// <summary>A file's text, read once per run however many settings are looked up in it (a run is over before anyone edits it); null when it cannot be read.</summary>
-    private string? Text(string path)
+    /// <summary>
+    /// A file's sections, read and parsed once per run however many settings are looked up in
+    /// it (several on every answer: endpoint, web identity, duration); a run is over before anyone
+    /// edits it. Empty when the file cannot be read.
+    /// </summary>
+    private Dictionary<string, Dictionary<string, string>> Sections(string path)
     {
-        if (!_texts.TryGetValue(path, out var text))
+        if (!_sections.TryGetValue(path, out var sections))
         {
+            string text;
             try
             {
-                text = File.Exists(path) ? File.ReadAllText(path) : null;
+                text = File.Exists(path) ? File.ReadAllText(path) : "";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                text = null;
+                text = "";
             }
 
-            _texts[path] = text;
+            sections = IniFile.Parse(text);
+            _sections[path] = sections;
         }
 
-        return text;
+        return sections;
     }
 
-    private readonly Dictionary<string, string?> _texts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, Dictionary<string, string>>> _sections = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> ListNames()
     {
