@@ -79,8 +79,8 @@ internal sealed class AppServices(
         var codes = new MfaCodeSource(
             Environment, Profiles, StandardInput, Terminal, MfaProcesses?.Invoke(reporter) ?? new MfaProcess(Environment, Terminal, reporter), DesktopPrompt, new SpentCodes(cache, Clock), Clock, reporter);
         var roots = new CredentialRoots(
-            request => new CredentialProcessRoot(request.Root, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock),
-            request => new KeyringRoot(request.Root, Keyring, reporter));
+            (spec, request) => new CredentialProcessRoot(spec, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock),
+            spec => new KeyringRoot(spec, Keyring, reporter));
         return new CredentialPipeline(
             new SessionRequestResolver(Environment, Profiles, KeyringIndex, reporter), roots, AwsClients, Profiles, codes, () => cache, Clock, margin, LockTimeout, reporter);
     }

@@ -101,7 +101,7 @@ internal sealed class ConsoleHandler(Func<Reporter, CredentialPipeline> pipeline
         ServedCredentials served;
         int? sessionDuration = null;
         // A role's credentials sign in as the role: a role profile's, or a web identity's own.
-        if (request.Roles.Count > 0 || request.Root.WebIdentity is not null)
+        if (request.Roles.Count > 0 || request.Root.GivesRoleCredentials)
         {
             served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
             sessionDuration = options.Pipeline.DurationSeconds;

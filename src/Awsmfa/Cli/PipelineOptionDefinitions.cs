@@ -189,17 +189,13 @@ internal sealed class PipelineOptionDefinitions
         }
     }
 
+    /// <summary>The profiles whose kind awsmfa serves (what profile list resolves), for completion.</summary>
     public static IEnumerable<string> UsableProfiles(IProfileStore profiles)
     {
-        var inKeyring = KeyringProfiles();
+        var keyring = KeyringIndex();
+        var inKeyring = keyring?.Entries.Select(e => e.Profile).ToHashSet(StringComparer.Ordinal) ?? [];
         foreach (var name in ProfileNames(profiles).Concat(inKeyring).Distinct(StringComparer.Ordinal).Where(InputRules.IsProfileName))
         {
-            if (inKeyring.Contains(name))
-            {
-                yield return name;
-                continue;
-            }
-
             AwsProfile? profile;
             try
             {
@@ -210,25 +206,26 @@ internal sealed class PipelineOptionDefinitions
                 continue;
             }
 
-            // What profile list shows as keys, process or role: the profiles awsmfa can serve.
-            if (profile is { HasLongTermKeys: true } or { CredentialProcess: not null, AssumesRole: false } or { AssumesRole: true, SourceProfile: not null } or { AssumesRole: true, CredentialSource: not null }
-                || profiles.FindSetting(name, "web_identity_token_file") is { Length: > 0 })
+            var view = new ProfileView(profile ?? AwsProfile.Empty(name), profiles, keyring?.Find(name));
+            if (ProfileKinds.Of(view).Serves)
             {
                 yield return name;
             }
         }
     }
 
-    /// <summary>The profiles whose keys are in the keyring, for completion only (a broken index offers none).</summary>
-    private static HashSet<string> KeyringProfiles()
+    /// <summary>The keyring's index, for completion only (a broken index offers none).</summary>
+    private static Keyring.KeyringIndex? KeyringIndex()
     {
         try
         {
-            return [.. Keyring.KeyringIndex.ForHome(new Platform.SystemEnvironment()).Entries.Select(e => e.Profile)];
+            var index = Keyring.KeyringIndex.ForHome(new Platform.SystemEnvironment());
+            _ = index.Entries;
+            return index;
         }
         catch (AwsmfaException)
         {
-            return [];
+            return null;
         }
     }
 

@@ -84,21 +84,13 @@ internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex ke
             return new ProfileRow(name, "-", null, null, null, null);
         }
 
-        profile ??= new AwsProfile(name, null, null, null, null, null, null, null);
-        var kind = profiles.FindSetting(name, "web_identity_token_file") is { Length: > 0 } ? "web-identity"
-            : profile.AssumesRole ? "role"
-            : keyring.Find(name) is not null ? "keyring"
-            : profile.HasLongTermKeys ? "keys"
-            : profile.CredentialProcess is { } command ? AwsmfaProcessProfile.Target(command) is not null ? "awsmfa" : "process"
-            : profiles.FindSetting(name, "sso_session") is not null || profiles.FindSetting(name, "sso_start_url") is not null ? "sso"
-            : profile.SessionToken is not null ? "session"
-            : "settings";
-        // A profile that is its own source_profile has no other source; an awsmfa credential_process serves the profile it names.
-        var source = profile.SourceProfile is { } sourceProfile && sourceProfile != name ? sourceProfile
-            : profile.CredentialSource ?? (kind == "awsmfa" ? AwsmfaProcessProfile.Target(profile.CredentialProcess!) : null);
-        if (kind is "sso" or "session" or "settings")
+        var view = new ProfileView(profile ?? AwsProfile.Empty(name), profiles, keyring.Find(name));
+        var kind = ProfileKinds.Of(view);
+        profile = view.Profile;
+        var source = kind.Source(view);
+        if (!kind.Serves)
         {
-            return new ProfileRow(name, kind, profile.MfaSerial, source, profile.Region, null);
+            return new ProfileRow(name, kind.Name, profile.MfaSerial, source, profile.Region, null);
         }
 
         try
@@ -106,12 +98,12 @@ internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex ke
             var request = pipeline.Resolve(new PipelineOptions(Profile: name));
             var identity = pipeline.ServedIdentity(request);
             var entry = cache.Read(identity.CacheKey);
-            return new ProfileRow(name, kind, request.MfaSerial, source, request.Target.Region, entry?.Expiration);
+            return new ProfileRow(name, kind.Name, request.MfaSerial, source, request.Target.Region, entry?.Expiration);
         }
         catch (AwsmfaException)
         {
             // A chain that does not resolve (a missing source_profile, a loop) is doctor's to explain.
-            return new ProfileRow(name, kind + " (broken)", profile.MfaSerial, source, profile.Region, null);
+            return new ProfileRow(name, kind.Name + " (broken)", profile.MfaSerial, source, profile.Region, null);
         }
     }
 }

@@ -62,10 +62,8 @@ internal sealed class CredentialPipeline(
         // --refresh renews what the command uses: for a role profile the role's credentials,
         // which needs no code while the MFA session lasts. --no-cache applies to every step.
         var below = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal;
-        // The first step is the root's kind's: an MFA session from keys, or a web identity's role.
-        ICredentialStep top = request.Root.WebIdentity is { } web
-            ? new WebIdentityStep(web, request, clients, clock, reporter)
-            : new SessionTokenStep(root, request, clients, profiles, codes, clock, reporter, passTemporaryOn: roles.Count > 0);
+        // The first step is the root's kind's: an MFA session from keys, or its own (a web identity's role).
+        ICredentialStep top = request.Root.FirstStep(root, request, Services, passTemporaryOn: roles.Count > 0);
         var steps = new List<StepIdentity> { top.Identity };
         Func<CancellationToken, Task<ServedCredentials>> source = Cached(top, roles.Count > 0 ? below : request.Cache).GetAsync;
         for (var i = 0; i < roles.Count; i++)
@@ -84,21 +82,20 @@ internal sealed class CredentialPipeline(
     /// services, and nothing else is needed to add one.
     /// </summary>
     public Task<ServedCredentials> GetAsync(SessionRequest request, Func<ICredentialRoot, StepServices, ICredentialStep> step, CancellationToken cancellationToken) =>
-        Cached(step(roots.Create(request), new StepServices(clients, profiles, codes, clock, reporter)), request.Cache).GetAsync(cancellationToken);
+        Cached(step(roots.Create(request), Services), request.Cache).GetAsync(cancellationToken);
+
+    private StepServices Services => new(clients, profiles, codes, clock, reporter);
 
     private CachedStep Cached(ICredentialStep step, CacheMode mode) =>
         new(step, cache(), mode, clock, expiryMargin, lockTimeout, reporter);
 }
 
-/// <summary>Makes a request's root from what the resolver found: one line per kind of root.</summary>
-internal sealed class CredentialRoots(Func<SessionRequest, CredentialProcessRoot> process, Func<SessionRequest, KeyringRoot> keyring)
+/// <summary>What roots need beyond their spec: the runner of a credential_process, the keyring. A root's spec makes the root.</summary>
+internal sealed class CredentialRoots(Func<ProcessRootSpec, SessionRequest, CredentialProcessRoot> process, Func<KeyringRootSpec, KeyringRoot> keyring)
 {
-    public ICredentialRoot Create(SessionRequest request) => request.Root.Kind switch
-    {
-        RootIdentity.File or RootIdentity.Environment => new StaticKeysRoot(request.Root.Identity, request.Root.Keys!),
-        RootIdentity.Process => process(request),
-        RootIdentity.Keyring => keyring(request),
-        RootIdentity.WebIdentity => new NoKeysRoot(request.Root.Identity, $"profile '{request.Root.Profile}' is a web identity: it has no keys to assume a role with straight (a role over it lasts 1h at most); ask for 1h or less"),
-        _ => throw new InvalidOperationException($"No root of kind {request.Root.Kind}."),
-    };
+    public ICredentialRoot Create(SessionRequest request) => request.Root.Create(this, request);
+
+    public CredentialProcessRoot Process(ProcessRootSpec spec, SessionRequest request) => process(spec, request);
+
+    public KeyringRoot Keyring(KeyringRootSpec spec) => keyring(spec);
 }

@@ -8,11 +8,13 @@ namespace Awsmfa.Credentials;
 /// <summary>Applies the precedence rules (option, then environment, then profile) to build a <see cref="SessionRequest"/>.</summary>
 internal sealed class SessionRequestResolver(IEnvironment environment, IProfileStore profiles, KeyringIndex keyring, Reporter reporter)
 {
+    private readonly KindContext _kinds = new(environment, profiles, keyring);
+
     public const string EnvironmentProfile = "env";
 
     /// <summary>Role hops awsmfa follows from the named profile down to the keys.</summary>
     public const int MaxChainDepth = 16;
-    private const string DefaultProfile = "default";
+    private const string DefaultProfile = KindContext.DefaultProfile;
 
     /// <param name="federation">For GetFederationToken when the profile has no role: it takes no MFA, so no device is needed.</param>
     public SessionRequest Resolve(PipelineOptions options, bool federation = false) => Resolve(options, federation, []);
@@ -28,8 +30,8 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         // [profile mfa]) is that profile, with its own region if it names one.
         var named = options.Profile ?? environment.Get("AWS_PROFILE")?.Trim();
         if (named is not null && InputRules.IsProfileName(named)
-            && FindProfile(named) is { CredentialProcess: { } command, AssumesRole: false } alias
-            && AwsmfaProcessProfile.Target(command) is { } target)
+            && _kinds.View(named) is { } alias && ProfileKinds.Of(alias) is AwsmfaProcessKind
+            && AwsmfaProcessKind.Target(alias) is { } target)
         {
             if (target == named || aliases.Contains(target, StringComparer.Ordinal))
             {
@@ -38,51 +40,43 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
 
             reporter.Detail($"profile '{named}' runs awsmfa for profile '{target}': serving '{target}' here");
             var request = Resolve(options with { Profile = target }, federation, [.. aliases, named]);
-            return options.Region is null && EnvironmentRegion() is null && ProfileRegion([alias]) is { } aliasRegion
+            return options.Region is null && EnvironmentRegion() is null && ProfileRegion([alias.Profile]) is { } aliasRegion
                 ? request with { Target = request.Target with { Region = aliasRegion } }
                 : request;
         }
 
-        var (profileName, namedRoot, profile) = ResolveRoot(options.Profile, federation ? "GetFederationToken" : "GetSessionToken");
+        var (profileName, spec, chain, hops, settingsProfile) = ResolveRoot(options.Profile, federation ? "GetFederationToken" : "GetSessionToken");
         // From the profile the user named down to the one with the keys: a role profile's own
         // settings win over its source's.
-        var chain = profileName == EnvironmentProfile ? [] : RoleChain(profile);
-        var names = chain.Count > 0 ? chain.Select(p => p.Name).ToList() : profile is null ? [] : [profile.Name];
+        var names = chain.Select(p => p.Name).ToList();
         var resolving = CheckNotResolvingAlready(names);
-        var root = chain.Count > 0 ? chain[^1] : profile;
-        // credential_source = Environment: the last role is assumed straight from the keys in the
-        // environment, with its mfa_serial and a code (the AWS CLI's convention).
-        var fromEnvironment = root is { AssumesRole: true, CredentialSource: not null };
-        var spec = fromEnvironment ? EnvironmentRoot(root!.Name)
-            : root is not null && root != profile ? CheckedRoot(root.Name, root)
-            : namedRoot!;
-        spec = spec with { Endpoint = StsEndpoint(options.EndpointUrl, profile?.Name) };
-        var roles = RoleHops(chain, options);
+        spec = spec with { Endpoint = StsEndpoint(options.EndpointUrl, chain.Count > 0 ? chain[0].Name : null) };
+        var roles = RoleHops(hops, chain, options);
+        if (roles.Length == 0 && options.DurationSeconds is { } own && spec.DurationProblem(own) is { } duration)
+        {
+            throw AwsmfaException.Usage(duration);
+        }
+
         // A role reached straight from a root's credentials may carry no MFA (a role whose trust
         // policy does not ask for it, temporary credentials from a credential_process); an MFA
         // session always needs a device.
-        if (spec.Kind == RootIdentity.WebIdentity && roles.Length == 0 && options.DurationSeconds is < AssumeRoleStep.MinRoleSeconds or > AssumeRoleStep.MaxRoleSeconds)
-        {
-            throw AwsmfaException.Usage($"--duration for the web identity's role {spec.WebIdentity!.RoleArn} must be from 900 (15m) to 43200 (12h) seconds");
-        }
-
-        var serialOptional = spec.Kind == RootIdentity.WebIdentity || (roles.Length > 0 ? fromEnvironment || spec.Kind == RootIdentity.Process : federation);
-        var serial = ResolveSerial(options.SerialNumber, chain.Count > 0 ? chain : profile is null ? [] : [profile], profileName, serialOptional);
-        var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain.Count > 0 ? chain : profile is null ? [] : [profile]);
+        var serialOptional = spec.NeedsNoMfaDevice || (roles.Length > 0 ? spec.RolesFromRootMayNeedNoMfa : federation);
+        var serial = ResolveSerial(options.SerialNumber, chain, profileName, serialOptional);
+        var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain);
         var cache = options.NoCache ? CacheMode.Off : options.Refresh ? CacheMode.Refresh : CacheMode.Normal;
         return new SessionRequest(
             spec,
-            fromEnvironment ? null : root?.Name,
+            settingsProfile,
             serial,
             roles.Length > 0 ? null : options.DurationSeconds,
             new TokenCodeOption(options.TokenCode),
-            new AwsTarget(region, options.EndpointUrl, profile?.Name, options.RequestTimeout ?? EnvironmentTimeout() ?? AwsTarget.DefaultRequestTimeout),
+            new AwsTarget(region, options.EndpointUrl, chain.Count > 0 ? chain[0].Name : null, options.RequestTimeout ?? EnvironmentTimeout() ?? AwsTarget.DefaultRequestTimeout),
             cache)
         {
             Roles = roles,
             ProfileChain = names,
             Resolving = [.. resolving, .. names.Where(n => !resolving.Contains(n, StringComparer.Ordinal))],
-            FirstRoleFromRoot = fromEnvironment,
+            FirstRoleFromRoot = spec is KeysRootSpec { FromCredentialSource: true },
         };
     }
 
@@ -114,7 +108,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     }
 
     /// <summary>Keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), for a role profile's credential_source.</summary>
-    private RootSpec EnvironmentRoot(string profile)
+    private KeysRootSpec EnvironmentRoot(string profile)
     {
         if (environment.Get("AWS_ACCESS_KEY_ID") is not { } id || environment.Get("AWS_SECRET_ACCESS_KEY") is not { } secret)
         {
@@ -122,119 +116,81 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
                 $"profile '{profile}' has credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set");
         }
 
-        return new RootSpec(RootIdentity.Environment, profile, new RootCredentials(id.Trim(), secret.Trim(), environment.Get("AWS_SESSION_TOKEN")?.Trim()));
+        return new KeysRootSpec(RootIdentity.Environment, profile, new RootCredentials(id.Trim(), secret.Trim(), environment.Get("AWS_SESSION_TOKEN")?.Trim()), FromCredentialSource: true);
     }
 
     /// <summary>
-    /// The named profile and, while it assumes a role, each <c>source_profile</c> down to the
-    /// first profile with long-term keys (the root); empty when the named profile is itself the root.
+    /// From the named profile down each role's source to the profile whose kind gives a root:
+    /// every profile passed (named first, the root's last), the role profiles among them, and the root.
     /// </summary>
-    private List<AwsProfile> RoleChain(AwsProfile? named)
+    private (List<AwsProfile> Chain, List<AwsProfile> Hops, RootSpec Root, string? SettingsProfile) Walk(ProfileView named, string call)
     {
         var chain = new List<AwsProfile>();
-        if (named is not { AssumesRole: true })
+        var hops = new List<AwsProfile>();
+        for (var current = named; ;)
         {
-            return chain;
-        }
-
-        var seen = new List<string>();
-        for (var current = named; ; )
-        {
-            chain.Add(current);
-            seen.Add(current.Name);
+            chain.Add(current.Profile);
             if (chain.Count > MaxChainDepth)
             {
                 // Each hop is an AssumeRole call; a deeper chain is a mistake or a hostile config,
                 // and walking thousands of hops would take minutes.
                 throw AwsmfaException.Usage(
-                    $"profile '{named.Name}' leads through more than {MaxChainDepth} source_profile hops ({string.Join(" -> ", seen.Take(4))} -> ...); awsmfa follows at most {MaxChainDepth}");
+                    $"profile '{named.Name}' leads through more than {MaxChainDepth} source_profile hops ({string.Join(" -> ", chain.Take(4).Select(p => p.Name))} -> ...); awsmfa follows at most {MaxChainDepth}");
             }
 
-            if (!current.AssumesRole)
+            var asSource = chain.Count > 1;
+            if (ProfileKinds.Of(current, asSource) is not RoleKind)
             {
-                return chain;
+                return (chain, hops, ProfileKinds.Of(current, asSource).Root(current, _kinds, asSource ? "GetSessionToken" : call), current.Name);
             }
 
-            // A web identity profile is a root: its role is its own step's, not a hop.
-            if (WebIdentityOf(current) is not null)
+            hops.Add(current.Profile);
+            var next = RoleKind.Next(current);
+            if (next.FromEnvironment)
             {
-                chain[^1] = current with { RoleArn = null, SourceProfile = null, CredentialSource = null };
-                return chain;
+                // credential_source = Environment: the last role is assumed straight from the keys in the
+                // environment, with its mfa_serial and a code (the AWS CLI's convention).
+                return (chain, hops, EnvironmentRoot(current.Name), null);
             }
 
-            // botocore: a source profile with static keys is the root, whatever role it names
-            // itself; walking past it would sign with another IAM user and assume an extra role.
-            if (chain.Count > 1 && HasOwnKeys(current))
+            if (next.SourceProfile is not { } source)
             {
-                chain[^1] = current with { RoleArn = null, SourceProfile = null, CredentialSource = null };
-                return chain;
+                // Its own keys: the root is the profile as a source (its role is its own hop).
+                return (chain, hops, ProfileKinds.Of(current, asSource: true).Root(current, _kinds, "GetSessionToken"), current.Name);
             }
 
-            if (current.CredentialSource is { } credentialSource)
+            if (chain.Any(p => p.Name == source))
             {
-                return current.SourceProfile is not null
-                    ? throw AwsmfaException.Usage($"profile '{current.Name}' has both source_profile and credential_source; a role profile names one of them")
-                    : string.Equals(credentialSource, "Environment", StringComparison.OrdinalIgnoreCase)
-                        ? chain
-                        : throw AwsmfaException.Usage(
-                            $"profile '{current.Name}' has credential_source = {credentialSource}; awsmfa takes credential_source = Environment only (Ec2InstanceMetadata and EcsContainer credentials belong to a machine, not to a person with an MFA device): use source_profile, or Environment");
+                throw AwsmfaException.Usage($"source_profile loop: {string.Join(" -> ", chain.Select(p => p.Name))} -> {source}");
             }
 
-            if (current.SourceProfile is not { } source)
-            {
-                // aws-vault's reading: a role profile with keys of its own and no source uses them.
-                if (HasOwnKeys(current))
-                {
-                    return chain;
-                }
-
-                throw AwsmfaException.Usage(
-                    $"profile '{current.Name}' assumes a role but names no source_profile or credential_source; awsmfa assumes roles from a source_profile with an IAM user's keys, or from credential_source = Environment");
-            }
-
-            // The AWS CLI's own shape: a profile that is its own source uses its keys for its role.
-            if (source == current.Name && HasOwnKeys(current))
-            {
-                return chain;
-            }
-
-            if (seen.Contains(source, StringComparer.Ordinal))
-            {
-                throw AwsmfaException.Usage($"source_profile loop: {string.Join(" -> ", seen)} -> {source}");
-            }
-
-            current = FindProfile(source) ?? throw AwsmfaException.Usage(
+            current = _kinds.View(source) ?? throw AwsmfaException.Usage(
                 $"profile '{current.Name}' names source_profile '{source}', which was not found in {profiles.Describe()}");
         }
     }
 
-    private RoleHop[] RoleHops(List<AwsProfile> chain, PipelineOptions options)
+    private RoleHop[] RoleHops(List<AwsProfile> roleProfiles, List<AwsProfile> chain, PipelineOptions options)
     {
         var hops = new List<RoleHop>();
         // The chain runs from the named profile down; roles are assumed from the root up.
-        for (var i = chain.Count - 1; i >= 0; i--)
+        for (var i = roleProfiles.Count - 1; i >= 0; i--)
         {
-            var profile = chain[i];
-            if (!profile.AssumesRole)
-            {
-                continue;
-            }
-
+            var profile = roleProfiles[i];
             hops.Add(new RoleHop(
                 profile.Name,
-                Checked(profile.RoleArn!, InputRules.IsRoleArn, $"role_arn in profile '{profile.Name}'", InputRules.RoleArnHint),
-                profile.ExternalId is { } id ? Checked(id, InputRules.IsExternalId, $"external_id in profile '{profile.Name}'", InputRules.ExternalIdHint) : null,
-                profile.RoleSessionName is { } name ? Checked(name, InputRules.IsSessionName, $"role_session_name in profile '{profile.Name}'", InputRules.SessionNameHint) : DefaultSessionName(),
+                KindContext.Checked(profile.RoleArn!, InputRules.IsRoleArn, $"role_arn in profile '{profile.Name}'", InputRules.RoleArnHint),
+                profile.ExternalId is { } id ? KindContext.Checked(id, InputRules.IsExternalId, $"external_id in profile '{profile.Name}'", InputRules.ExternalIdHint) : null,
+                profile.RoleSessionName is { } name ? KindContext.Checked(name, InputRules.IsSessionName, $"role_session_name in profile '{profile.Name}'", InputRules.SessionNameHint) : _kinds.DefaultSessionName(),
                 null));
         }
 
         if (options.RoleArn is { } adHoc)
         {
             hops.Add(new RoleHop(
-                hops.Count > 0 ? hops[^1].Profile : chain.Count > 0 ? chain[0].Name : options.Profile ?? environment.Get("AWS_PROFILE") ?? DefaultProfile,
+                hops.Count > 0 ? hops[^1].Profile : chain.Count > 0 ? chain[0].Name : options.Profile ?? environment.Get("AWS_PROFILE") ?? KindContext.DefaultProfile,
                 adHoc,
                 options.ExternalId,
-                options.RoleSessionName ?? DefaultSessionName(),
+                options.RoleSessionName ?? _kinds.DefaultSessionName(),
                 null,
                 FromProfile: false));
         }
@@ -265,20 +221,9 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         return [.. hops];
     }
 
-    /// <summary>awsmfa-USER, as CloudTrail shows it: stable, so the role's sessions are recognisably the user's.</summary>
-    private string DefaultSessionName()
-    {
-        var user = new string((environment.Get("USER") ?? environment.Get("USERNAME") ?? "user")
-            .Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '=' or ',' or '.' or '@' or '-').ToArray());
-        var name = "awsmfa-" + (user.Length > 0 ? user : "user");
-        return name.Length <= 64 ? name : name[..64];
-    }
-
-    private static string Checked(string value, Func<string, bool> isValid, string what, string hint) =>
-        isValid(value) ? value : throw AwsmfaException.Usage($"{what} is not valid: {hint}");
-
     /// <param name="call">What the root's keys will sign when the profile is no role: named when they cannot.</param>
-    private (string Name, RootSpec? Root, AwsProfile? Profile) ResolveRoot(string? option, string call)
+    /// <returns>The profile named (<c>env</c> for the environment's credentials), the root, the profiles passed from the named one down to the root's, the role profiles among them, and the profile whose settings apply to the root's step.</returns>
+    private (string Name, RootSpec Root, List<AwsProfile> Chain, List<AwsProfile> Hops, string? SettingsProfile) ResolveRoot(string? option, string call)
     {
         var named = option ?? environment.Get("AWS_PROFILE")?.Trim();
         if (named is null && environment.Get("AWS_ACCESS_KEY_ID") is not null && environment.Get("AWS_SECRET_ACCESS_KEY") is null)
@@ -296,7 +241,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             if (environment.Get("AWS_SESSION_TOKEN") is null && !IsTemporaryKeyId(accessKeyId))
             {
                 // The default profile may still carry mfa_serial and region for keys from the environment.
-                return (EnvironmentProfile, new RootSpec(RootIdentity.Environment, EnvironmentProfile, new RootCredentials(accessKeyId.Trim(), secret.Trim())), defaults);
+                return (EnvironmentProfile, new KeysRootSpec(RootIdentity.Environment, EnvironmentProfile, new RootCredentials(accessKeyId.Trim(), secret.Trim())), defaults is null ? [] : [defaults], [], defaults?.Name);
             }
 
             // Session credentials in the environment are most often an earlier
@@ -311,20 +256,20 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             reporter.Detail("AWS_ACCESS_KEY_ID holds session credentials; using the long-term keys of profile 'default'");
         }
 
-        // botocore's next provider: a web identity in the environment (GitHub OIDC, EKS IRSA, GitLab
-        // CI). Only an explicit --profile turns it off; AWS_PROFILE does not (an IRSA pod's
-        // AWS_PROFILE may name a profile of settings alone), and that profile then gives the region.
-        if (option is null && !HasEnvironmentKeys() && (named is null || GivesNoCredentials(named))
-            && environment.Get("AWS_ROLE_ARN")?.Trim() is { Length: > 0 } roleArn
-            && environment.Get("AWS_WEB_IDENTITY_TOKEN_FILE")?.Trim() is { Length: > 0 } tokenFile)
+        // botocore's next providers: a web identity in the environment (GitHub OIDC, EKS IRSA,
+        // GitLab CI). Only an explicit --profile turns them off; AWS_PROFILE does not (an IRSA
+        // pod's AWS_PROFILE may name a profile of settings alone), and that profile then gives the region.
+        if (option is null && !HasEnvironmentKeys() && (named is null || GivesNoCredentials(named)))
         {
-            var web = new WebIdentity(
-                Checked(roleArn, InputRules.IsRoleArn, "AWS_ROLE_ARN", InputRules.RoleArnHint),
-                tokenFile,
-                environment.Get("AWS_ROLE_SESSION_NAME")?.Trim() is { Length: > 0 } session ? Checked(session, InputRules.IsSessionName, "AWS_ROLE_SESSION_NAME", InputRules.SessionNameHint) : DefaultSessionName(),
-                null);
-            var settings = named ?? DefaultProfile;
-            return (EnvironmentProfile, new RootSpec(RootIdentity.WebIdentity, EnvironmentProfile, WebIdentity: web), InputRules.IsProfileName(settings) ? profiles.Find(settings) : null);
+            foreach (var kind in ProfileKinds.All)
+            {
+                if (kind.FromEnvironment(_kinds, named) is { } fromEnvironment)
+                {
+                    var settings = named ?? DefaultProfile;
+                    var settingsProfile = InputRules.IsProfileName(settings) ? profiles.Find(settings) : null;
+                    return (EnvironmentProfile, fromEnvironment, settingsProfile is null ? [] : [settingsProfile], [], settingsProfile?.Name);
+                }
+            }
         }
 
         var name = named ?? DefaultProfile;
@@ -333,108 +278,18 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             throw AwsmfaException.Usage($"{(option is not null ? "--profile" : "AWS_PROFILE")} is not a valid profile name: {InputRules.ProfileHint}");
         }
 
-        var profile = FindProfile(name) ?? throw AwsmfaException.Usage(named is null
+        var profile = _kinds.View(name) ?? throw AwsmfaException.Usage(named is null
             ? $"no AWS credentials: no profile 'default' in {profiles.Describe()}, and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set; use --profile NAME"
             : $"profile '{name}'{(option is null ? " (from AWS_PROFILE)" : "")} was not found in {profiles.Describe()}");
-
-        // A web identity profile is a root of its own: its role comes from STS for the token.
-        if (WebIdentityOf(profile) is { } webIdentity)
-        {
-            return (name, new RootSpec(RootIdentity.WebIdentity, name, WebIdentity: webIdentity), profile);
-        }
-
-        // A role profile's keys are its root's, found by walking source_profile, unless the
-        // profile is its own source (source_profile naming itself, or none) and has keys.
-        if (profile.AssumesRole && !((profile.SourceProfile == profile.Name || profile.SourceProfile is null && profile.CredentialSource is null) && HasOwnKeys(profile)))
-        {
-            return (name, null, profile);
-        }
-
-        return (name, CheckedRoot(name, profile, call), profile);
+        var (chain, hops, root, settingsFrom) = Walk(profile, call);
+        return (name, root, chain, hops, settingsFrom);
     }
 
-    /// <summary>A profile botocore's earlier providers pass over: settings alone (no role, keys, process, web identity or SSO), or none at all.</summary>
+    /// <summary>A profile botocore's earlier providers pass over: settings alone (no kind that gives credentials), or none at all.</summary>
     private bool GivesNoCredentials(string name) =>
-        !InputRules.IsProfileName(name)
-        || FindProfile(name) is not { } profile
-        || (!profile.AssumesRole && profile.AccessKeyId is null && profile.CredentialProcess is null && keyring.Find(name) is null
-            && profiles.FindSetting(name, "web_identity_token_file") is not { Length: > 0 } && profiles.FindSetting(name, "sso_session") is null && profiles.FindSetting(name, "sso_start_url") is null);
+        !InputRules.IsProfileName(name) || _kinds.View(name) is not { } profile || ProfileKinds.Of(profile) is SettingsKind;
 
     private bool HasEnvironmentKeys() => environment.Get("AWS_ACCESS_KEY_ID") is not null && environment.Get("AWS_SECRET_ACCESS_KEY") is not null;
-
-    /// <summary>
-    /// A profile's web identity, as botocore reads it: <c>web_identity_token_file</c> with
-    /// <c>role_arn</c> (<c>role_session_name</c>, <c>duration_seconds</c>); null for any other profile.
-    /// </summary>
-    private WebIdentity? WebIdentityOf(AwsProfile profile)
-    {
-        if (profiles.FindSetting(profile.Name, "web_identity_token_file") is not { Length: > 0 } file)
-        {
-            return null;
-        }
-
-        var roleArn = profiles.FindSetting(profile.Name, "role_arn") ?? throw AwsmfaException.Usage(
-            $"profile '{profile.Name}' has web_identity_token_file but no role_arn: name the role the token is for");
-        var session = profiles.FindSetting(profile.Name, "role_session_name");
-        int? duration = profiles.FindSetting(profile.Name, "duration_seconds") is { } text
-            ? DurationParser.TryParseSeconds(text, out var seconds) && seconds is >= AssumeRoleStep.MinRoleSeconds and <= AssumeRoleStep.MaxRoleSeconds
-                ? seconds
-                : throw AwsmfaException.Usage($"duration_seconds in profile '{profile.Name}' is '{Output.Printable.OneLine(text)}': it must be from 900 (15m) to 43200 (12h) seconds{(text.Contains('#', StringComparison.Ordinal) ? " (a # after a value is part of it: comments go on lines of their own)" : "")}")
-            : null;
-        return new WebIdentity(
-            Checked(roleArn.Trim(), InputRules.IsRoleArn, $"role_arn in profile '{profile.Name}'", InputRules.RoleArnHint),
-            file.Trim().StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(environment.HomeDirectory, file.Trim()[2..]) : file.Trim(),
-            session is not null ? Checked(session.Trim(), InputRules.IsSessionName, $"role_session_name in profile '{profile.Name}'", InputRules.SessionNameHint) : DefaultSessionName(),
-            duration);
-    }
-
-    /// <summary>Keys of the profile's own, in the files or the keyring (session credentials count: they are refused as a root by name, never walked past).</summary>
-    private bool HasOwnKeys(AwsProfile profile) =>
-        profile.AccessKeyId is not null && profile.SecretAccessKey is not null || keyring.Find(profile.Name) is not null;
-
-    /// <summary>A profile of the shared files, or one whose only trace is its keys in the keyring (its settings may all be defaults).</summary>
-    private AwsProfile? FindProfile(string name) =>
-        profiles.Find(name) ?? (keyring.Find(name) is not null ? new AwsProfile(name, null, null, null, null, null, null, null) : null);
-
-    /// <summary>
-    /// The root a profile gives (a named profile, or the end of a role chain): its keys in the
-    /// keyring, else its static keys, else its credential_process; never session credentials,
-    /// which cannot call GetSessionToken.
-    /// </summary>
-    private RootSpec CheckedRoot(string name, AwsProfile profile, string call = "GetSessionToken")
-    {
-        if (WebIdentityOf(profile) is { } webIdentity)
-        {
-            return new RootSpec(RootIdentity.WebIdentity, name, WebIdentity: webIdentity);
-        }
-
-        if (keyring.Find(name) is { } stored)
-        {
-            // Keys also in the file: a fallback while the keyring cannot be read, and a warning
-            // (from the root, on a miss) while they stay there.
-            var plaintext = profile.HasLongTermKeys ? new RootCredentials(profile.AccessKeyId!, profile.SecretAccessKey!) : null;
-            return new RootSpec(RootIdentity.Keyring, name, plaintext, KeyringKeyId: stored.AccessKeyId);
-        }
-
-        if (profile.SessionToken is not null || (profile.AccessKeyId is { } id && IsTemporaryKeyId(id)))
-        {
-            throw AwsmfaException.Usage(
-                $"profile '{name}' holds session credentials (aws_session_token), which cannot call {call}; name the profile with the IAM user's long-term keys");
-        }
-
-        if (profile.AccessKeyId is not null && profile.SecretAccessKey is not null)
-        {
-            return new RootSpec(RootIdentity.File, name, new RootCredentials(profile.AccessKeyId, profile.SecretAccessKey));
-        }
-
-        if (profile.CredentialProcess is { } command)
-        {
-            return new RootSpec(RootIdentity.Process, name, Command: command);
-        }
-
-        throw AwsmfaException.Usage(
-            $"profile '{name}' has no keys (none in the keyring, no aws_access_key_id and aws_secret_access_key) nor a credential_process; store its keys with: awsmfa keys add --profile {name}, or name a role profile whose source_profile leads to keys");
-    }
 
     /// <summary>--serial-number, AWSMFA_SERIAL_NUMBER, else the nearest mfa_serial from the named profile down its chain.</summary>
     private string? ResolveSerial(string? option, IReadOnlyList<AwsProfile> chain, string profileName, bool optional)

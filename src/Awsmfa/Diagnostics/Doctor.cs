@@ -60,20 +60,12 @@ internal sealed class Doctor(
         {
             request = pipeline.Resolve(new PipelineOptions(Profile: profile, EndpointUrl: endpointUrl));
             results.Add(new CheckResult("profile", CheckStatus.Ok, Describe(request)));
-            if (request.Root is { Kind: RootIdentity.Keyring, Keys: not null })
-            {
-                results.Add(new CheckResult("profile", CheckStatus.Warn, $"profile '{request.Profile}' has its keys in the keyring and a plaintext copy in the credentials file: remove it with awsmfa keys import --profile {request.Profile}"));
-            }
-
             results.AddRange(Durations(request));
             results.AddRange(MfaProcess(request));
-            var token = WebIdentityToken(request);
-            if (token is not null)
-            {
-                results.Add(token);
-            }
-
-            if (token is not { Status: CheckStatus.Fail })
+            // What the root's kind checks of itself: a web identity's token file, a plaintext copy of keyring keys.
+            var own = request.Root.Checks().ToList();
+            results.AddRange(own);
+            if (!own.Any(check => check.Status == CheckStatus.Fail))
             {
                 results.AddRange(Cache(request, pipeline, caches(quiet)));
             }
@@ -162,41 +154,9 @@ internal sealed class Doctor(
 
     private static string Describe(SessionRequest request)
     {
-        var root = request.Root.Kind switch
-        {
-            RootIdentity.File => "keys in the credentials or config file",
-            RootIdentity.Environment => "keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
-            RootIdentity.Process => "keys from its credential_process",
-            RootIdentity.Keyring => "keys in the OS keyring",
-            RootIdentity.WebIdentity when request.Root.WebIdentity is { } web => $"web identity: role {web.RoleArn} for the token in {web.TokenFile}",
-            _ => request.Root.Kind,
-        };
         var roles = request.Roles.Count == 0 ? "" : $", then {string.Join(" -> ", request.Roles.Select(r => r.RoleArn))}";
         var mfa = request.MfaSerial is { } serial ? $"MFA device {serial}" : "no MFA device";
-        return $"profile '{(request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile)}' resolves: root '{request.Profile}' ({root}){roles}; {mfa}";
-    }
-
-    /// <summary>A web identity's token file: there, readable, not empty, and shaped like the JWT STS takes; null for any other root.</summary>
-    private static CheckResult? WebIdentityToken(SessionRequest request)
-    {
-        if (request.Root.WebIdentity is not { } web)
-        {
-            return null;
-        }
-
-        string token;
-        try
-        {
-            token = web.ReadToken();
-        }
-        catch (AwsmfaException e)
-        {
-            return new CheckResult("web identity", CheckStatus.Fail, Printable.OneLine(e.Message));
-        }
-
-        return WebIdentity.LooksLikeJwt(token)
-            ? new CheckResult("web identity", CheckStatus.Ok, $"the token in {Printable.OneLine(web.TokenFile)} is a JWT ({token.Length} characters; never shown)")
-            : new CheckResult("web identity", CheckStatus.Fail, $"the token in {Printable.OneLine(web.TokenFile)} is not a JWT (three base64url parts joined by dots): STS will refuse it");
+        return $"profile '{(request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile)}' resolves: root '{request.Profile}' ({request.Root.Description}){roles}; {mfa}";
     }
 
     private IEnumerable<CheckResult> Durations(SessionRequest request)

@@ -177,6 +177,8 @@ public sealed class ProfileMemoTests
 
     [TestCase("not json")]
     [TestCase("{\"version\":1,\"profiles\":{\"base\":[1]}}")]
+    [TestCase("{\"version\":3,\"profiles\":{\"base\":[\"AKIAMEMOEXAMPLE00001\",null,\"eu-west-1\",null,null,null,null,null,null,\"known\",\"Credentials\",\"base\"]}}")]
+    [TestCase("{\"version\":3,\"profiles\":{\"base\":{\"settings\":{\"region\":[]}}}}")]
     [TestCase("{\"version\":99}")]
     [TestCase("{\"version\":99999999999}")]
     [TestCase("{\"version\":1,\"credentialsPath\":\"\u00ff\"}", true)]

@@ -22,7 +22,7 @@ internal sealed class CachedStep(
         var identity = step.Identity;
         if (mode == CacheMode.Off)
         {
-            return Fresh(identity, await step.GetAsync(cancellationToken).ConfigureAwait(false));
+            return Fresh(identity, await step.GetAsync(MintContext.Fresh, cancellationToken).ConfigureAwait(false));
         }
 
         var key = identity.CacheKey;
@@ -45,10 +45,7 @@ internal sealed class CachedStep(
         MintedCredentials minted;
         try
         {
-            using (MfaCodeSource.Reusing(current?.CodeHash))
-            {
-                minted = await step.GetAsync(cancellationToken).ConfigureAwait(false);
-            }
+            minted = await step.GetAsync(new MintContext(current?.CodeHash), cancellationToken).ConfigureAwait(false);
         }
         catch (CodeAlreadySpent) when (current is not null)
         {

@@ -38,35 +38,14 @@ internal sealed class MfaCodeSource(
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The code hash of the entry the cache holds for the step being minted (expired, or ignored
-    /// by --refresh), set by <see cref="CachedStep"/> around each step: a code that was spent on
-    /// that very entry is not sent again, since AWS would reject it and the entry is what a call
-    /// with it would produce. Steps never see this rule.
-    /// </summary>
-    private static readonly AsyncLocal<string?> CachedCodeHash = new();
-
-    /// <summary>Marks the cached entry's code for the steps run inside; <see cref="CodeAlreadySpent"/> is thrown for it.</summary>
-    public static IDisposable Reusing(string? cachedCodeHash)
-    {
-        var outer = CachedCodeHash.Value;
-        CachedCodeHash.Value = cachedCodeHash;
-        return new Restore(outer);
-    }
-
-    private sealed class Restore(string? outer) : IDisposable
-    {
-        public void Dispose() => CachedCodeHash.Value = outer;
-    }
-
-    /// <summary>
     /// Runs <paramref name="call"/> with a fresh code for <paramref name="mfaSerial"/> and
     /// remembers the code, accepted or rejected, so that it is never sent again; a code STS
     /// rejects at the prompt is asked for again: three answers in all, whatever was wrong with each.
     /// </summary>
     /// <returns>What the call returned, and the hash of the code it spent.</returns>
-    /// <exception cref="CodeAlreadySpent">The code given is the one the cached entry was minted with.</exception>
+    /// <exception cref="CodeAlreadySpent">The code given is the one the replaced entry was minted with.</exception>
     public async Task<(T Result, string CodeHash)> SpendAsync<T>(
-        SessionRequest request, string mfaSerial, Func<string, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        CodeContext request, string mfaSerial, Func<string, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         _asked = 0;
         while (true)
@@ -109,11 +88,11 @@ internal sealed class MfaCodeSource(
     /// A code given on the command line or in AWSMFA_TOKEN_CODE that was already spent or
     /// rejected: refused before anything else runs (a password manager's credential_process).
     /// </summary>
-    public void RefuseSpentGivenCode(SessionRequest request, string mfaSerial)
+    public void RefuseSpentGivenCode(CodeContext request, string mfaSerial)
     {
-        var given = request.TokenCode.Option is { } option && option != StdinMarker ? option
-            : request.TokenCode is { Option: null, UseEnvironment: true } ? environment.Get(EnvironmentVariable) : null;
-        if (given is null || !TokenCode.TryNormalize(given, out var code) || CacheKeys.CodeHash(code, mfaSerial) == CachedCodeHash.Value)
+        var given = request.Given.Option is { } option && option != StdinMarker ? option
+            : request.Given is { Option: null, UseEnvironment: true } ? environment.Get(EnvironmentVariable) : null;
+        if (given is null || !TokenCode.TryNormalize(given, out var code) || CacheKeys.CodeHash(code, mfaSerial) == request.ReplacedCodeHash)
         {
             return;
         }
@@ -139,9 +118,9 @@ internal sealed class MfaCodeSource(
         Prompt,
     }
 
-    private async Task<(string Code, CodeOrigin Origin)> GetFreshCodeAsync(SessionRequest request, string serial, CancellationToken cancellationToken)
+    private async Task<(string Code, CodeOrigin Origin)> GetFreshCodeAsync(CodeContext request, string serial, CancellationToken cancellationToken)
     {
-        var cachedCodeHash = CachedCodeHash.Value;
+        var cachedCodeHash = request.ReplacedCodeHash;
         bool Spent(string code) => CacheKeys.CodeHash(code, serial) != cachedCodeHash && spentCodes.WasSpent(code, serial) is not null;
 
         // Looked up only now, when a code is needed: a cached answer reads no more of the files.
@@ -161,9 +140,9 @@ internal sealed class MfaCodeSource(
     }
 
     private async Task<(string Code, CodeOrigin Origin)> GetCodeAsync(
-        SessionRequest request, string mfaSerial, string? processCommand, Func<string, bool> spent, CancellationToken cancellationToken)
+        CodeContext request, string mfaSerial, string? processCommand, Func<string, bool> spent, CancellationToken cancellationToken)
     {
-        var source = request.TokenCode;
+        var source = request.Given;
         if (source.Option == StdinMarker)
         {
             var line = await standardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
@@ -205,9 +184,9 @@ internal sealed class MfaCodeSource(
     }
 
     /// <summary>A setting from the named profile down its chain, the nearest that is set; looked up only when a code is needed.</summary>
-    private (string Value, string Profile)? NearestSetting(SessionRequest request, string key)
+    private (string Value, string Profile)? NearestSetting(CodeContext request, string key)
     {
-        foreach (var name in request.ProfileChain)
+        foreach (var name in request.SettingsProfiles)
         {
             if (profiles.FindSetting(name, key) is { } value && !string.IsNullOrWhiteSpace(value))
             {
@@ -229,7 +208,7 @@ internal sealed class MfaCodeSource(
     }
 
     /// <summary>AWSMFA_PROMPT, else the nearest mfa_prompt down the profile's chain, else auto.</summary>
-    private PromptMode ReadPromptMode(SessionRequest request)
+    private PromptMode ReadPromptMode(CodeContext request)
     {
         var (text, where) = environment.Get(PromptVariable) is { Length: > 0 } fromEnvironment
             ? (fromEnvironment, PromptVariable)
@@ -246,10 +225,10 @@ internal sealed class MfaCodeSource(
     }
 
     /// <summary>The code from a desktop dialog, with the terminal prompt's checks: three tries, each told why the last was refused.</summary>
-    private async Task<string> FromDialogAsync(IDesktopPrompt dialog, SessionRequest request, string mfaSerial, Func<string, bool> spent, CancellationToken cancellationToken)
+    private async Task<string> FromDialogAsync(IDesktopPrompt dialog, CodeContext request, string mfaSerial, Func<string, bool> spent, CancellationToken cancellationToken)
     {
         var timeout = HelperProcess.Timeout(environment, MfaProcess.TimeoutVariable, MfaProcess.DefaultTimeout);
-        var profile = request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile;
+        var profile = request.Profile;
         while (_asked < Attempts)
         {
             _asked++;
@@ -350,6 +329,17 @@ internal sealed class MfaCodeSource(
 }
 
 /// <summary>The code given is the one the cached entry was minted with: <see cref="CachedStep"/> serves that entry.</summary>
+/// <summary>What a code is asked for, passed by the step that spends it.</summary>
+/// <param name="Given">--token-code or - (and whether AWSMFA_TOKEN_CODE may serve).</param>
+/// <param name="SettingsProfiles">The profiles whose <c>mfa_process</c> and <c>mfa_prompt</c> apply, nearest first.</param>
+/// <param name="Profile">The profile a dialog names.</param>
+/// <param name="ReplacedCodeHash">The code hash of the cache entry being replaced: that code is never sent again.</param>
+internal sealed record CodeContext(TokenCodeOption Given, IReadOnlyList<string> SettingsProfiles, string Profile, string? ReplacedCodeHash)
+{
+    public static CodeContext For(SessionRequest request, MintContext mint) => new(
+        request.TokenCode, request.ProfileChain, request.ProfileChain.Count > 0 ? request.ProfileChain[0] : request.Profile, mint.ReplacedCodeHash);
+}
+
 internal sealed class CodeAlreadySpent : Exception
 {
     public CodeAlreadySpent()

@@ -30,7 +30,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     public const string FileKey = "profiles";
 
     // Raise it whenever what is recorded of a profile, or how, changes: older records are then misses.
-    private const int Version = 2;
+    private const int Version = 3;
     private const int MaxProfiles = 128;
 
     /// <summary>A file changed this recently may be being written while the SDK reads it: not recorded.</summary>
@@ -77,11 +77,9 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             _ => null,
         };
         var sections = secrets is null ? null : IniFile.Parse(secrets);
-        return known.Profile with
-        {
-            SecretAccessKey = sections is null ? null : NullIfBlank(IniFile.Find(sections, known.SecretsSection!, "aws_secret_access_key")),
-            SessionToken = sections is null ? null : NullIfBlank(IniFile.Find(sections, known.SecretsSection!, "aws_session_token")),
-        };
+        return known.Profile.With(
+            (AwsProfile.SecretAccessKeyKey, sections is null ? null : IniFile.Find(sections, known.SecretsSection!, AwsProfile.SecretAccessKeyKey)),
+            (AwsProfile.SessionTokenKey, sections is null ? null : IniFile.Find(sections, known.SecretsSection!, AwsProfile.SessionTokenKey)));
     }
 
     /// <summary>
@@ -113,7 +111,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         var current = Loaded();
         var same = current is not null && current.Inputs.SequenceEqual(inputs) && current.Hash == after.Hash
             && current.CredentialsPath == credentialsPath && current.ConfigPath == configPath && current.Candidates.SequenceEqual(candidates);
-        var known = new Known(profile with { SecretAccessKey = null, SessionToken = null }, place.Value.Place, place.Value.Section);
+        var known = new Known(profile.With((AwsProfile.SecretAccessKeyKey, null), (AwsProfile.SessionTokenKey, null)), place.Value.Place, place.Value.Section);
         if (same && (current!.Profiles.GetValueOrDefault(name) == known || current.Profiles.Count >= MaxProfiles))
         {
             // Recorded already, or full: a record that holds is never churned.
@@ -243,14 +241,19 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
             json.WriteStartObject("profiles");
             foreach (var (name, known) in snapshot.Profiles)
             {
-                var p = known.Profile;
-                json.WriteStartArray(name);
-                foreach (var value in (string?[])[p.AccessKeyId, p.MfaSerial, p.Region, p.CredentialProcess, p.RoleArn, p.SourceProfile, p.ExternalId, p.RoleSessionName, p.CredentialSource, p.RegionKnown ? "known" : null, known.SecretsIn.ToString(), known.SecretsSection])
+                // Settings by name: a setting added to the profile is recorded without a change here.
+                json.WriteStartObject(name);
+                json.WriteStartObject("settings");
+                foreach (var (key, value) in known.Profile.Settings)
                 {
-                    json.WriteStringValue(value);
+                    json.WriteString(key, value);
                 }
 
-                json.WriteEndArray();
+                json.WriteEndObject();
+                json.WriteBoolean("regionKnown", known.Profile.RegionKnown);
+                json.WriteString("secretsIn", known.SecretsIn.ToString());
+                json.WriteString("secretsSection", known.SecretsSection);
+                json.WriteEndObject();
             }
 
             json.WriteEndObject();
@@ -263,7 +266,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     /// <summary>The record, or null when another version wrote it; malformed JSON is a <see cref="JsonException"/>.</summary>
     private static Snapshot? Read(ReadOnlySpan<byte> bytes)
     {
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 4 });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 5 });
         Expect(ref reader, JsonTokenType.StartObject);
         var snapshot = new Snapshot([], [], "", "", "", new Dictionary<string, Known>(StringComparer.Ordinal));
         var version = 0;
@@ -300,13 +303,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = reader.GetString()!;
-                    var v = Strings(ref reader);
-                    if (v.Count != 12 || !Enum.TryParse<Place>(v[10], out var place))
-                    {
-                        throw new JsonException("a profile is twelve strings");
-                    }
-
-                    snapshot.Profiles[name] = new Known(new AwsProfile(name, v[0], null, null, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] == "known"), place, v[11]);
+                    snapshot.Profiles[name] = ReadKnown(ref reader, name);
                 }
             }
             else
@@ -316,6 +313,45 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
         }
 
         return version == Version && snapshot.CredentialsPath.Length > 0 && snapshot.ConfigPath.Length > 0 && snapshot.Candidates.Length > 0 ? snapshot : null;
+    }
+
+    /// <summary>One profile: its settings by name, whether the SDK knew its region, where its secrets are.</summary>
+    private static Known ReadKnown(ref Utf8JsonReader reader, string name)
+    {
+        Expect(ref reader, JsonTokenType.StartObject);
+        var settings = new List<KeyValuePair<string, string?>>();
+        var (regionKnown, place, section) = (false, (Place?)null, (string?)null);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("settings"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartObject);
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var key = reader.GetString()!;
+                    settings.Add(KeyValuePair.Create(key, JsonValues.String(ref reader)));
+                }
+            }
+            else if (reader.ValueTextEquals("regionKnown"u8))
+            {
+                reader.Read();
+                regionKnown = reader.TokenType switch { JsonTokenType.True => true, JsonTokenType.False => false, _ => throw new JsonException("regionKnown is true or false") };
+            }
+            else if (reader.ValueTextEquals("secretsIn"u8))
+            {
+                place = Enum.TryParse<Place>(JsonValues.String(ref reader), out var parsed) ? parsed : throw new JsonException("secretsIn names no place");
+            }
+            else if (reader.ValueTextEquals("secretsSection"u8))
+            {
+                section = JsonValues.String(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return new Known(new AwsProfile(name, settings, regionKnown), place ?? throw new JsonException("a profile names where its secrets are"), section);
     }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)

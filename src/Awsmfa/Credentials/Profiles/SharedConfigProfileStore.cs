@@ -127,20 +127,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
             }
 
             var options = profile.Options;
-            return new AwsProfile(
-                profile.Name,
-                NullIfEmpty(options.AccessKey),
-                NullIfEmpty(options.SecretKey),
-                NullIfEmpty(options.Token),
-                NullIfEmpty(options.MfaSerial),
-                profile.Region?.SystemName,
-                NullIfEmpty(options.CredentialProcess),
-                NullIfEmpty(options.RoleArn),
-                NullIfEmpty(options.SourceProfile),
-                NullIfEmpty(options.ExternalID),
-                NullIfEmpty(options.RoleSessionName),
-                NullIfEmpty(options.CredentialSource),
-                profile.Region is { } region && KnownRegions.IsKnown(region.SystemName));
+            var settings = Modelled.Select(m => KeyValuePair.Create(m.Key, m.Read(options))).Append(KeyValuePair.Create(AwsProfile.RegionKey, profile.Region?.SystemName));
+            return new AwsProfile(profile.Name, settings, profile.Region is { } region && KnownRegions.IsKnown(region.SystemName));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
@@ -152,6 +140,27 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
             throw AwsmfaException.Usage($"profile '{name}' has a setting that the AWS SDK rejects: {AwsErrors.OneLine(e.Message)}");
         }
     }
+
+    /// <summary>
+    /// The settings the SDK reads into its options, by their names in the files: a setting it
+    /// models is one line here; any other is read by name with <see cref="FindSetting"/>.
+    /// </summary>
+    private static readonly (string Key, Func<CredentialProfileOptions, string?> Read)[] Modelled =
+    [
+        (AwsProfile.AccessKeyIdKey, o => o.AccessKey),
+        (AwsProfile.SecretAccessKeyKey, o => o.SecretKey),
+        (AwsProfile.SessionTokenKey, o => o.Token),
+        ("mfa_serial", o => o.MfaSerial),
+        ("credential_process", o => o.CredentialProcess),
+        ("role_arn", o => o.RoleArn),
+        ("source_profile", o => o.SourceProfile),
+        ("external_id", o => o.ExternalID),
+        ("role_session_name", o => o.RoleSessionName),
+        ("credential_source", o => o.CredentialSource),
+    ];
+
+    /// <summary>Whether the SDK's reading of <paramref name="key"/> is the one to use (it merges the two files its own way).</summary>
+    public static bool IsModelled(string key) => key == AwsProfile.RegionKey || Array.Exists(Modelled, m => m.Key == key);
 
     // The SDK keeps settings it does not model (duration_seconds, mfa_process) in an internal
     // dictionary, so these keys are read from the files directly, config file first, as the
@@ -250,6 +259,4 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
     private string ConfigPath() => _memo?.Paths?.Config ?? (Environment.GetEnvironmentVariable("AWS_CONFIG_FILE") is { Length: > 0 }
         ? _file.Value.ConfigFilePath
         : Path.Combine(Path.GetDirectoryName(_file.Value.FilePath) ?? ".", "config"));
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -14,7 +14,7 @@ namespace Awsmfa.Credentials;
 /// written anywhere.
 /// </summary>
 internal sealed class CredentialProcessRoot(
-    RootSpec spec, IReadOnlyList<string> resolving, IEnvironment environment, HelperProcess runner, TimeProvider clock) : ICredentialRoot
+    ProcessRootSpec spec, IReadOnlyList<string> resolving, IEnvironment environment, HelperProcess runner, TimeProvider clock) : ICredentialRoot
 {
     public const string TimeoutVariable = "AWSMFA_CREDENTIAL_PROCESS_TIMEOUT";
 
@@ -32,7 +32,7 @@ internal sealed class CredentialProcessRoot(
 
     public async Task<RootCredentials> GetAsync(CancellationToken cancellationToken)
     {
-        var words = CommandLine.Split(spec.Command!);
+        var words = CommandLine.Split(spec.Command);
         if (words.Count == 0)
         {
             throw HelperProcess.Failed($"{Setting} of profile '{spec.Profile}'", "is empty");
@@ -41,7 +41,7 @@ internal sealed class CredentialProcessRoot(
         var program = ProgramPath.Resolve(words[0], environment.Get("PATH"))
             ?? throw HelperProcess.Failed($"{Setting} of profile '{spec.Profile}'", $"names {words[0]}, which is not on PATH");
         var start = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo(program, spec.Command![CommandLine.FirstWordLength(spec.Command!)..].TrimStart())
+            ? new ProcessStartInfo(program, spec.Command[CommandLine.FirstWordLength(spec.Command)..].TrimStart())
             : new ProcessStartInfo(program, words.Skip(1));
         start.Environment[ResolvingVariable] = string.Join(',', resolving);
         var timeout = HelperProcess.Timeout(environment, TimeoutVariable, DefaultTimeout);
@@ -97,6 +97,19 @@ internal sealed record CredentialProcessOutput(
     string? SecretAccessKey,
     string? SessionToken,
     [property: JsonConverter(typeof(ProcessTimestampConverter))] DateTimeOffset? Expiration);
+
+/// <summary>A profile's credential_process, known by its profile and command line, so that a cached answer never has to run it.</summary>
+internal sealed record ProcessRootSpec(string Profile, string Command) : RootSpec(RootIdentity.Process, Profile)
+{
+    protected override IReadOnlyList<string> OwnKeyParts => [Profile, RootIdentity.Process, Command];
+
+    public override string Description => "keys from its credential_process";
+
+    /// <remarks>A process that prints temporary credentials can only be a role's source: that role may need no MFA.</remarks>
+    public override bool RolesFromRootMayNeedNoMfa => true;
+
+    public override ICredentialRoot Create(CredentialRoots roots, SessionRequest request) => roots.Process(this, request);
+}
 
 /// <summary>
 /// An <c>Expiration</c> as botocore reads it (dateutil): ISO 8601, and also Python's

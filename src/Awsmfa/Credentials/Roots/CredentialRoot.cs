@@ -26,7 +26,6 @@ internal sealed record RootIdentity(string Kind, string Profile, IReadOnlyList<s
     public const string Environment = "environment";
     public const string Process = "process";
     public const string Keyring = "keyring";
-    public const string WebIdentity = "web-identity";
 }
 
 /// <summary>What a root gives: an IAM user's long-term keys, or (a credential_process, the environment) temporary credentials.</summary>
@@ -50,56 +49,73 @@ internal sealed class StaticKeysRoot(RootIdentity identity, RootCredentials keys
     public Task<RootCredentials> GetAsync(CancellationToken cancellationToken) => Task.FromResult(keys);
 }
 
-/// <summary>What the resolver found a chain's root to be; the chain makes the <see cref="ICredentialRoot"/> from it.</summary>
-/// <param name="Kind">A <see cref="RootIdentity"/> kind.</param>
+/// <summary>
+/// What a profile's kind found a chain's root to be: how the cache keys of the steps above know
+/// it, how doctor describes it, the <see cref="ICredentialRoot"/> that gives its credentials, and
+/// the first step over it (an MFA session, unless the kind has its own).
+/// </summary>
+/// <param name="Kind">The kind of root, as <c>session list</c> shows it: file, environment, process, keyring, web-identity.</param>
 /// <param name="Profile">The root profile, or <c>env</c>.</param>
-/// <param name="Keys">Keys already in hand (file, environment).</param>
-/// <param name="Command">A <c>credential_process</c> command line.</param>
-/// <param name="KeyringKeyId">The id of the keys the keyring holds for the profile, as awsmfa stored them; <paramref name="Keys"/> is then a plaintext copy, used only when the keyring cannot be read.</param>
-/// <param name="Endpoint">The STS endpoint configured instead of AWS's own (--endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url), or null.</param>
-/// <param name="WebIdentity">The role and token of a web identity root (its credentials come from STS, not from keys).</param>
-internal sealed record RootSpec(string Kind, string Profile, RootCredentials? Keys = null, string? Command = null, string? KeyringKeyId = null, string? Endpoint = null, WebIdentity? WebIdentity = null)
+internal abstract record RootSpec(string Kind, string Profile)
 {
+    /// <summary>The STS endpoint configured instead of AWS's own (--endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url), or null.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>What makes two roots of this kind different; never a secret.</summary>
+    protected abstract IReadOnlyList<string> OwnKeyParts { get; }
+
+    /// <summary>What doctor says the root is: "keys in the OS keyring".</summary>
+    public abstract string Description { get; }
+
     /// <summary>
-    /// The parts of the cache keys above the root. Keys in a file or the environment are known by
-    /// their access key id (a new key starts a new session); a process or keyring root by its
-    /// profile and how it is reached, so that a cached answer never has to run it. Keys in a keyring
-    /// are known by the id awsmfa recorded when storing them, as keys in a file: moving keys from
-    /// the file into the keyring keeps the session, a rotated key starts a new one.
+    /// The parts of the cache keys above the root: <see cref="OwnKeyParts"/>, and the endpoint.
+    /// Credentials minted through another endpoint (a local emulator, a proxy) answer only for
+    /// it: an entry made with --endpoint-url is never served to a call for AWS itself.
     /// </summary>
-    /// <remarks>
-    /// Credentials minted through another endpoint (a local emulator, a proxy) answer only for it:
-    /// an entry made with --endpoint-url is never served to a call for AWS itself.
-    /// </remarks>
-    public IReadOnlyList<string> KeyParts
-    {
-        get
-        {
-            IReadOnlyList<string> parts = Kind switch
-            {
-                RootIdentity.Keyring when KeyringKeyId is not null => [Profile, KeyringKeyId],
-                RootIdentity.File or RootIdentity.Environment when Keys is not null => [Profile, Keys.AccessKeyId],
-                RootIdentity.Process => [Profile, RootIdentity.Process, Command ?? ""],
-                // The token's hash: a role above answers for this token only (another job's token
-                // in the same file must not be served a role the first job assumed).
-                RootIdentity.WebIdentity when WebIdentity is not null => [Profile, RootIdentity.WebIdentity, WebIdentity.RoleArn, WebIdentity.TokenFile, WebIdentity.SessionName, WebIdentity.TokenHash],
-                _ => [Profile, Kind],
-            };
-            return Endpoint is null ? parts : [.. parts, "endpoint", Endpoint];
-        }
-    }
+    public IReadOnlyList<string> KeyParts => Endpoint is null ? OwnKeyParts : [.. OwnKeyParts, "endpoint", Endpoint];
 
     public RootIdentity Identity => new(Kind, Profile, KeyParts);
+
+    /// <summary>Its first step needs no MFA device (a web identity's role): no serial is asked for.</summary>
+    public virtual bool NeedsNoMfaDevice => false;
+
+    /// <summary>A role straight over it may need no MFA (temporary credentials from a process; credential_source = Environment).</summary>
+    public virtual bool RolesFromRootMayNeedNoMfa => false;
+
+    /// <summary>Its own first step gives a role's credentials (the console signs in with them as they are).</summary>
+    public virtual bool GivesRoleCredentials => false;
+
+    /// <summary>The credentials of the root, asked only on a miss.</summary>
+    public abstract ICredentialRoot Create(CredentialRoots roots, SessionRequest request);
+
+    /// <summary>The step over the root that the chain starts with: by default the MFA session.</summary>
+    /// <param name="passTemporaryOn">Roles follow: a root's temporary credentials go to the first role as they are.</param>
+    public virtual ICredentialStep FirstStep(ICredentialRoot root, SessionRequest request, StepServices services, bool passTemporaryOn) =>
+        new SessionTokenStep(root, request, services.Clients, services.Profiles, services.Codes, services.Clock, services.Reporter, passTemporaryOn);
+
+    /// <summary>One line naming what is wrong with --duration for its own step when no role follows; null when it takes it.</summary>
+    public virtual string? DurationProblem(int seconds) => null;
+
+    /// <summary>What doctor checks of the root beyond its resolving: a token file, a stale copy.</summary>
+    public virtual IEnumerable<Diagnostics.CheckResult> Checks() => [];
 
     /// <summary>One spelling per endpoint: scheme, host, port and path, without a trailing slash.</summary>
     public static string CanonicalEndpoint(string url) =>
         Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/') : url.Trim();
 }
 
-/// <summary>A root whose credentials come from its own step (a web identity's role), asked for keys only by a step that cannot use them.</summary>
-internal sealed class NoKeysRoot(RootIdentity identity, string why) : ICredentialRoot
+/// <summary>
+/// An IAM user's keys in a file or the environment, known by their access key id (a new key
+/// starts a new session).
+/// </summary>
+/// <param name="FromCredentialSource">A role profile's <c>credential_source = Environment</c>: its role is assumed straight from these keys.</param>
+internal sealed record KeysRootSpec(string Kind, string Profile, RootCredentials Keys, bool FromCredentialSource = false) : RootSpec(Kind, Profile)
 {
-    public RootIdentity Identity { get; } = identity;
+    protected override IReadOnlyList<string> OwnKeyParts => [Profile, Keys.AccessKeyId];
 
-    public Task<RootCredentials> GetAsync(CancellationToken cancellationToken) => Task.FromException<RootCredentials>(AwsmfaException.Usage(why));
+    public override string Description => Kind == RootIdentity.Environment ? "keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" : "keys in the credentials or config file";
+
+    public override bool RolesFromRootMayNeedNoMfa => FromCredentialSource;
+
+    public override ICredentialRoot Create(CredentialRoots roots, SessionRequest request) => new StaticKeysRoot(Identity, Keys);
 }

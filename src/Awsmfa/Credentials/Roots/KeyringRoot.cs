@@ -7,7 +7,7 @@ namespace Awsmfa.Credentials;
 /// for a cached answer. When the keyring cannot be read and the credentials file still holds the
 /// profile's keys, those serve, with a warning; nothing is ever written in plaintext.
 /// </summary>
-internal sealed class KeyringRoot(RootSpec spec, Func<IKeyring> keyring, Reporter reporter) : ICredentialRoot
+internal sealed class KeyringRoot(KeyringRootSpec spec, Func<IKeyring> keyring, Reporter reporter) : ICredentialRoot
 {
     public RootIdentity Identity => spec.Identity;
 
@@ -37,7 +37,7 @@ internal sealed class KeyringRoot(RootSpec spec, Func<IKeyring> keyring, Reporte
     /// <summary>One line while the credentials file still holds keys for a keyring profile: the same key (import removes it), or a stale one.</summary>
     private void WarnOfPlaintextCopy(string keyringKeyId)
     {
-        if (spec.Keys is not { } copy)
+        if (spec.Plaintext is not { } copy)
         {
             return;
         }
@@ -49,12 +49,32 @@ internal sealed class KeyringRoot(RootSpec spec, Func<IKeyring> keyring, Reporte
 
     private RootCredentials? Fallback(string why)
     {
-        if (spec.Keys is null)
+        if (spec.Plaintext is null)
         {
             return null;
         }
 
         reporter.Warn($"{why}; using the plaintext copy of profile '{spec.Profile}' in the credentials file");
-        return spec.Keys;
+        return spec.Plaintext;
     }
+}
+
+/// <summary>
+/// Keys in the keyring, known by the id awsmfa recorded when storing them, as keys in a file: moving
+/// keys from the file into the keyring keeps the session, a rotated key starts a new one.
+/// </summary>
+/// <param name="KeyringKeyId">The id of the keys the keyring holds for the profile, as awsmfa stored them.</param>
+/// <param name="Plaintext">A copy still in the credentials file, used only when the keyring cannot be read.</param>
+internal sealed record KeyringRootSpec(string Profile, string KeyringKeyId, RootCredentials? Plaintext) : RootSpec(RootIdentity.Keyring, Profile)
+{
+    protected override IReadOnlyList<string> OwnKeyParts => [Profile, KeyringKeyId];
+
+    public override string Description => "keys in the OS keyring";
+
+    public override ICredentialRoot Create(CredentialRoots roots, SessionRequest request) => roots.Keyring(this);
+
+    public override IEnumerable<Diagnostics.CheckResult> Checks() => Plaintext is null ? [] :
+    [
+        new("profile", Diagnostics.CheckStatus.Warn, $"profile '{Profile}' has its keys in the keyring and a plaintext copy in the credentials file: remove it with awsmfa keys import --profile {Profile}"),
+    ];
 }

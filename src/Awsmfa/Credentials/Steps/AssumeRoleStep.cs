@@ -93,7 +93,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
     private AwsmfaException OutOfRange() =>
         AwsmfaException.Usage($"the session length of role profile '{_hop.Profile}' (duration_seconds or --duration) must be from 900 (15m) to 43200 (12h) seconds");
 
-    public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)
+    public async Task<MintedCredentials> GetAsync(MintContext context, CancellationToken cancellationToken)
     {
         var duration = Duration();
         var request = new AssumeRoleRequest
@@ -116,7 +116,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
 
             if (_request.MfaSerial is { } given)
             {
-                _codes.RefuseSpentGivenCode(_request, given);
+                _codes.RefuseSpentGivenCode(CodeContext.For(_request, context), given);
             }
 
             var keys = await _root.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -146,7 +146,7 @@ internal sealed class AssumeRoleStep : ICredentialStep
                 return Minted(await CallAsync(sts, request, cancellationToken).ConfigureAwait(false), duration, codeHash: null, carriesMfa: !withCode);
             }
 
-            var (response, codeHash) = await _codes.SpendAsync(_request, serial, (code, token) =>
+            var (response, codeHash) = await _codes.SpendAsync(CodeContext.For(_request, context), serial, (code, token) =>
             {
                 request.SerialNumber = serial;
                 request.TokenCode = code;

@@ -16,7 +16,20 @@ internal interface ICredentialStep
     StepIdentity Identity { get; }
 
     /// <summary>New credentials from AWS (called on a cache miss, under the entry's lock).</summary>
-    Task<MintedCredentials> GetAsync(CancellationToken cancellationToken);
+    /// <param name="context">What the cache knows of the entry being replaced: a step that spends a code hands it to <see cref="MfaCodeSource"/>.</param>
+    Task<MintedCredentials> GetAsync(MintContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What <see cref="CachedStep"/> tells a step it runs on a miss.</summary>
+/// <param name="ReplacedCodeHash">
+/// The code hash of the entry the cache holds for the step (expired, or ignored by --refresh): a
+/// code spent on that very entry is not sent again, since AWS would reject it and the entry is
+/// what a call with it would produce.
+/// </param>
+internal sealed record MintContext(string? ReplacedCodeHash)
+{
+    /// <summary>Nothing cached is being replaced (--no-cache, a first run).</summary>
+    public static readonly MintContext Fresh = new((string?)null);
 }
 
 /// <summary>What a step may use besides its root: AWS clients, the profiles, MFA codes, the clock, messages for people.</summary>
@@ -46,7 +59,7 @@ internal sealed record StepIdentity(string Type, string Profile, string? MfaSeri
     /// <summary>The MFA session of a profile's long-term key in a file and device (what the cache has always keyed it by).</summary>
     /// <param name="endpoint">The STS endpoint it was minted through, when not AWS's own.</param>
     public static StepIdentity ForSessionToken(string profile, string accessKeyId, string mfaSerial, string? endpoint = null) =>
-        ForSessionToken(new RootSpec(RootIdentity.File, profile, new RootCredentials(accessKeyId, ""), Endpoint: endpoint is null ? null : RootSpec.CanonicalEndpoint(endpoint)).Identity, mfaSerial);
+        ForSessionToken(new KeysRootSpec(RootIdentity.File, profile, new RootCredentials(accessKeyId, "")) { Endpoint = endpoint is null ? null : RootSpec.CanonicalEndpoint(endpoint) }.Identity, mfaSerial);
 
     public static StepIdentity ForSessionToken(RootIdentity root, string mfaSerial) =>
         new(SessionTokenStep.Type.Name, root.Profile, mfaSerial, RoleArn: null, root.Kind, [.. root.KeyParts, mfaSerial]);
@@ -68,7 +81,8 @@ internal static class StepTypes
         SessionTokenStep.Type,
         AssumeRoleStep.Type,
         FederationTokenStep.Type,
-        WebIdentityStep.Type,
+        // A kind's own first steps (a web identity's role) are the kind's to declare.
+        .. ProfileKinds.All.SelectMany(kind => kind.StepTypes),
     ];
 
     /// <summary>The type an entry names, or null for one this version does not know.</summary>

@@ -60,7 +60,7 @@ internal sealed class FederationTokenStep(
     public static bool IsRootUser(string arn) =>
         arn.Split(':') is [ "arn", _, "iam", "", _, "root" ];
 
-    public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)
+    public async Task<MintedCredentials> GetAsync(MintContext context, CancellationToken cancellationToken)
     {
         if (durationSeconds is < MinSeconds or > MaxSeconds)
         {

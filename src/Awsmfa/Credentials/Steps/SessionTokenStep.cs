@@ -23,13 +23,13 @@ internal sealed class SessionTokenStep(
 
     public StepIdentity Identity { get; } = StepIdentity.ForSessionToken(root.Identity, request.MfaSerial ?? "");
 
-    public async Task<MintedCredentials> GetAsync(CancellationToken cancellationToken)
+    public async Task<MintedCredentials> GetAsync(MintContext context, CancellationToken cancellationToken)
     {
         // The session length is checked before the root is asked (a password manager may prompt).
         var duration = ResolveDuration();
         if (request.MfaSerial is { } given)
         {
-            codes.RefuseSpentGivenCode(request, given);
+            codes.RefuseSpentGivenCode(CodeContext.For(request, context), given);
         }
 
         var keys = await root.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -44,7 +44,7 @@ internal sealed class SessionTokenStep(
         var serial = request.MfaSerial ?? throw AwsmfaException.Usage(
             $"no MFA device for the long-term keys of profile '{request.Profile}': pass --serial-number ARN, set AWSMFA_SERIAL_NUMBER, or add mfa_serial = ARN to the profile in ~/.aws/config");
         using var sts = clients.CreateSts(keys.LongTerm, request.Target);
-        var (response, codeHash) = await codes.SpendAsync(request, serial, async (code, token) =>
+        var (response, codeHash) = await codes.SpendAsync(CodeContext.For(request, context), serial, async (code, token) =>
         {
             reporter.Detail($"calling STS GetSessionToken for {serial}, {duration} s, with access key {KeyIds.Mask(keys.AccessKeyId)} ({root.Identity.Kind})");
             try

@@ -101,20 +101,6 @@ internal static class StsFailures
         return AwsErrors.Map("STS", e);
     }
 
-    /// <summary>AssumeRoleWithWebIdentity: the token and the role's trust are the user's to fix, one line each; nothing is cached.</summary>
-    public static AwsmfaException ForWebIdentity(Exception e, string roleArn, string tokenFile) => e switch
-    {
-        AmazonServiceException { ErrorCode: "InvalidIdentityToken" } => new AwsmfaException(
-            ExitCodes.AuthenticationRejected, $"STS rejected the web identity token in {AwsErrors.OneLine(tokenFile)} (InvalidIdentityToken): its issuer is not an identity provider of the account, or its audience or signature is wrong", e),
-        AmazonServiceException { ErrorCode: "ExpiredTokenException" or "ExpiredToken" } => new AwsmfaException(
-            ExitCodes.AuthenticationRejected, $"the web identity token in {AwsErrors.OneLine(tokenFile)} has expired (ExpiredTokenException): the CI job or pod must give a fresh one", e),
-        AmazonServiceException { ErrorCode: "AccessDenied" } => new AwsmfaException(
-            ExitCodes.AuthenticationRejected, $"STS refused to let this web identity assume {roleArn} (AccessDenied): the role's trust policy does not name the identity provider, or its conditions (audience, subject) do not match the token", e),
-        AmazonServiceException { ErrorCode: "IDPCommunicationError" or "IDPRejectedClaim" } service => new AwsmfaException(
-            ExitCodes.AuthenticationRejected, $"STS could not accept the web identity token for {roleArn} ({service.ErrorCode}): {AwsErrors.OneLine(service.Message)}", e),
-        _ => AwsErrors.Map("STS", e),
-    };
-
     /// <summary>GetCallerIdentity (whoami, keys rotate, the federation name): nothing of it is the user's input.</summary>
     public static AwsmfaException ForCallerIdentity(Exception e) => AwsErrors.Map("STS", e);
 }
