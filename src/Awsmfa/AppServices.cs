@@ -47,10 +47,11 @@ internal sealed class AppServices(
 
     /// <summary>IAM's access-key calls for <c>keys rotate</c>, signed with an MFA session: --endpoint-url, else the endpoint configured for IAM as the SDK reads it, else the partition's IAM.</summary>
     public Func<SessionCredentials, string, AwsTarget, IIamAccessKeys> IamKeys { get; init; } = (session, partition, target) =>
-    {
-        var (endpoint, region) = IamAccessKeys.EndpointFor(partition, target.Profile);
-        return new IamAccessKeys(session, target.EndpointUrl ?? endpoint, region, target.RequestTimeout);
-    };
+        new IamAccessKeys(IamQuery.For(session, partition, target));
+
+    /// <summary>IAM's MFA-device calls for <c>mfa list|create|remove</c> and <c>init</c>, reached as <see cref="IamKeys"/>.</summary>
+    public Func<SessionCredentials, string, AwsTarget, IIamMfaDevices> IamMfaDevices { get; init; } = (credentials, partition, target) =>
+        new IamMfaDevices(IamQuery.For(credentials, partition, target));
 
     /// <summary>EKS DescribeCluster for <c>eks update-kubeconfig</c>.</summary>
     public Func<SessionCredentials, AwsTarget, Eks.IEksClusters> EksClusters { get; init; } = (credentials, target) => new Eks.EksClusters(credentials, target);

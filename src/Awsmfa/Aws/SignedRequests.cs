@@ -52,7 +52,7 @@ internal static class SignedRequests
             request.Headers["X-Amz-Security-Token"] = sessionToken;
         }
 
-        new AWS4Signer().Sign(request, Config(signingRegion), new RequestMetrics(), new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken));
+        new AWS4Signer().Sign(request, Config(signingRegion), new RequestMetrics(), Signing(credentials));
 
         var uri = new Uri(endpoint, resourcePath);
         using var message = new HttpRequestMessage(form is null ? HttpMethod.Get : HttpMethod.Post, uri);
@@ -156,6 +156,11 @@ internal static class SignedRequests
             : Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri
             : throw AwsmfaException.Usage($"the configured {serviceId} endpoint ({Output.Printable.OneLine(url)}) must be an http(s) URL");
     }
+
+    /// <summary>Long-term keys (an IAM user's own, for IAM self-service) have no token; the SDK's session credentials need one.</summary>
+    private static AWSCredentials Signing(SessionCredentials credentials) => credentials.SessionToken is { Length: > 0 } token
+        ? new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, token)
+        : new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey);
 
     private static string Query(IEnumerable<KeyValuePair<string, string>> parameters) =>
         string.Join('&', parameters.Select(p => $"{AWSSDKUtils.UrlEncode(p.Key, false)}={AWSSDKUtils.UrlEncode(p.Value, false)}"));

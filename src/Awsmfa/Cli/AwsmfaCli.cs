@@ -88,6 +88,15 @@ internal sealed class AwsmfaCli
                 services.Profiles,
                 new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
                 new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
+            ("mfa", () =>
+            {
+                var accounts = new Awsmfa.Mfa.MfaAccounts(services.AwsClients, services.IamMfaDevices);
+                return Mfa.MfaCommands.Create(
+                    services.Profiles,
+                    new Mfa.MfaListHandler(pipelines, accounts),
+                    new Mfa.MfaCreateHandler(pipelines, accounts, services.Terminal, services.Profiles, services.Clock),
+                    new Mfa.MfaRemoveHandler(pipelines, accounts, services.Terminal, services.Profiles, services.CreateCache));
+            }),
             ("doctor", () => DoctorCommand.Create(
                 services.Profiles,
                 new DoctorHandler(() => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin)))),

@@ -152,6 +152,24 @@ internal sealed class PipelineOptionDefinitions
         }
     }
 
+    /// <summary>
+    /// Only where the profile's own IAM user is reached (the profile, region, endpoint and timeout),
+    /// for commands that manage the user rather than use a session (<c>mfa</c>); with
+    /// <paramref name="tokenCode"/> for one that needs an MFA session too.
+    /// </summary>
+    public void AddUserOptionsTo(Command command, bool tokenCode = false)
+    {
+        foreach (var option in new Option[] { Profile, Region, EndpointUrl, RequestTimeout })
+        {
+            command.Options.Add(option);
+        }
+
+        if (tokenCode)
+        {
+            command.Options.Add(TokenCode);
+        }
+    }
+
     private readonly bool _regionList;
 
     /// <summary>The regions --region names, in order, without repeats; empty when it names none.</summary>

@@ -26,9 +26,10 @@ internal sealed class CredentialPipeline(
 
     /// <param name="requireRegion">For regional services: fail before asking for a code when no region is known.</param>
     /// <param name="federation">The request may end in GetFederationToken (no role: no MFA device needed).</param>
-    public SessionRequest Resolve(PipelineOptions options, bool requireRegion = false, bool federation = false)
+    /// <param name="deviceOptional">The command uses the root's own credentials (<see cref="RootCredentialsAsync"/>): no device is needed.</param>
+    public SessionRequest Resolve(PipelineOptions options, bool requireRegion = false, bool federation = false, bool deviceOptional = false)
     {
-        var request = resolver.Resolve(options, federation);
+        var request = resolver.Resolve(options, federation, deviceOptional);
         return requireRegion && request.Target.Region is null ? throw AwsmfaException.Usage(NoRegion) : request;
     }
 
@@ -47,6 +48,13 @@ internal sealed class CredentialPipeline(
 
         return served;
     }
+
+    /// <summary>
+    /// The root's own credentials, no step above them and nothing cached: for IAM self-service
+    /// that must work before the user has an MFA device (<c>mfa list</c>, <c>mfa create</c>).
+    /// </summary>
+    public Task<RootCredentials> RootCredentialsAsync(SessionRequest request, CancellationToken cancellationToken) =>
+        roots.Create(request).GetAsync(cancellationToken);
 
     /// <summary>What the request would be served as, and so the cache entry that holds it; nothing runs, nothing is asked.</summary>
     public StepIdentity ServedIdentity(SessionRequest request) => Compose(request).Identity;

@@ -17,9 +17,10 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
     private const string DefaultProfile = KindContext.DefaultProfile;
 
     /// <param name="federation">For GetFederationToken when the profile has no role: it takes no MFA, so no device is needed.</param>
-    public SessionRequest Resolve(PipelineOptions options, bool federation = false) => Resolve(options, federation, []);
+    /// <param name="deviceOptional">The command uses the root's own credentials (IAM self-service before a device exists): no device is needed.</param>
+    public SessionRequest Resolve(PipelineOptions options, bool federation = false, bool deviceOptional = false) => Resolve(options, federation, deviceOptional, []);
 
-    private SessionRequest Resolve(PipelineOptions options, bool federation, IReadOnlyList<string> aliases)
+    private SessionRequest Resolve(PipelineOptions options, bool federation, bool deviceOptional, IReadOnlyList<string> aliases)
     {
         if (aliases.Count == 0 && keyring.Problem is { } problem)
         {
@@ -39,7 +40,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             }
 
             reporter.Detail($"profile '{named}' runs awsmfa for profile '{target}': serving '{target}' here");
-            var request = Resolve(options with { Profile = target }, federation, [.. aliases, named]);
+            var request = Resolve(options with { Profile = target }, federation, deviceOptional, [.. aliases, named]);
             return options.Region is null && EnvironmentRegion() is null && ProfileRegion([alias.Profile]) is { } aliasRegion
                 ? request with { Target = request.Target with { Region = aliasRegion } }
                 : request;
@@ -60,7 +61,7 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
         // A role reached straight from a root's credentials may carry no MFA (a role whose trust
         // policy does not ask for it, temporary credentials from a credential_process); an MFA
         // session always needs a device.
-        var serialOptional = spec.NeedsNoMfaDevice || (roles.Length > 0 ? spec.RolesFromRootMayNeedNoMfa : federation);
+        var serialOptional = deviceOptional || spec.NeedsNoMfaDevice || (roles.Length > 0 ? spec.RolesFromRootMayNeedNoMfa : federation);
         var serial = ResolveSerial(options.SerialNumber, chain, profileName, serialOptional);
         var region = options.Region ?? EnvironmentRegion() ?? ProfileRegion(chain);
         var cache = options.NoCache ? CacheMode.Off : options.Refresh ? CacheMode.Refresh : CacheMode.Normal;

@@ -1,4 +1,4 @@
-using System.Text;
+using Awsmfa.Credentials;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Keyring;
@@ -29,14 +29,14 @@ internal static class PlaintextKeys
 
         var found = new List<PlaintextSection>();
         PlaintextSection? current = null;
-        foreach (var line in Lines(File.ReadAllBytes(AtomicFile.Target(path))))
+        foreach (var line in IniLines.Lines(File.ReadAllBytes(AtomicFile.Target(path))))
         {
-            if (Header(line.Text) is { } name)
+            if (IniLines.Header(line.Text) is { } name)
             {
                 Flush();
                 current = name == section ? new PlaintextSection(path, section, null, null) : null;
             }
-            else if (current is not null && Setting(line.Text) is var (key, value))
+            else if (current is not null && IniLines.Setting(line.Text) is var (key, value))
             {
                 current = key switch
                 {
@@ -64,14 +64,14 @@ internal static class PlaintextKeys
     {
         var target = AtomicFile.Target(path);
         var bytes = File.ReadAllBytes(target);
-        var lines = Lines(bytes).ToList();
+        var lines = IniLines.Lines(bytes).ToList();
         var drop = new HashSet<int>();
         var inSection = false;
         var sectionLines = new List<int>();
         var matched = false;
         for (var i = 0; i <= lines.Count; i++)
         {
-            var header = i < lines.Count ? Header(lines[i].Text) : "";
+            var header = i < lines.Count ? IniLines.Header(lines[i].Text) : "";
             if (header is not null)
             {
                 if (matched)
@@ -85,7 +85,7 @@ internal static class PlaintextKeys
                 continue;
             }
 
-            if (!inSection || Setting(lines[i].Text) is not var (key, value))
+            if (!inSection || IniLines.Setting(lines[i].Text) is not var (key, value))
             {
                 continue;
             }
@@ -117,35 +117,5 @@ internal static class PlaintextKeys
 
         AtomicFile.Write(target, kept.ToArray(), OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(target));
         return drop.Count;
-    }
-
-    /// <summary>A section header's name (<c>[ profile  prod ]</c> is <c>profile prod</c>), or null.</summary>
-    private static string? Header(string line)
-    {
-        var trimmed = line.Trim().TrimStart('\uFEFF');
-        return trimmed.StartsWith('[') && trimmed.IndexOf(']', StringComparison.Ordinal) is > 0 and var end
-            ? string.Join(' ', trimmed[1..end].Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            : null;
-    }
-
-    private static (string Key, string Value)? Setting(string line)
-    {
-        var trimmed = line.Trim();
-        var equals = trimmed.IndexOf('=', StringComparison.Ordinal);
-        return equals > 0 && trimmed[0] is not ('#' or ';')
-            ? (trimmed[..equals].Trim().ToLowerInvariant(), trimmed[(equals + 1)..].Trim())
-            : null;
-    }
-
-    /// <summary>The lines of the file, each with its own line ending, as byte ranges; the text is only for looking.</summary>
-    private static IEnumerable<(int Start, int Length, string Text)> Lines(byte[] bytes)
-    {
-        for (var start = 0; start < bytes.Length;)
-        {
-            var newline = Array.IndexOf(bytes, (byte)'\n', start);
-            var end = newline < 0 ? bytes.Length : newline + 1;
-            yield return (start, end - start, Encoding.UTF8.GetString(bytes, start, end - start));
-            start = end;
-        }
     }
 }

@@ -46,6 +46,8 @@ internal sealed record InstanceChangeJson(string InstanceId, string? PreviousSta
 internal sealed record ProfileJson(string Profile, string Kind, string? MfaSerial, string? Source, string? Region, string? SessionExpiration);
 
 /// <summary><c>doctor -o json</c>: every check, and the counts.</summary>
+internal sealed record MfaDeviceJson(string SerialNumber, string Type, string? EnableDate, bool GivesCodes, bool ProfileMfaSerial);
+
 internal sealed record DoctorJson(List<DoctorCheckJson> Checks, int Ok, int Warnings, int Failures);
 
 internal sealed record DoctorCheckJson(string Check, string Status, string Message);
@@ -82,6 +84,7 @@ internal sealed record ContainerErrorJson(string Code, string Message);
 [JsonSerializable(typeof(List<InstanceJson>))]
 [JsonSerializable(typeof(List<InstanceChangeJson>))]
 [JsonSerializable(typeof(List<ProfileJson>))]
+[JsonSerializable(typeof(List<MfaDeviceJson>))]
 [JsonSerializable(typeof(List<Cli.Keys.KeyJson>))]
 [JsonSerializable(typeof(WhoamiJson))]
 [JsonSerializable(typeof(DoctorJson))]

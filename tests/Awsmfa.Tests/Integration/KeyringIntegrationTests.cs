@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
 using Awsmfa.Tests.Support;
@@ -35,10 +34,7 @@ public sealed class KeyringIntegrationTests : MotoToolTest
             region = us-east-1
             """);
         File.WriteAllText(Path.Combine(Tool.AwsFolder, "credentials"), "");
-        await IamAsync("CreateUser", ("UserName", "alice"));
-        var key = (await IamAsync("CreateAccessKey", ("UserName", "alice"))).Descendants(Iam + "AccessKey").Single();
-        _keyId = (string)key.Element(Iam + "AccessKeyId")!;
-        _secret = (string)key.Element(Iam + "SecretAccessKey")!;
+        (_keyId, _secret) = await Moto.CreateUserWithKeyAsync("alice");
     }
 
     [TearDown]
@@ -48,23 +44,7 @@ public sealed class KeyringIntegrationTests : MotoToolTest
 
     private Task<CliResult> AddAsync() => Tool.RunAsync($"{_keyId}\n{_secret}\n", "keys", "add", "--profile", "prod", "--stdin");
 
-    /// <summary>An IAM call to moto, which reads the service from the credential scope and checks no signature.</summary>
-    private async Task<XElement> IamAsync(string action, params (string Name, string Value)[] parameters)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Moto.Url + "/")
-        {
-            Content = new StringContent(
-                string.Join('&', new[] { ("Action", action), ("Version", "2010-05-08") }.Concat(parameters).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2)}")),
-                Encoding.UTF8,
-                "application/x-www-form-urlencoded"),
-        };
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIASETUPEXAMPLE0001/20261130/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
-        using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.IsSuccessStatusCode, Is.True, body);
-        return XElement.Parse(body);
-    }
+    private Task<XElement> IamAsync(string action, params (string Name, string Value)[] parameters) => Moto.IamAsync(action, parameters);
 
     private async Task<List<string>> IamKeyIdsAsync() =>
         [.. (await IamAsync("ListAccessKeys", ("UserName", "alice"))).Descendants(Iam + "AccessKeyId").Select(e => (string)e)];

@@ -115,6 +115,33 @@ internal sealed class MotoServer : IDisposable
         using var clear = Http.PostAsync($"{Url}/moto-api/recorder/reset-recording", null).GetAwaiter().GetResult();
     }
 
+    public static readonly System.Xml.Linq.XNamespace Iam = "https://iam.amazonaws.com/doc/2010-05-08/";
+
+    /// <summary>An IAM call to moto as a test sets things up (moto reads the service from the credential scope and checks no signature).</summary>
+    public async Task<System.Xml.Linq.XElement> IamAsync(string action, params (string Name, string Value)[] parameters)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url + "/")
+        {
+            Content = new StringContent(
+                string.Join('&', new[] { ("Action", action), ("Version", "2010-05-08") }.Concat(parameters).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2)}")),
+                Encoding.UTF8,
+                "application/x-www-form-urlencoded"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIASETUPEXAMPLE0001/20261130/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.IsSuccessStatusCode, Is.True, body);
+        return System.Xml.Linq.XElement.Parse(body);
+    }
+
+    /// <summary>An IAM user with an access key, as the key's id and secret.</summary>
+    public async Task<(string KeyId, string Secret)> CreateUserWithKeyAsync(string userName)
+    {
+        await IamAsync("CreateUser", ("UserName", userName));
+        var key = (await IamAsync("CreateAccessKey", ("UserName", userName))).Descendants(Iam + "AccessKey").Single();
+        return ((string)key.Element(Iam + "AccessKeyId")!, (string)key.Element(Iam + "SecretAccessKey")!);
+    }
+
     /// <summary>How many recorded requests called <paramref name="action"/> (query or JSON protocol).</summary>
     public int CountCalls(string action)
     {

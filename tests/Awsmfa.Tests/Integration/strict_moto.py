@@ -6,6 +6,8 @@ SignedHeaders, or in the query of a presigned URL. moto checks no signature at a
 that forgot the token passed every test and failed against AWS. This wrapper remembers every
 key and token STS answers with, and refuses such a request as AWS does (403
 InvalidClientTokenId). EKS clusters get a real certificate authority, as AWS gives them.
+IAM's EnableMFADevice takes only two consecutive codes of the device's seed (moto takes any),
+and refuses a user named "refuses-enable" outright (a policy without iam:EnableMFADevice).
 Everything else is moto_server's own application, recording included.
 
 Usage: python3 strict_moto.py [-H 127.0.0.1] [-p PORT]; prints 'PORT N' once it listens
@@ -14,10 +16,16 @@ Usage: python3 strict_moto.py [-H 127.0.0.1] [-p PORT]; prints 'PORT N' once it 
 import argparse
 import base64
 import datetime
+import hashlib
+import hmac
+import io
 import json
 import os
 import re
+import struct
 import threading
+import time
+import urllib.parse
 
 from werkzeug.serving import make_server
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -25,11 +33,31 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 _CREDENTIALS = re.compile(rb"<Credentials>(.*?)</Credentials>", re.S)
 _KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 _TOKEN = re.compile(rb"<SessionToken>([^<]+)</SessionToken>")
+_DEVICE = re.compile(rb"<SerialNumber>([^<]+)</SerialNumber>\s*<Base32StringSeed>([^<]+)</Base32StringSeed>")
 _REFUSAL = (
     b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
     b"<Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message>"
     b"</Error><RequestId>strict-moto</RequestId></ErrorResponse>"
 )
+
+
+def _iam_error(code, message):
+    return (
+        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
+        f"<Code>{code}</Code><Message>{message}</Message></Error><RequestId>strict-moto</RequestId></ErrorResponse>"
+    ).encode()
+
+
+def _totp(seed, step):
+    key = base64.b32decode(seed + "=" * (-len(seed) % 8))
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def _consecutive(seed, first, second):
+    now = int(time.time()) // 30
+    return any(_totp(seed, step) == first and _totp(seed, step + 1) == second for step in range(now - 3, now + 3))
 
 
 class StrictTokens:
@@ -38,6 +66,7 @@ class StrictTokens:
     def __init__(self, app):
         self._app = app
         self._issued = {}
+        self._seeds = {}
         self._lock = threading.Lock()
 
     def _refused(self, environ):
@@ -53,10 +82,33 @@ class StrictTokens:
         sent = environ.get("HTTP_X_AMZ_SECURITY_TOKEN")
         return sent not in tokens or signed is None or "x-amz-security-token" not in signed.group(1).split(";")
 
+    def _mfa_refusal(self, environ):
+        """EnableMFADevice as IAM checks it: two consecutive codes of the device's seed."""
+        if environ.get("REQUEST_METHOD") != "POST":
+            return None
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        if form.get("Action", [""])[0] != "EnableMFADevice":
+            return None
+        if form.get("UserName", [""])[0] == "refuses-enable":
+            return _iam_error("AccessDenied", "User is not authorized to perform: iam:EnableMFADevice")
+        with self._lock:
+            seed = self._seeds.get(form.get("SerialNumber", [""])[0])
+        codes = form.get("AuthenticationCode1", [""])[0], form.get("AuthenticationCode2", [""])[0]
+        if seed is not None and not _consecutive(seed, *codes):
+            return _iam_error("InvalidAuthenticationCode", "Authentication code for device is not valid.")
+        return None
+
     def __call__(self, environ, start_response):
         if self._refused(environ):
             start_response("403 Forbidden", [("Content-Type", "text/xml"), ("Content-Length", str(len(_REFUSAL)))])
             return [_REFUSAL]
+        refusal = self._mfa_refusal(environ)
+        if refusal is not None:
+            start_response("403 Forbidden", [("Content-Type", "text/xml"), ("Content-Length", str(len(refusal)))])
+            return [refusal]
         held = {}
 
         def hold(status, headers, exc_info=None):
@@ -70,6 +122,9 @@ class StrictTokens:
             close = getattr(answer, "close", None)
             if close is not None:
                 close()
+        for serial, seed in _DEVICE.findall(body):
+            with self._lock:
+                self._seeds[serial.decode()] = base64.b64decode(seed).decode()
         for block in _CREDENTIALS.findall(body):
             key, token = _KEY.search(block), _TOKEN.search(block)
             if key and token:

@@ -1,0 +1,45 @@
+using Amazon.SecurityToken.Model;
+using Awsmfa.Aws;
+using Awsmfa.Credentials;
+
+namespace Awsmfa.Mfa;
+
+/// <summary>
+/// Reaches the IAM user behind a profile for the <c>mfa</c> commands: the root's own credentials
+/// (a new user has no device yet, so there can be no MFA session), STS GetCallerIdentity for the
+/// user, and IAM's MFA-device calls signed with those credentials.
+/// </summary>
+internal sealed class MfaAccounts(IAwsClientFactory clients, Func<SessionCredentials, string, AwsTarget, IIamMfaDevices> iamFor)
+{
+    public async Task<(IamUser User, IIamMfaDevices Devices)> OpenAsync(CredentialPipeline pipeline, SessionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Root.NeedsNoMfaDevice)
+        {
+            throw AwsmfaException.Usage(
+                $"profile '{request.Profile}' is {request.Root.Description}: it has no IAM user, so no MFA device; name the profile with the IAM user's keys");
+        }
+
+        var keys = await pipeline.RootCredentialsAsync(request, cancellationToken).ConfigureAwait(false);
+        var arn = await CallerArnAsync(keys, request.Target, cancellationToken).ConfigureAwait(false);
+        var user = IamUser.FromArn(arn) ?? throw AwsmfaException.Usage(
+            $"the credentials of profile '{request.Profile}' belong to {Output.Printable.OneLine(arn)}, not to an IAM user; MFA devices are an IAM user's (an account's root user manages its own in the console)");
+        return (user, iamFor(keys.Session, user.Partition, request.Target));
+    }
+
+    /// <summary>Devices for an MFA session's credentials (DeactivateMFADevice wants MFA when the user's policy says so).</summary>
+    public IIamMfaDevices WithSession(SessionCredentials session, IamUser user, AwsTarget target) => iamFor(session, user.Partition, target);
+
+    private async Task<string> CallerArnAsync(RootCredentials keys, AwsTarget target, CancellationToken cancellationToken)
+    {
+        using var sts = keys.IsLongTerm ? clients.CreateSts(keys.LongTerm, target) : clients.CreateSts(keys.Session, target);
+        try
+        {
+            var identity = await AwsCall.RunAsync(target, sts, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
+            return identity?.Arn ?? throw new AwsmfaException(ExitCodes.AwsError, "STS answered GetCallerIdentity without an ARN");
+        }
+        catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw StsFailures.ForCallerIdentity(e);
+        }
+    }
+}
