@@ -17,8 +17,14 @@ internal sealed record LongTermCredentials(string AccessKeyId, string SecretAcce
     public override string ToString() => $"LongTermCredentials {{ AccessKeyId = {KeyIds.Mask(AccessKeyId)} }}";
 }
 
-internal static class KeyIds
+internal static partial class KeyIds
 {
+    /// <summary>An IAM user's access key id (AKIA…), not a session's (ASIA…).</summary>
+    public static bool IsLongTerm(string accessKeyId) => LongTermPattern().IsMatch(accessKeyId);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\AAKIA[A-Z0-9]{12,124}\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LongTermPattern();
+
     /// <summary>An access key id as aws-vault shows it: the first and last four characters, enough to tell keys apart.</summary>
     public static string Mask(string accessKeyId) =>
         accessKeyId.Length < 16 ? "****" : $"{accessKeyId[..4]}...{accessKeyId[^4..]}";

@@ -94,12 +94,23 @@ internal sealed class AwsmfaCli
                 return Mfa.MfaCommands.Create(
                     services.Profiles,
                     new Mfa.MfaListHandler(pipelines, accounts),
-                    new Mfa.MfaCreateHandler(pipelines, accounts, services.Terminal, services.Profiles, services.Clock),
+                    new Mfa.MfaCreateHandler(pipelines, accounts, new Mfa.VirtualDeviceSetup(services.Terminal, services.Clock), services.Terminal, services.Profiles),
                     new Mfa.MfaRemoveHandler(pipelines, accounts, services.Terminal, services.Profiles, services.CreateCache));
             }),
+            ("init", () => new Init.InitDefinition(services.Profiles).Build(new Init.InitHandler(
+                services.Terminal,
+                services.Profiles,
+                services.KeyringIndex,
+                services.Keyring,
+                new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
+                new Awsmfa.Mfa.MfaAccounts(services.AwsClients, services.IamMfaDevices),
+                new Mfa.VirtualDeviceSetup(services.Terminal, services.Clock),
+                pipelines,
+                services.Environment))),
             ("doctor", () => DoctorCommand.Create(
                 services.Profiles,
-                new DoctorHandler(() => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin)))),
+                new DoctorHandler(() => new Diagnostics.Doctor(
+                    services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin, new Awsmfa.Mfa.MfaAccounts(services.AwsClients, services.IamMfaDevices))))),
             ("completion", CompletionCommand.Create),
         ];
     }

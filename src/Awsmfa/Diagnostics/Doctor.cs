@@ -28,7 +28,8 @@ internal sealed class Doctor(
     Func<Reporter, CredentialPipeline> pipelines,
     Func<Reporter, SessionCache> caches,
     TimeProvider clock,
-    Func<TimeSpan> expiryMargin)
+    Func<TimeSpan> expiryMargin,
+    Mfa.MfaAccounts? accounts = null)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan ClockWarn = TimeSpan.FromMinutes(1);
@@ -75,6 +76,15 @@ internal sealed class Doctor(
             results.Add(new CheckResult("profile", CheckStatus.Fail, Printable.OneLine(e.Message)));
         }
 
+        if (request?.MfaSerial is { } serial && Mfa.MfaDeviceTypes.Of(serial) == Mfa.MfaDeviceType.Passkey)
+        {
+            results.Add(new CheckResult("mfa device", CheckStatus.Fail, $"mfa_serial names a passkey or security key ({serial}), which gives no codes, and GetSessionToken takes only codes: use aws login, or create a virtual device with awsmfa mfa create{ProfileArgument(profile)} --set"));
+        }
+        else if (request is null or { MfaSerial: null, Root.NeedsNoMfaDevice: false } && accounts is not null)
+        {
+            results.AddRange(await DevicesAsync(pipeline, profile, endpointUrl, cancellationToken).ConfigureAwait(false));
+        }
+
         // A region that did not resolve is not trusted into a host name.
         var named = (environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION"))?.Trim();
         var region = request?.Target.Region ?? (named is not null && InputRules.IsRegion(named) ? named : null);
@@ -87,6 +97,43 @@ internal sealed class Doctor(
             ? new CheckResult("reach EC2", CheckStatus.Warn, "no region for the profile: EC2 not checked (set region in the profile, or AWS_REGION)")
             : Reachability("EC2", probes[1]));
         return results;
+    }
+
+    private static string ProfileArgument(string? profile) => profile is null ? "" : $" --profile {profile}";
+
+    /// <summary>
+    /// The profile names no MFA device: what the user has in IAM (asked with the profile's keys,
+    /// bounded like every probe), and the command that fixes it.
+    /// </summary>
+    private async Task<IEnumerable<CheckResult>> DevicesAsync(CredentialPipeline pipeline, string? profile, Uri? endpointUrl, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(2 * ProbeTimeout);
+        try
+        {
+            var request = pipeline.Resolve(new PipelineOptions(Profile: profile, EndpointUrl: endpointUrl, RequestTimeout: ProbeTimeout), deviceOptional: true);
+            if (request.Root.NeedsNoMfaDevice)
+            {
+                return [];
+            }
+
+            var (user, iam) = await accounts!.OpenAsync(pipeline, request, bounded.Token).ConfigureAwait(false);
+            var devices = await iam.ListAsync(user.Name, bounded.Token).ConfigureAwait(false);
+            var totp = devices.Where(d => Mfa.MfaDeviceTypes.GivesCodes(Mfa.MfaDeviceTypes.Of(d.SerialNumber))).ToList();
+            return [devices.Count == 0
+                ? new CheckResult("mfa device", CheckStatus.Fail, $"IAM user {user.Name} has no MFA device: create one with awsmfa mfa create{ProfileArgument(profile)} --set")
+                : totp.Count == 0
+                    ? new CheckResult("mfa device", CheckStatus.Fail, $"IAM user {user.Name} has only a passkey or security key, which gives no codes for GetSessionToken: use aws login, or add a virtual device with awsmfa mfa create{ProfileArgument(profile)} --set")
+                    : new CheckResult("mfa device", CheckStatus.Warn, $"IAM user {user.Name} has {(totp.Count == 1 ? "an MFA device" : $"{totp.Count} MFA devices")} ({string.Join(", ", totp.Select(d => d.SerialNumber))}) that the profile does not name: add mfa_serial = {totp[0].SerialNumber} to it")];
+        }
+        catch (AwsmfaException e)
+        {
+            return [new CheckResult("mfa device", CheckStatus.Warn, $"could not list the user's MFA devices: {Printable.OneLine(e.Message)}")];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return [new CheckResult("mfa device", CheckStatus.Warn, $"could not list the user's MFA devices: no answer within {2 * ProbeTimeout.TotalSeconds:0} s")];
+        }
     }
 
     private IEnumerable<CheckResult> Files()

@@ -20,10 +20,17 @@ internal sealed class MfaAccounts(IAwsClientFactory clients, Func<SessionCredent
         }
 
         var keys = await pipeline.RootCredentialsAsync(request, cancellationToken).ConfigureAwait(false);
-        var arn = await CallerArnAsync(keys, request.Target, cancellationToken).ConfigureAwait(false);
+        return await IdentifyAsync(keys, request.Target, $"profile '{request.Profile}'", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The user whose keys these are (<c>init</c>'s, before anything is written), and its devices.</summary>
+    /// <param name="whose">What the keys are, for the message when they are no IAM user's.</param>
+    public async Task<(IamUser User, IIamMfaDevices Devices)> IdentifyAsync(RootCredentials keys, AwsTarget target, string whose, CancellationToken cancellationToken)
+    {
+        var arn = await CallerArnAsync(keys, target, cancellationToken).ConfigureAwait(false);
         var user = IamUser.FromArn(arn) ?? throw AwsmfaException.Usage(
-            $"the credentials of profile '{request.Profile}' belong to {Output.Printable.OneLine(arn)}, not to an IAM user; MFA devices are an IAM user's (an account's root user manages its own in the console)");
-        return (user, iamFor(keys.Session, user.Partition, request.Target));
+            $"the credentials of {whose} belong to {Output.Printable.OneLine(arn)}, not to an IAM user; MFA devices are an IAM user's (an account's root user manages its own in the console)");
+        return (user, iamFor(keys.Session, user.Partition, target));
     }
 
     /// <summary>Devices for an MFA session's credentials (DeactivateMFADevice wants MFA when the user's policy says so).</summary>

@@ -41,7 +41,7 @@ internal static class QrCode
     public static byte[] Png(string text)
     {
         using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.L);
         return new PngByteQRCode(data).GetGraphic(8);
     }
 
@@ -49,7 +49,7 @@ internal static class QrCode
     private static List<bool[]> Matrix(string text)
     {
         using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.L);
         return data.ModuleMatrix.Select(row => Enumerable.Range(0, row.Length).Select(i => row[i]).ToArray()).ToList();
     }
 }

@@ -36,19 +36,7 @@ public sealed partial class MfaDeviceTests : MotoToolTest
     private async Task<List<string>> VirtualDevicesAsync() =>
         [.. (await Moto.IamAsync("ListVirtualMFADevices")).Descendants(MotoServer.Iam + "SerialNumber").Select(e => (string)e)];
 
-    private static async Task<string> DecodeQrAsync(string png)
-    {
-        if (Processes.FindOnPath("zbarimg") is not { } zbarimg)
-        {
-            Assert.Ignore("zbarimg is not installed (zbar-tools)");
-            return "";
-        }
-
-        using var process = Process.Start(new ProcessStartInfo(zbarimg, ["-q", "--raw", png]) { RedirectStandardOutput = true })!;
-        var text = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return text.Trim();
-    }
+    private static Task<string> DecodeQrAsync(string png) => QrReader.ReadAsync(png);
 
     [GeneratedRegex("^otpauth://totp/Amazon%20Web%20Services%3Aalice%40123456789012\\?secret=(?<seed>[A-Z2-7]+)&issuer=Amazon%20Web%20Services$")]
     private static partial Regex OtpauthUri();
@@ -187,5 +175,22 @@ public sealed partial class MfaDeviceTests : MotoToolTest
         Assert.That(list.ExitCode, Is.Zero, list.ToString());
         Assert.That(list.Stdout, Is.Empty);
         Assert.That(list.Stderr, Does.Contain("IAM user alice has no MFA device; create one with: awsmfa mfa create --profile alice"));
+    }
+
+    [Test]
+    public async Task Doctor_says_when_the_user_has_no_device_and_which_device_the_profile_could_name()
+    {
+        await UserAsync("alice");
+
+        var none = await Tool.RunAsync(null, "doctor", "--profile", "alice", "--endpoint-url", Moto.Url);
+        var created = await Moto.IamAsync("CreateVirtualMFADevice", ("VirtualMFADeviceName", "alice"));
+        var seed = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String((string)created.Descendants(MotoServer.Iam + "Base32StringSeed").Single()));
+        var step = TestTotp.Now;
+        await Moto.IamAsync("EnableMFADevice", ("UserName", "alice"), ("SerialNumber", "arn:aws:iam::123456789012:mfa/alice"), ("AuthenticationCode1", TestTotp.Code(seed, step)), ("AuthenticationCode2", TestTotp.Code(seed, step + 1)));
+        var one = await Tool.RunAsync(null, "doctor", "--profile", "alice", "--endpoint-url", Moto.Url);
+
+        Assert.That(none.ExitCode, Is.EqualTo(1), none.ToString());
+        Assert.That(none.Stdout, Does.Contain("IAM user alice has no MFA device: create one with awsmfa mfa create --profile alice --set"));
+        Assert.That(one.Stdout, Does.Contain("IAM user alice has an MFA device (arn:aws:iam::123456789012:mfa/alice) that the profile does not name: add mfa_serial = arn:aws:iam::123456789012:mfa/alice to it"));
     }
 }

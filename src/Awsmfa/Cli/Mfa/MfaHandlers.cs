@@ -65,160 +65,21 @@ internal sealed class MfaListHandler(Func<Reporter, CredentialPipeline> pipeline
 }
 
 /// <summary>
-/// Runs <c>mfa create</c>: the device created, shown, enabled with two consecutive codes and,
-/// if asked, named in the profile; on any failure before it is enabled (wrong codes three times,
-/// a refused call, Ctrl-C) the device is deleted again, so nothing is left half-done.
+/// Runs <c>mfa create</c>: the device created, shown and enabled (<see cref="VirtualDeviceSetup"/>)
+/// and, if asked, named in the profile.
 /// </summary>
-internal sealed class MfaCreateHandler(Func<Reporter, CredentialPipeline> pipelines, MfaAccounts accounts, ITerminal terminal, IProfileStore profiles, TimeProvider clock)
+internal sealed class MfaCreateHandler(Func<Reporter, CredentialPipeline> pipelines, MfaAccounts accounts, VirtualDeviceSetup setup, ITerminal terminal, IProfileStore profiles)
 {
-    private const int Tries = 3;
-
     public async Task<int> RunAsync(MfaCreateOptions options, CommandRun run, CancellationToken cancellationToken)
     {
-        if (!terminal.IsAvailable)
-        {
-            throw AwsmfaException.Usage("mfa create shows a QR code and asks for two codes from the app on a terminal, and there is none");
-        }
-
-        if (options.QrFile is { } qr && Directory.Exists(qr))
-        {
-            throw AwsmfaException.Usage($"--qr {Printable.OneLine(qr)} is a folder; name the PNG file to write");
-        }
-
+        setup.CheckCanRun(options.QrFile);
         var pipeline = pipelines(run.Reporter);
         var request = pipeline.Resolve(options.Pipeline, deviceOptional: true);
         var (user, iam) = await accounts.OpenAsync(pipeline, request, cancellationToken).ConfigureAwait(false);
-        var name = options.Name ?? user.Name;
-        var devices = await iam.ListAsync(user.Name, cancellationToken).ConfigureAwait(false);
-        if (devices.FirstOrDefault(d => d.SerialNumber.EndsWith("/" + name, StringComparison.Ordinal) && MfaDeviceTypes.Of(d.SerialNumber) == MfaDeviceType.Virtual) is { } same)
-        {
-            throw AwsmfaException.Usage($"IAM user {user.Name} already has an MFA device named '{name}' ({same.SerialNumber}); name another with --name, or remove it with: awsmfa mfa remove --serial {same.SerialNumber}");
-        }
-
-        NewVirtualMfaDevice device;
-        try
-        {
-            device = await iam.CreateVirtualAsync(name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AwsmfaException e) when (IamQuery.ErrorCode(e) == "EntityAlreadyExists")
-        {
-            throw AwsmfaException.Usage(
-                $"account {user.Account} already has a virtual MFA device named '{name}' (another user's, or one an earlier attempt left unassigned); name another with --name");
-        }
-
-        var enabled = false;
-        try
-        {
-            Show(device, user, options);
-            await EnableAsync(iam, user, device, cancellationToken).ConfigureAwait(false);
-            enabled = true;
-        }
-        finally
-        {
-            if (!enabled)
-            {
-                await DeleteAgainAsync(iam, device, options.QrFile, run).ConfigureAwait(false);
-            }
-        }
-
-        run.Output.WriteLine(device.SerialNumber);
-        run.Reporter.Info($"MFA device {device.SerialNumber} is enabled for IAM user {user.Name}");
-        if (options.QrFile is { } file)
-        {
-            run.Reporter.Warn($"{file} holds the device's secret: delete it once the app has scanned it");
-        }
-
-        await SetSerialAsync(request, device.SerialNumber, options.Set, run, cancellationToken).ConfigureAwait(false);
+        var serial = await setup.CreateAsync(iam, user, options.Name ?? user.Name, options.QrFile, options.ShowSecret, run.Reporter, cancellationToken).ConfigureAwait(false);
+        run.Output.WriteLine(serial);
+        await SetSerialAsync(request, serial, options.Set, run, cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
-    }
-
-    private void Show(NewVirtualMfaDevice device, IamUser user, MfaCreateOptions options)
-    {
-        var uri = Totp.Uri(device.Base32Seed, user.Name, user.Account);
-        if (options.QrFile is { } file)
-        {
-            AtomicFile.Write(file, QrCode.Png(uri), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            terminal.WriteLine($"The QR code of MFA device {device.SerialNumber} is in {file}: open it and scan it with an authenticator app.");
-        }
-        else
-        {
-            foreach (var line in QrCode.TerminalLines(uri))
-            {
-                terminal.WriteLine(line);
-            }
-
-            terminal.WriteLine($"Scan this QR code with an authenticator app (Google Authenticator, 1Password, Authy): it adds {user.Name}@{user.Account}.");
-        }
-
-        if (options.ShowSecret)
-        {
-            terminal.WriteLine($"Secret key, for an app that cannot scan: {device.Base32Seed}");
-        }
-    }
-
-    /// <summary>Two consecutive codes, checked against the seed before IAM sees them; three tries in all.</summary>
-    private async Task EnableAsync(IIamMfaDevices iam, IamUser user, NewVirtualMfaDevice device, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var first = await AskCodeAsync("First code from the app: ", cancellationToken).ConfigureAwait(false);
-            var second = first is null ? null : await AskCodeAsync("Next code (wait until it changes): ", cancellationToken).ConfigureAwait(false);
-            string? why;
-            if (first is null || second is null)
-            {
-                why = $"that is not a code: {TokenCode.FormatHint}";
-            }
-            else if (Totp.FindStep(device.Base32Seed, first, clock.GetUtcNow()) is not { } step || Totp.FindStep(device.Base32Seed, second, clock.GetUtcNow()) != step + 1)
-            {
-                why = "those are not two consecutive codes of this device: check that the app scanned this QR code, and wait for the code to change before typing the second";
-            }
-            else
-            {
-                try
-                {
-                    await iam.EnableAsync(user.Name, device.SerialNumber, first, second, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                catch (AwsmfaException e) when (e.CodeRejected)
-                {
-                    why = "IAM did not take those codes (InvalidAuthenticationCode): check the phone's clock, and type two new consecutive codes";
-                }
-            }
-
-            if (attempt >= Tries)
-            {
-                throw new AwsmfaException(ExitCodes.AuthenticationRejected, $"no two consecutive codes of the new device in {Tries} tries ({why})");
-            }
-
-            terminal.WriteLine($"{char.ToUpperInvariant(why[0])}{why[1..]}.");
-        }
-    }
-
-    /// <summary>A code as typed (spaces allowed), or null for anything else; end of input is an error.</summary>
-    private async Task<string?> AskCodeAsync(string prompt, CancellationToken cancellationToken)
-    {
-        var line = await terminal.PromptAsync(prompt, cancellationToken).ConfigureAwait(false)
-            ?? throw AwsmfaException.Usage("no code was typed (end of input)");
-        return TokenCode.TryNormalize(line, out var code) ? code : null;
-    }
-
-    /// <summary>Undoes the creation whatever ended the run (Ctrl-C included): its own bounded call, not the run's cancelled token.</summary>
-    private static async Task DeleteAgainAsync(IIamMfaDevices iam, NewVirtualMfaDevice device, string? qrFile, CommandRun run)
-    {
-        if (qrFile is not null)
-        {
-            File.Delete(qrFile);
-        }
-
-        try
-        {
-            await iam.DeleteVirtualAsync(device.SerialNumber, CancellationToken.None).ConfigureAwait(false);
-            run.Reporter.Info($"the MFA device {device.SerialNumber} was not enabled, so it was deleted again");
-        }
-        catch (AwsmfaException e)
-        {
-            run.Reporter.Warn($"the MFA device {device.SerialNumber} was not enabled and could not be deleted ({e.Message}); delete it with: aws iam delete-virtual-mfa-device --serial-number {device.SerialNumber}");
-        }
     }
 
     /// <summary>mfa_serial in the profile's section of the config file: with --set, or when the person says yes.</summary>

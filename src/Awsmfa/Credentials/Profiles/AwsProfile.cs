@@ -115,4 +115,7 @@ internal interface IProfileStore
 
     /// <summary>The credentials file and the config file, as the SDK reads them.</summary>
     IReadOnlyList<string> Files { get; }
+
+    /// <summary>This run wrote the files (<c>init</c>): what was read of them before is read again.</summary>
+    void Forget();
 }

@@ -207,6 +207,8 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
 
     private readonly Dictionary<string, Dictionary<string, Dictionary<string, string>>> _sections = new(StringComparer.Ordinal);
 
+    public void Forget() => _sections.Clear();
+
     public IReadOnlyList<string> ListNames()
     {
         CheckNamedFilesExist();

@@ -1,13 +1,29 @@
+using Awsmfa.Cli.Init;
 using Awsmfa.Cli.Mfa;
 using Awsmfa.Tests.Support;
 
 namespace Awsmfa.Tests.Cli;
 
-/// <summary>The <c>mfa</c> commands' definitions read argv into their options, with no handler or AWS call.</summary>
+/// <summary>The <c>mfa</c> and <c>init</c> definitions read argv into their options, with no handler or AWS call.</summary>
 [TestFixture]
 [Category("Unit")]
-public sealed class MfaArgvTests
+public sealed class OnboardingArgvTests
 {
+    [Test]
+    public void Init_reads_the_profile_trimmed_the_endpoint_and_the_timeout_and_asks_for_the_rest()
+    {
+        using var host = new TestHost();
+        var definition = new InitDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--profile", " work ", "--endpoint-url", "http://127.0.0.1:5000", "--request-timeout", "30s"]);
+        var options = definition.Read(parsed);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(options, Is.EqualTo(new InitOptions("work", new Uri("http://127.0.0.1:5000"), TimeSpan.FromSeconds(30))));
+        Assert.That(definition.Read(definition.Command.Parse([])), Is.EqualTo(new InitOptions(null, null, null)));
+        Assert.That(definition.Command.Parse(["--region", "eu-west-1"]).Errors, Is.Not.Empty, "the region is asked, and checked, on the terminal");
+    }
+
     [Test]
     public void Mfa_list_reads_the_profile_endpoint_and_format()
     {
