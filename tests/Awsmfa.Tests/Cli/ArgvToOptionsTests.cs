@@ -1,5 +1,6 @@
 using Awsmfa.Cli;
 using Awsmfa.Cli.Ec2;
+using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
 using Awsmfa.Ec2;
 using Awsmfa.Tests.Support;
@@ -43,5 +44,74 @@ public sealed class ArgvToOptionsTests
         var options = definitions.Read(command.Parse(["--profile", " work ", "-t", "123456", "--role-arn", "arn:aws:iam::123456789012:role/admin"]));
 
         Assert.That(options, Is.EqualTo(new PipelineOptions(Profile: "work", TokenCode: "123456", RoleArn: "arn:aws:iam::123456789012:role/admin")));
+    }
+
+    [Test]
+    public void Session_get_reads_the_pipeline_options_the_format_and_the_command_that_loads_the_session()
+    {
+        using var host = new TestHost();
+        var definition = new SessionGetDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--profile", " work ", "-t", "123456", "--region", "eu-west-1", "-o", "FISH"]);
+        var options = definition.Read(parsed);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(options.Pipeline, Is.EqualTo(new PipelineOptions(Profile: "work", TokenCode: "123456", Region: "eu-west-1")));
+        Assert.That(options.Format, Is.EqualTo(SessionFormat.Fish));
+        // The code is spent, so it is not part of the command that loads the session again.
+        Assert.That(options.LoadCommand(), Is.EqualTo("awsmfa session get --profile ' work ' --region eu-west-1 -o FISH | source"));
+    }
+
+    [Test]
+    public void Session_get_with_no_options_prints_env_exports_of_the_default_profile()
+    {
+        using var host = new TestHost();
+        var definition = new SessionGetDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse([]);
+        var options = definition.Read(parsed);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(options.Pipeline, Is.EqualTo(new PipelineOptions()));
+        Assert.That(options.Format, Is.EqualTo(SessionFormat.Env));
+        Assert.That(options.LoadCommand(), Is.EqualTo("eval \"$(awsmfa session get)\""));
+    }
+
+    [Test]
+    public void Session_get_refuses_an_unknown_output_format()
+    {
+        using var host = new TestHost();
+        var definition = new SessionGetDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["-o", "yaml"]);
+
+        Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith("--output 'yaml' is not one of: env, dotenv, fish, powershell, json, credential-process"));
+    }
+
+    [TestCase(new string[0], "Table")]
+    [TestCase(new[] { "-o", "json" }, "Json")]
+    [TestCase(new[] { "--output", " TABLE " }, "Table")]
+    public void Session_list_reads_its_format(string[] args, string format)
+    {
+        var definition = new SessionListDefinition();
+
+        var parsed = definition.Command.Parse(args);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new SessionListOptions(Enum.Parse<ListFormat>(format))));
+    }
+
+    [TestCase(new string[0], null)]
+    [TestCase(new[] { "--profile", " work " }, "work")]
+    [TestCase(new[] { "--profile", "env" }, "env")]
+    public void Session_clear_reads_the_one_profile_trimmed_or_none_for_all(string[] args, string? profile)
+    {
+        using var host = new TestHost();
+        var definition = new SessionClearDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(args);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new SessionClearOptions(profile)));
     }
 }
