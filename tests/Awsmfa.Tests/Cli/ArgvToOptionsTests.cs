@@ -1,5 +1,6 @@
 using Awsmfa.Cli;
 using Awsmfa.Cli.Ec2;
+using Awsmfa.Cli.Keys;
 using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
 using Awsmfa.Ec2;
@@ -113,5 +114,90 @@ public sealed class ArgvToOptionsTests
 
         Assert.That(parsed.Errors, Is.Empty);
         Assert.That(definition.Read(parsed), Is.EqualTo(new SessionClearOptions(profile)));
+    }
+
+    [TestCase("--stdin", "Stdin")]
+    [TestCase("--from-env", "Environment")]
+    [TestCase(null, "Terminal")]
+    public void Keys_add_reads_the_profile_trimmed_and_where_the_keys_come_from(string? from, string input)
+    {
+        using var host = new TestHost();
+        var definition = new KeysAddDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(from is null ? ["--profile", " work "] : ["--profile", " work ", from, "-y"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new KeysAddOptions("work", Enum.Parse<KeysInput>(input), Yes: from is not null)));
+    }
+
+    [TestCase(new[] { "--profile", "work", "--stdin", "--from-env" }, "--stdin and --from-env do not go together: take the keys from one place")]
+    [TestCase(new[] { "--profile", "no spaces" }, "--profile is not valid: ")]
+    [TestCase(new[] { "--stdin" }, "Option '--profile' is required.")]
+    public void Keys_add_refuses_two_sources_a_bad_profile_name_and_no_profile(string[] args, string error)
+    {
+        using var host = new TestHost();
+        var definition = new KeysAddDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(args);
+
+        Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith(error));
+    }
+
+    [TestCase(new string[0], "Table")]
+    [TestCase(new[] { "-o", " json " }, "Json")]
+    public void Keys_list_reads_its_format(string[] args, string format)
+    {
+        var definition = new KeysListDefinition();
+
+        var parsed = definition.Command.Parse(args);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new KeysListOptions(Enum.Parse<ListFormat>(format))));
+    }
+
+    [TestCase(new[] { "--profile", " prod " }, "prod", false)]
+    [TestCase(new[] { "--profile", "prod", "--yes" }, "prod", true)]
+    [TestCase(new[] { "-y", "--profile", "team.prod" }, "team.prod", true)]
+    public void Keys_remove_and_import_read_the_profile_trimmed_and_whether_to_ask(string[] args, string profile, bool yes)
+    {
+        using var host = new TestHost();
+        var remove = new KeysRemoveDefinition(host.Services().Profiles);
+        var import = new KeysImportDefinition(host.Services().Profiles);
+
+        var removeParsed = remove.Command.Parse(args);
+        var importParsed = import.Command.Parse(args);
+
+        Assert.That(removeParsed.Errors, Is.Empty);
+        Assert.That(importParsed.Errors, Is.Empty);
+        Assert.That(remove.Read(removeParsed), Is.EqualTo(new KeysRemoveOptions(profile, yes)));
+        Assert.That(import.Read(importParsed), Is.EqualTo(new KeysImportOptions(profile, yes)));
+    }
+
+    [Test]
+    public void Keys_rotate_reads_the_profile_and_the_options_of_its_mfa_session()
+    {
+        using var host = new TestHost();
+        var definition = new KeysRotateDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse([
+            "--profile", " work ", "-t", "123456", "--serial-number", " arn:aws:iam::123456789012:mfa/alice ",
+            "--endpoint-url", "http://127.0.0.1:5000", "--request-timeout", "30s"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new KeysRotateOptions(
+            "work", "123456", "arn:aws:iam::123456789012:mfa/alice", new Uri("http://127.0.0.1:5000"), TimeSpan.FromSeconds(30))));
+    }
+
+    [Test]
+    public void Keys_rotate_without_options_of_its_own_asks_for_nothing_but_the_profile()
+    {
+        using var host = new TestHost();
+        var definition = new KeysRotateDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--profile", "work"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new KeysRotateOptions("work", null, null, null, null)));
+        Assert.That(definition.Command.Parse(["--profile", "work", "--region", "eu-west-1"]).Errors, Is.Not.Empty);
     }
 }
