@@ -1,5 +1,6 @@
 using Awsmfa.Cli;
 using Awsmfa.Cli.Ec2;
+using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Keys;
 using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
@@ -199,5 +200,57 @@ public sealed class ArgvToOptionsTests
         Assert.That(parsed.Errors, Is.Empty);
         Assert.That(definition.Read(parsed), Is.EqualTo(new KeysRotateOptions("work", null, null, null, null)));
         Assert.That(definition.Command.Parse(["--profile", "work", "--region", "eu-west-1"]).Errors, Is.Not.Empty);
+    }
+
+    [Test]
+    public void Eks_token_reads_the_cluster_and_the_pipeline_options()
+    {
+        using var host = new TestHost();
+        var definition = new EksTokenDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--cluster-name", "prod-1", "--profile", " work ", "--region", "eu-west-1", "--role-arn", "arn:aws:iam::123456789012:role/admin"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new EksTokenOptions(
+            new PipelineOptions(Profile: "work", Region: "eu-west-1", RoleArn: "arn:aws:iam::123456789012:role/admin"), "prod-1")));
+    }
+
+    [TestCase(new[] { "--cluster-name", "_prod" }, "--cluster-name is not valid: an EKS cluster name is 1 to 100 letters")]
+    [TestCase(new[] { "--cluster-name", "prod.eu" }, "--cluster-name is not valid: an EKS cluster name is 1 to 100 letters")]
+    [TestCase(new[] { "--profile", "work" }, "Option '--cluster-name' is required.")]
+    public void Eks_token_refuses_a_cluster_name_eks_would_not_have_or_none(string[] args, string error)
+    {
+        using var host = new TestHost();
+        var definition = new EksTokenDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(args);
+
+        Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith(error));
+    }
+
+    [Test]
+    public void Eks_update_kubeconfig_reads_the_file_the_names_and_the_pipeline_options()
+    {
+        using var host = new TestHost();
+        var definition = new UpdateKubeconfigDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse([
+            "--cluster-name", "prod", "--kubeconfig", "/tmp/kube config", "--alias", "prod-ctx", "--user-alias", "me@prod", "--profile", " work ", "-d", "1h"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new UpdateKubeconfigOptions(
+            new PipelineOptions(Profile: "work", DurationSeconds: 3600), "prod", "/tmp/kube config", "prod-ctx", "me@prod")));
+    }
+
+    [Test]
+    public void Eks_update_kubeconfig_leaves_the_file_and_names_to_their_defaults()
+    {
+        using var host = new TestHost();
+        var definition = new UpdateKubeconfigDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--cluster-name", "prod"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new UpdateKubeconfigOptions(new PipelineOptions(), "prod", Kubeconfig: null, Alias: null, UserAlias: null)));
     }
 }
