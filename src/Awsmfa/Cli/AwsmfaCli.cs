@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Awsmfa.Aws;
 using Awsmfa.Cli.Ec2;
+using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Session;
 using Awsmfa.Output;
 using System.CommandLine.Parsing;
@@ -72,8 +73,7 @@ internal sealed class AwsmfaCli
                 services.Profiles,
                 new ListInstancesHandler(pipelines, services.AwsClients),
                 new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval))),
-            (ExecCommand.Name, () => ExecCommand.Create(
-                services.Profiles,
+            (ExecDefinition.Name, () => new ExecDefinition(services.Profiles).Build(
                 new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin))),
             ("console", () => ConsoleCommand.Create(
                 services.Profiles,
@@ -102,7 +102,7 @@ internal sealed class AwsmfaCli
     private static bool ExecWithoutDoubleDash(ParseResult parseResult, string[] args)
     {
         var command = parseResult.CommandResult;
-        if (command.Command.Name != ExecCommand.Name || command.Parent is not CommandResult { Parent: null })
+        if (command.Command.Name != ExecDefinition.Name || command.Parent is not CommandResult { Parent: null })
         {
             return false;
         }
@@ -126,7 +126,7 @@ internal sealed class AwsmfaCli
     {
         var consumed = new HashSet<Token>(ReferenceEqualityComparer.Instance);
         Collect(parseResult.RootCommandResult);
-        var exec = parseResult.CommandResult.Command.Name == ExecCommand.Name;
+        var exec = parseResult.CommandResult.Command.Name == ExecDefinition.Name;
         foreach (var token in parseResult.Tokens)
         {
             if (token.Type == TokenType.DoubleDash)
@@ -316,7 +316,7 @@ internal sealed class AwsmfaCli
 
         if (ExecWithoutDoubleDash(parseResult, args))
         {
-            await error.WriteLineAsync("awsmfa: " + ExecCommand.PutCommandAfterDoubleDash).ConfigureAwait(false);
+            await error.WriteLineAsync("awsmfa: " + ExecDefinition.PutCommandAfterDoubleDash).ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
 

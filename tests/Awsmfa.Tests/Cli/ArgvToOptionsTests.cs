@@ -1,6 +1,7 @@
 using Awsmfa.Cli;
 using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Eks;
+using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Keys;
 using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
@@ -252,5 +253,47 @@ public sealed class ArgvToOptionsTests
 
         Assert.That(parsed.Errors, Is.Empty);
         Assert.That(definition.Read(parsed), Is.EqualTo(new UpdateKubeconfigOptions(new PipelineOptions(), "prod", Kubeconfig: null, Alias: null, UserAlias: null)));
+    }
+
+    [Test]
+    public void Exec_reads_the_command_after_the_double_dash_as_the_commands_own()
+    {
+        using var host = new TestHost();
+        var definition = new ExecDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--profile", " work ", "--server", "-q", "--allow-nested", "--", "aws", "s3", "ls", "--profile", "other"]);
+        var options = definition.Read(parsed);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(options.Pipeline, Is.EqualTo(new PipelineOptions(Profile: "work")));
+        Assert.That(options.Command, Is.EqualTo(new[] { "aws", "s3", "ls", "--profile", "other" }));
+        Assert.That((options.Server, options.AllowNested, parsed.GetValue(definition.Quiet)), Is.EqualTo((true, true, true)));
+    }
+
+    [Test]
+    public void Exec_with_no_command_starts_the_shell_with_the_session_in_its_environment()
+    {
+        using var host = new TestHost();
+        var definition = new ExecDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse([]);
+        var options = definition.Read(parsed);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(options.Pipeline, Is.EqualTo(new PipelineOptions()));
+        Assert.That(options.Command, Is.Empty);
+        Assert.That((options.Server, options.AllowNested, parsed.GetValue(definition.Quiet)), Is.EqualTo((false, false, false)));
+    }
+
+    [TestCase("--duration", "5s")]
+    [TestCase("--token-code", "12345")]
+    public void Exec_refuses_a_bad_pipeline_value_before_running_anything(string option, string value)
+    {
+        using var host = new TestHost();
+        var definition = new ExecDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse([option, value, "--", "true"]);
+
+        Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith(option));
     }
 }
