@@ -75,9 +75,8 @@ internal sealed class AwsmfaCli
                 new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval))),
             (ExecDefinition.Name, () => new ExecDefinition(services.Profiles).Build(
                 new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin))),
-            ("console", () => ConsoleCommand.Create(
-                services.Profiles,
-                new ConsoleHandler(pipelines, services.Environment, services.Browser))),
+            ("console", () => new Console.ConsoleDefinition(services.Profiles).Build(
+                new Console.ConsoleHandler(pipelines, services.Environment, services.Browser))),
             ("whoami", () => WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Environment, services.Clock))),
             ("profile", () => ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock))),
             ("eks", () => Eks.EksCommands.Create(

@@ -1,4 +1,5 @@
 using Awsmfa.Cli;
+using Awsmfa.Cli.Console;
 using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Exec;
@@ -295,5 +296,43 @@ public sealed class ArgvToOptionsTests
         var parsed = definition.Command.Parse([option, value, "--", "true"]);
 
         Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith(option));
+    }
+
+    [Test]
+    public void Console_reads_the_service_printing_instead_of_opening_and_a_twelve_hour_session()
+    {
+        using var host = new TestHost();
+        var definition = new ConsoleDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--profile", " prod ", "--service", "ec2", "--stdout", "-d", "12h"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new ConsoleOptions(new PipelineOptions(Profile: "prod", DurationSeconds: 43200), "ec2", null, Stdout: true)));
+    }
+
+    [Test]
+    public void Console_opens_a_path_in_the_browser_with_the_kinds_default_duration()
+    {
+        using var host = new TestHost();
+        var definition = new ConsoleDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--path", "/iam/home#/users"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new ConsoleOptions(new PipelineOptions(), null, "/iam/home#/users", Stdout: false)));
+    }
+
+    [TestCase(new[] { "-d", "13h" }, "--duration for the console is at most 12h (43200 s), the console's own limit")]
+    [TestCase(new[] { "--service", "EC2" }, "--service is a console service name such as ec2, s3 or cloudwatch")]
+    [TestCase(new[] { "--path", "//evil.example" }, "--path is a console path that starts with /")]
+    [TestCase(new[] { "--service", "ec2", "--path", "/s3/buckets" }, "--service and --path do not go together: name a service, or a path")]
+    public void Console_refuses_what_the_console_would_not_open(string[] args, string error)
+    {
+        using var host = new TestHost();
+        var definition = new ConsoleDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(args);
+
+        Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith(error));
     }
 }

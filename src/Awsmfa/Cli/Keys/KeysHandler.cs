@@ -321,7 +321,7 @@ internal sealed partial class KeysHandler(
 
                 break;
             case KeysInput.Stdin:
-                if (!Console.IsInputRedirected)
+                if (!System.Console.IsInputRedirected)
                 {
                     // Typed at a terminal, --stdin would show the secret as it is typed: refused
                     // before a single line is read, so nothing is typed in vain.
