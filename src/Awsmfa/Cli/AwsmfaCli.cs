@@ -5,6 +5,7 @@ using Awsmfa.Aws;
 using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Session;
+using Awsmfa.Cli.Whoami;
 using Awsmfa.Output;
 using System.CommandLine.Parsing;
 
@@ -77,7 +78,7 @@ internal sealed class AwsmfaCli
                 new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin))),
             ("console", () => new Console.ConsoleDefinition(services.Profiles).Build(
                 new Console.ConsoleHandler(pipelines, services.Environment, services.Browser))),
-            ("whoami", () => WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Environment, services.Clock))),
+            ("whoami", () => new WhoamiDefinition(services.Profiles).Build(new WhoamiHandler(pipelines, services.AwsClients, services.Environment, services.Clock))),
             ("profile", () => ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock))),
             ("eks", () => Eks.EksCommands.Create(
                 services.Profiles,

@@ -5,6 +5,7 @@ using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Keys;
 using Awsmfa.Cli.Session;
+using Awsmfa.Cli.Whoami;
 using Awsmfa.Credentials;
 using Awsmfa.Ec2;
 using Awsmfa.Tests.Support;
@@ -334,5 +335,30 @@ public sealed class ArgvToOptionsTests
         var parsed = definition.Command.Parse(args);
 
         Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith(error));
+    }
+
+    [Test]
+    public void Whoami_reads_the_pipeline_options_and_its_format()
+    {
+        using var host = new TestHost();
+        var definition = new WhoamiDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--profile", " work ", "--role-arn", " arn:aws:iam::123456789012:role/admin ", "-o", "Json"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new WhoamiOptions(new PipelineOptions(Profile: "work", RoleArn: "arn:aws:iam::123456789012:role/admin"), WhoamiFormat.Json)));
+    }
+
+    [Test]
+    public void Whoami_with_no_options_answers_in_text_for_whatever_the_shell_has()
+    {
+        using var host = new TestHost();
+        var definition = new WhoamiDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse([]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new WhoamiOptions(new PipelineOptions(), WhoamiFormat.Text)));
+        Assert.That(definition.Command.Parse(["-o", "yaml"]).Errors.Select(e => e.Message), Has.Some.StartsWith("--output 'yaml' is not one of: text, json"));
     }
 }
