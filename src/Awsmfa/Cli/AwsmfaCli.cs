@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Awsmfa.Aws;
+using Awsmfa.Cli.Doctor;
 using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Session;
@@ -88,8 +89,7 @@ internal sealed class AwsmfaCli
                 services.Profiles,
                 new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
                 new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
-            ("doctor", () => DoctorCommand.Create(
-                services.Profiles,
+            ("doctor", () => new DoctorDefinition(services.Profiles).Build(
                 new DoctorHandler(() => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin)))),
             ("completion", CompletionCommand.Create),
         ];

@@ -1,5 +1,6 @@
 using Awsmfa.Cli;
 using Awsmfa.Cli.Console;
+using Awsmfa.Cli.Doctor;
 using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Exec;
@@ -360,5 +361,41 @@ public sealed class ArgvToOptionsTests
         Assert.That(parsed.Errors, Is.Empty);
         Assert.That(definition.Read(parsed), Is.EqualTo(new WhoamiOptions(new PipelineOptions(), WhoamiFormat.Text)));
         Assert.That(definition.Command.Parse(["-o", "yaml"]).Errors.Select(e => e.Message), Has.Some.StartsWith("--output 'yaml' is not one of: text, json"));
+    }
+
+    [Test]
+    public void Doctor_reads_the_profile_and_endpoint_trimmed_and_its_format()
+    {
+        using var host = new TestHost();
+        var definition = new DoctorDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--profile", " prod ", "--endpoint-url", " http://127.0.0.1:5000 ", "-o", "json"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new DoctorOptions("prod", new Uri("http://127.0.0.1:5000"), DoctorFormat.Json)));
+    }
+
+    [Test]
+    public void Doctor_with_no_options_checks_the_default_profile_against_aws_in_text()
+    {
+        using var host = new TestHost();
+        var definition = new DoctorDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse([]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new DoctorOptions(null, null, DoctorFormat.Text)));
+    }
+
+    [TestCase("ftp://127.0.0.1:21")]
+    [TestCase("127.0.0.1:5000")]
+    public void Doctor_refuses_an_endpoint_that_is_not_an_http_url(string endpoint)
+    {
+        using var host = new TestHost();
+        var definition = new DoctorDefinition(host.Services().Profiles);
+
+        var parsed = definition.Command.Parse(["--endpoint-url", endpoint]);
+
+        Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith("--endpoint-url must be an absolute http:// or https:// URL"));
     }
 }
