@@ -5,6 +5,7 @@ using Awsmfa.Aws;
 using Awsmfa.Cli.Doctor;
 using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Exec;
+using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
 using Awsmfa.Cli.Whoami;
 using Awsmfa.Output;

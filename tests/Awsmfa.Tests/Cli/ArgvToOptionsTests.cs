@@ -5,6 +5,7 @@ using Awsmfa.Cli.Ec2;
 using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Keys;
+using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
 using Awsmfa.Cli.Whoami;
 using Awsmfa.Credentials;
@@ -397,5 +398,18 @@ public sealed class ArgvToOptionsTests
         var parsed = definition.Command.Parse(["--endpoint-url", endpoint]);
 
         Assert.That(parsed.Errors.Select(e => e.Message), Has.Some.StartsWith("--endpoint-url must be an absolute http:// or https:// URL"));
+    }
+
+    [TestCase(new string[0], "Table")]
+    [TestCase(new[] { "--output", "JSON" }, "Json")]
+    public void Profile_list_reads_its_format(string[] args, string format)
+    {
+        var definition = new ProfileListDefinition();
+
+        var parsed = definition.Command.Parse(args);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new ProfileListOptions(Enum.Parse<ListFormat>(format))));
+        Assert.That(definition.Command.Parse(["-o", "csv"]).Errors.Select(e => e.Message), Has.Some.StartsWith("--output 'csv' is not one of: table, json"));
     }
 }
