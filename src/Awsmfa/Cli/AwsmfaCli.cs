@@ -2,9 +2,13 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Awsmfa.Aws;
+using Awsmfa.Cli.Completion;
+using Awsmfa.Cli.Console;
 using Awsmfa.Cli.Doctor;
 using Awsmfa.Cli.Ec2;
+using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Exec;
+using Awsmfa.Cli.Keys;
 using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
 using Awsmfa.Cli.Whoami;
@@ -78,21 +82,21 @@ internal sealed class AwsmfaCli
                 new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval))),
             (ExecDefinition.Name, () => new ExecDefinition(services.Profiles).Build(
                 new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin))),
-            ("console", () => new Console.ConsoleDefinition(services.Profiles).Build(
-                new Console.ConsoleHandler(pipelines, services.Environment, services.Browser))),
+            ("console", () => new ConsoleDefinition(services.Profiles).Build(
+                new ConsoleHandler(pipelines, services.Environment, services.Browser))),
             ("whoami", () => new WhoamiDefinition(services.Profiles).Build(new WhoamiHandler(pipelines, services.AwsClients, services.Environment, services.Clock))),
             ("profile", () => ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock))),
-            ("eks", () => Eks.EksCommands.Create(
+            ("eks", () => EksCommands.Create(
                 services.Profiles,
-                new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock, services.CreateCache),
-                new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters, services.KubeconfigLockTimeout))),
-            ("keys", () => Keys.KeysCommands.Create(
+                new EksTokenHandler(pipelines, services.Environment, services.Clock, services.CreateCache),
+                new UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters, services.KubeconfigLockTimeout))),
+            ("keys", () => KeysCommands.Create(
                 services.Profiles,
-                new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
-                new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
+                new KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
+                new KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
             ("doctor", () => new DoctorDefinition(services.Profiles).Build(
                 new DoctorHandler(() => new Diagnostics.Doctor(services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin)))),
-            ("completion", CompletionCommand.Create),
+            ("completion", () => new CompletionDefinition().Build(new CompletionHandler())),
         ];
     }
 

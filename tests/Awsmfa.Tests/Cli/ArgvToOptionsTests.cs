@@ -1,4 +1,5 @@
 using Awsmfa.Cli;
+using Awsmfa.Cli.Completion;
 using Awsmfa.Cli.Console;
 using Awsmfa.Cli.Doctor;
 using Awsmfa.Cli.Ec2;
@@ -411,5 +412,26 @@ public sealed class ArgvToOptionsTests
         Assert.That(parsed.Errors, Is.Empty);
         Assert.That(definition.Read(parsed), Is.EqualTo(new ProfileListOptions(Enum.Parse<ListFormat>(format))));
         Assert.That(definition.Command.Parse(["-o", "csv"]).Errors.Select(e => e.Message), Has.Some.StartsWith("--output 'csv' is not one of: table, json"));
+    }
+
+    [TestCase("bash")]
+    [TestCase("powershell")]
+    public void Completion_reads_the_shell(string shell)
+    {
+        var definition = new CompletionDefinition();
+
+        var parsed = definition.Command.Parse([shell]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(definition.Read(parsed), Is.EqualTo(new CompletionOptions(shell)));
+    }
+
+    [Test]
+    public void Completion_refuses_a_shell_it_has_no_script_for()
+    {
+        var definition = new CompletionDefinition();
+
+        Assert.That(definition.Command.Parse(["tcsh"]).Errors.Select(e => e.Message), Has.Some.StartsWith("shell 'tcsh' is not one of: bash, zsh, fish, powershell"));
+        Assert.That(definition.Command.Parse([]).Errors, Is.Not.Empty);
     }
 }
