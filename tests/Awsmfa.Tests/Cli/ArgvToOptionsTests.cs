@@ -266,13 +266,13 @@ public sealed class ArgvToOptionsTests
         using var host = new TestHost();
         var definition = new ExecDefinition(host.Services().Profiles);
 
-        var parsed = definition.Command.Parse(["--profile", " work ", "--server", "-q", "--allow-nested", "--", "aws", "s3", "ls", "--profile", "other"]);
+        var parsed = definition.Command.Parse(["--profile", " work ", "--server", "-q", "--", "aws", "s3", "ls", "--profile", "other"]);
         var options = definition.Read(parsed);
 
         Assert.That(parsed.Errors, Is.Empty);
         Assert.That(options.Pipeline, Is.EqualTo(new PipelineOptions(Profile: "work")));
         Assert.That(options.Command, Is.EqualTo(new[] { "aws", "s3", "ls", "--profile", "other" }));
-        Assert.That((options.Server, options.AllowNested, parsed.GetValue(definition.Quiet)), Is.EqualTo((true, true, true)));
+        Assert.That((options.Server, options.AllowNested, parsed.GetValue(definition.Quiet)), Is.EqualTo((true, false, true)));
     }
 
     [Test]
@@ -283,11 +283,13 @@ public sealed class ArgvToOptionsTests
 
         var parsed = definition.Command.Parse([]);
         var options = definition.Read(parsed);
+        var nested = definition.Read(definition.Command.Parse(["--allow-nested"]));
 
         Assert.That(parsed.Errors, Is.Empty);
         Assert.That(options.Pipeline, Is.EqualTo(new PipelineOptions()));
         Assert.That(options.Command, Is.Empty);
         Assert.That((options.Server, options.AllowNested, parsed.GetValue(definition.Quiet)), Is.EqualTo((false, false, false)));
+        Assert.That((nested.Server, nested.AllowNested), Is.EqualTo((false, true)));
     }
 
     [TestCase("--duration", "5s")]
