@@ -2,8 +2,19 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Awsmfa.Aws;
+using Awsmfa.Cli.Completion;
+using Awsmfa.Cli.Console;
+using Awsmfa.Cli.Doctor;
 using Awsmfa.Cli.Ec2;
+using Awsmfa.Cli.Eks;
+using Awsmfa.Cli.Exec;
+using Awsmfa.Cli.Init;
+using Awsmfa.Cli.Keys;
+using Awsmfa.Cli.Mfa;
+using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
+using Awsmfa.Cli.Whoami;
+using Awsmfa.Mfa;
 using Awsmfa.Output;
 using System.CommandLine.Parsing;
 
@@ -72,46 +83,43 @@ internal sealed class AwsmfaCli
                 services.Profiles,
                 new ListInstancesHandler(pipelines, services.AwsClients),
                 new InstanceActionHandler(pipelines, services.AwsClients, services.Terminal, services.StandardInput, services.Clock, services.PollInterval))),
-            (ExecCommand.Name, () => ExecCommand.Create(
-                services.Profiles,
+            (ExecDefinition.Name, () => new ExecDefinition(services.Profiles).Build(
                 new ExecHandler(pipelines, services.Environment, services.Processes, services.Clock, services.ReadExpiryMargin))),
-            ("console", () => ConsoleCommand.Create(
-                services.Profiles,
+            ("console", () => new ConsoleDefinition(services.Profiles).Build(
                 new ConsoleHandler(pipelines, services.Environment, services.Browser))),
-            ("whoami", () => WhoamiCommand.Create(services.Profiles, new WhoamiHandler(pipelines, services.AwsClients, services.Environment, services.Clock))),
+            ("whoami", () => new WhoamiDefinition(services.Profiles).Build(new WhoamiHandler(pipelines, services.AwsClients, services.Environment, services.Clock))),
             ("profile", () => ProfileCommands.Create(new ProfileListHandler(services.Profiles, services.KeyringIndex, pipelines, services.CreateCache, services.Clock))),
-            ("eks", () => Eks.EksCommands.Create(
+            ("eks", () => EksCommands.Create(
                 services.Profiles,
-                new Eks.EksTokenHandler(pipelines, services.Environment, services.Clock, services.CreateCache),
-                new Eks.UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters, services.KubeconfigLockTimeout))),
-            ("keys", () => Keys.KeysCommands.Create(
+                new EksTokenHandler(pipelines, services.Environment, services.Clock, services.CreateCache),
+                new UpdateKubeconfigHandler(pipelines, services.Environment, services.EksClusters, services.KubeconfigLockTimeout))),
+            ("keys", () => KeysCommands.Create(
                 services.Profiles,
-                new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
-                new Keys.KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
+                new KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
+                new KeysRotateHandler(services.Keyring, services.KeyringIndex, services.Profiles, pipelines, services.AwsClients, services.IamKeys, services.Clock))),
             ("mfa", () =>
             {
-                var accounts = new Awsmfa.Mfa.MfaAccounts(services.AwsClients, services.IamMfaDevices);
-                return Mfa.MfaCommands.Create(
+                var accounts = new MfaAccounts(services.AwsClients, services.IamMfaDevices);
+                return MfaCommands.Create(
                     services.Profiles,
-                    new Mfa.MfaListHandler(pipelines, accounts),
-                    new Mfa.MfaCreateHandler(pipelines, accounts, new Mfa.VirtualDeviceSetup(services.Terminal, services.Clock), services.Terminal, services.Profiles),
-                    new Mfa.MfaRemoveHandler(pipelines, accounts, services.Terminal, services.Profiles, services.CreateCache));
+                    new MfaListHandler(pipelines, accounts),
+                    new MfaCreateHandler(pipelines, accounts, new VirtualDeviceSetup(services.Terminal, services.Clock), services.Terminal, services.Profiles),
+                    new MfaRemoveHandler(pipelines, accounts, services.Terminal, services.Profiles, services.CreateCache));
             }),
-            ("init", () => new Init.InitDefinition(services.Profiles).Build(new Init.InitHandler(
+            ("init", () => new InitDefinition(services.Profiles).Build(new InitHandler(
                 services.Terminal,
                 services.Profiles,
                 services.KeyringIndex,
                 services.Keyring,
-                new Keys.KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
-                new Awsmfa.Mfa.MfaAccounts(services.AwsClients, services.IamMfaDevices),
-                new Mfa.VirtualDeviceSetup(services.Terminal, services.Clock),
+                new KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
+                new MfaAccounts(services.AwsClients, services.IamMfaDevices),
+                new VirtualDeviceSetup(services.Terminal, services.Clock),
                 pipelines,
                 services.Environment))),
-            ("doctor", () => DoctorCommand.Create(
-                services.Profiles,
+            ("doctor", () => new DoctorDefinition(services.Profiles).Build(
                 new DoctorHandler(() => new Diagnostics.Doctor(
-                    services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin, new Awsmfa.Mfa.MfaAccounts(services.AwsClients, services.IamMfaDevices))))),
-            ("completion", CompletionCommand.Create),
+                    services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin, new MfaAccounts(services.AwsClients, services.IamMfaDevices))))),
+            ("completion", () => new CompletionDefinition().Build(new CompletionHandler())),
         ];
     }
 
@@ -122,7 +130,7 @@ internal sealed class AwsmfaCli
     private static bool ExecWithoutDoubleDash(ParseResult parseResult, string[] args)
     {
         var command = parseResult.CommandResult;
-        if (command.Command.Name != ExecCommand.Name || command.Parent is not CommandResult { Parent: null })
+        if (command.Command.Name != ExecDefinition.Name || command.Parent is not CommandResult { Parent: null })
         {
             return false;
         }
@@ -146,7 +154,7 @@ internal sealed class AwsmfaCli
     {
         var consumed = new HashSet<Token>(ReferenceEqualityComparer.Instance);
         Collect(parseResult.RootCommandResult);
-        var exec = parseResult.CommandResult.Command.Name == ExecCommand.Name;
+        var exec = parseResult.CommandResult.Command.Name == ExecDefinition.Name;
         foreach (var token in parseResult.Tokens)
         {
             if (token.Type == TokenType.DoubleDash)
@@ -336,7 +344,7 @@ internal sealed class AwsmfaCli
 
         if (ExecWithoutDoubleDash(parseResult, args))
         {
-            await error.WriteLineAsync("awsmfa: " + ExecCommand.PutCommandAfterDoubleDash).ConfigureAwait(false);
+            await error.WriteLineAsync("awsmfa: " + ExecDefinition.PutCommandAfterDoubleDash).ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
 

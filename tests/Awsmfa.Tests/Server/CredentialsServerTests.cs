@@ -197,7 +197,7 @@ public sealed class ServerEnvironmentTests
         var served = Served;
         await using var endpoint = CredentialsServer.Start(_ => Task.FromResult(served), served, TimeProvider.System, TimeSpan.FromMinutes(5), new Reporter(TextWriter.Null, verbose: false));
 
-        var child = Awsmfa.Cli.ExecCommand.ServerEnvironment(environment, served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout), endpoint);
+        var child = Awsmfa.Cli.Exec.ExecHandler.ServerEnvironment(environment, served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout), endpoint);
 
         Assert.That(child.Keys, Is.EquivalentTo(new[]
         {
@@ -212,7 +212,7 @@ public sealed class ServerEnvironmentTests
     {
         var environment = Caller("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_PROFILE");
 
-        var child = Awsmfa.Cli.ExecCommand.ChildEnvironment(environment, Served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout));
+        var child = Awsmfa.Cli.Exec.ExecHandler.ChildEnvironment(environment, Served, new AwsTarget("eu-west-1", null, "base", AwsTarget.DefaultRequestTimeout));
 
         Assert.That(child.Keys, Has.None.StartWith("AWS_ROLE").And.None.EqualTo("AWS_WEB_IDENTITY_TOKEN_FILE").And.None.StartWith("AWS_CONTAINER_").And.None.EqualTo("AWS_PROFILE"));
         Assert.That(child["AWS_ACCESS_KEY_ID"], Is.EqualTo("ASIASERVED0000000001"));

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Awsmfa.Aws;
-using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
 using Awsmfa.Keyring;
 using Awsmfa.Output;
@@ -35,14 +34,14 @@ internal sealed partial class KeysHandler(
         return ExitCodes.Success;
     }
 
-    public async Task<int> ListAsync(ListFormat format, CommandRun run, CancellationToken cancellationToken)
+    public async Task<int> ListAsync(KeysListOptions options, CommandRun run, CancellationToken cancellationToken)
     {
         index.ThrowIfBroken();
         var held = await CheckAgainstKeyringAsync(run, cancellationToken).ConfigureAwait(false);
         var entries = index.Entries.OrderBy(e => e.Profile, StringComparer.Ordinal)
             .Select(e => held.TryGetValue(e.Profile, out var id) ? e with { AccessKeyId = id } : e)
             .ToList();
-        if (format == ListFormat.Json)
+        if (options.Format == ListFormat.Json)
         {
             OutputJson.Write(run.Output, entries.Select(e => new KeyJson(e.Profile, KeyIds.Mask(e.AccessKeyId), e.Backend, Timestamps.Format(e.Added))).ToList(), OutputJson.Indented.ListKeyJson);
             return ExitCodes.Success;
@@ -109,8 +108,9 @@ internal sealed partial class KeysHandler(
         return held;
     }
 
-    public async Task<int> RemoveAsync(string profile, bool yes, CommandRun run, CancellationToken cancellationToken)
+    public async Task<int> RemoveAsync(KeysRemoveOptions options, CommandRun run, CancellationToken cancellationToken)
     {
+        var (profile, yes) = options;
         var keyring = Open();
         var recorded = index.Find(profile);
         if (!yes)
@@ -130,8 +130,9 @@ internal sealed partial class KeysHandler(
         return ExitCodes.Success;
     }
 
-    public async Task<int> ImportAsync(string profile, bool yes, CommandRun run, CancellationToken cancellationToken)
+    public async Task<int> ImportAsync(KeysImportOptions options, CommandRun run, CancellationToken cancellationToken)
     {
+        var (profile, yes) = options;
         var found = profiles.Find(profile);
         // A stale aws_session_token beside an IAM user's keys goes with them; session keys (ASIA) are no import.
         if (found is not { AccessKeyId: { } id, SecretAccessKey: not null } || id.StartsWith("ASIA", StringComparison.Ordinal))
@@ -320,7 +321,7 @@ internal sealed partial class KeysHandler(
 
                 break;
             case KeysInput.Stdin:
-                if (!Console.IsInputRedirected)
+                if (!System.Console.IsInputRedirected)
                 {
                     // Typed at a terminal, --stdin would show the secret as it is typed: refused
                     // before a single line is read, so nothing is typed in vain.

@@ -1,80 +1,8 @@
-using System.CommandLine;
 using Awsmfa.Credentials;
 using Awsmfa.Platform;
 using Awsmfa.SignIn;
 
-namespace Awsmfa.Cli;
-
-/// <summary>What <c>console</c> was asked: whose credentials, where the console opens, and whether to print instead of open.</summary>
-internal sealed record ConsoleOptions(PipelineOptions Pipeline, string? Service, string? Path, bool Stdout);
-
-/// <summary><c>awsmfa console</c>: the AWS console for a profile, signed in with the same MFA session.</summary>
-internal static class ConsoleCommand
-{
-    public static Command Create(IProfileStore profiles, ConsoleHandler handler)
-    {
-        var pipeline = new PipelineOptionDefinitions(profiles);
-        // A console session lasts at most 12h, whoever signs in; the defaults differ by kind.
-        pipeline.Duration.Description = "Console session length: seconds, or 15m, 1h, 12h; 900 to 43200 s [default: for a role profile, its duration_seconds, else 1h; for an IAM user's federation session, 12h].";
-        pipeline.Duration.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is > ConsoleHandler.MaxConsoleSeconds)
-            {
-                result.AddError("--duration for the console is at most 12h (43200 s), the console's own limit");
-            }
-        });
-        var service = new Option<string?>("--service")
-        {
-            Description = "Open this service's console in the region, e.g. ec2, s3, cloudwatch [default: the console home].",
-            HelpName = "NAME",
-        };
-        service.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } name && !(name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
-            {
-                result.AddError("--service is a console service name such as ec2, s3 or cloudwatch (lowercase letters, digits and -)");
-            }
-        });
-        var path = new Option<string?>("--path")
-        {
-            Description = "Open this console path, e.g. /s3/buckets or /iam/home#/users.",
-            HelpName = "PATH",
-        };
-        path.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } value && (!value.StartsWith('/') || value.StartsWith("//", StringComparison.Ordinal) || value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
-            {
-                result.AddError("--path is a console path that starts with /, such as /s3/buckets");
-            }
-        });
-        var stdout = new Option<bool>("--stdout")
-        {
-            Description = "Print the sign-in URL on stdout instead of opening a browser (remote shells). It signs in whoever has it, for 15 minutes.",
-        };
-        var quiet = CommonOptions.Quiet();
-        var command = new Command(
-            "console",
-            "Open the AWS console for a profile: a role profile's role from the cached MFA session (no new code while it lasts), or for a plain IAM user a federation session (which carries no MFA).");
-        pipeline.AddTo(command);
-        foreach (var option in new Option[] { service, path, stdout, quiet })
-        {
-            command.Options.Add(option);
-        }
-
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(service) is not null && result.GetValue(path) is not null)
-            {
-                result.AddError("--service and --path do not go together: name a service, or a path");
-            }
-        });
-        command.SetAction((parseResult, cancellationToken) => handler.RunAsync(
-            new ConsoleOptions(pipeline.Read(parseResult), parseResult.GetValue(service), parseResult.GetValue(path), parseResult.GetValue(stdout)),
-            new CommandRun(parseResult, quiet),
-            cancellationToken));
-        return command;
-    }
-}
+namespace Awsmfa.Cli.Console;
 
 /// <summary>
 /// Runs <c>console</c>: role credentials from the chain (or a federation session from the root's

@@ -1,16 +1,13 @@
-using System.CommandLine;
-using Awsmfa.Output;
-
-namespace Awsmfa.Cli;
+namespace Awsmfa.Cli.Completion;
 
 /// <summary>
-/// <c>awsmfa completion SHELL</c>: prints a script that asks awsmfa itself for completions through
+/// Runs <c>completion SHELL</c>: prints a script that asks awsmfa itself for completions through
 /// System.CommandLine's <c>[suggest:POSITION]</c> directive, so commands, options, formats, EC2
 /// states and profile names complete from the same definitions the parser uses.
 /// </summary>
-internal static class CompletionCommand
+internal sealed class CompletionHandler
 {
-    private static readonly Dictionary<string, string> Scripts = new(StringComparer.Ordinal)
+    public static readonly Dictionary<string, string> Scripts = new(StringComparer.Ordinal)
     {
         // Candidates are data, never code: bash's compgen -W would expand $(...), backticks, globs
         // and braces in them, so they are matched by prefix in a plain loop instead.
@@ -55,26 +52,13 @@ internal static class CompletionCommand
             """,
     };
 
-    public static Command Create()
+#pragma warning disable CA1822 // An instance, as every handler is: completion is built as every other command is.
+    public int Run(CompletionOptions options, CommandRun run)
+#pragma warning restore CA1822
     {
-        var shell = new Argument<string>("SHELL") { Description = "bash, zsh, fish or powershell." };
-        shell.Validators.Add(result =>
-        {
-            if (result.Tokens is [{ } token] && !Scripts.ContainsKey(token.Value))
-            {
-                result.AddError(Suggestions.NotOneOf("shell", token.Value, Scripts.Keys));
-            }
-        });
-        shell.CompletionSources.Add([.. Scripts.Keys]);
-        var command = new Command("completion", "Print the tab-completion script for a shell (commands, options, output formats, EC2 states, profile names).");
-        command.Arguments.Add(shell);
-        command.SetAction(parseResult =>
-        {
-            var output = parseResult.InvocationConfiguration.Output;
-            output.Write(Scripts[parseResult.GetValue(shell)!].ReplaceLineEndings("\n"));
-            output.Write('\n');
-            return ExitCodes.Success;
-        });
-        return command;
+        var output = run.Output;
+        output.Write(Scripts[options.Shell].ReplaceLineEndings("\n"));
+        output.Write('\n');
+        return ExitCodes.Success;
     }
 }

@@ -1,28 +1,11 @@
-using System.CommandLine;
-using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
 using Awsmfa.Keyring;
 using Awsmfa.Output;
 
-namespace Awsmfa.Cli;
+namespace Awsmfa.Cli.Profile;
 
 /// <summary>One profile as <c>profile list</c> shows it.</summary>
 internal sealed record ProfileRow(string Profile, string Kind, string? MfaSerial, string? Source, string? Region, DateTimeOffset? SessionExpiration);
-
-/// <summary><c>awsmfa profile list</c>: every profile of the config and credentials files, what it is, and what is cached for it.</summary>
-internal static class ProfileCommands
-{
-    public static Command Create(ProfileListHandler handler)
-    {
-        var output = CommonOptions.Output("table or json.", ("table", ListFormat.Table), ("json", ListFormat.Json));
-        var list = new Command("list", "List every profile in ~/.aws/config, ~/.aws/credentials and the keyring: its kind (keys, keyring, role, process, sso, …), MFA device, source, region, and the time left of a cached answer. Shows no secrets.");
-        list.Options.Add(output);
-        list.SetAction(parseResult => handler.Run(parseResult.GetValue(output), new CommandRun(parseResult)));
-        var profile = new Command("profile", "See the AWS profiles awsmfa can serve.");
-        profile.Subcommands.Add(list);
-        return profile;
-    }
-}
 
 /// <summary>
 /// Runs <c>profile list</c>: each profile resolved as <c>session get --profile NAME</c> would
@@ -32,7 +15,7 @@ internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex ke
 {
     private static readonly string[] Header = ["NAME", "KIND", "MFA", "SOURCE", "REGION", "SESSION"];
 
-    public int Run(ListFormat format, CommandRun run)
+    public int Run(ProfileListOptions options, CommandRun run)
     {
         // Resolving speaks only in --verbose; a broken profile is a row, not an error.
         var quiet = new Reporter(TextWriter.Null, verbose: false);
@@ -42,7 +25,7 @@ internal sealed class ProfileListHandler(IProfileStore profiles, KeyringIndex ke
         var listed = profiles.ListNames();
         var names = listed.Concat(keyring.Entries.Select(e => e.Profile).Where(p => !listed.Contains(p)).Order(StringComparer.Ordinal));
         var rows = names.Select(name => Row(name, pipeline, cache)).ToList();
-        if (format == ListFormat.Json)
+        if (options.Format == ListFormat.Json)
         {
             OutputJson.Write(
                 run.Output,

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Awsmfa.Aws;
 using Awsmfa.Cli.Session;
 using Awsmfa.Credentials;
@@ -6,17 +5,16 @@ using Awsmfa.Output;
 using Awsmfa.Platform;
 using Awsmfa.Server;
 
-namespace Awsmfa.Cli;
+namespace Awsmfa.Cli.Exec;
 
-/// <summary><c>awsmfa exec -- COMMAND [ARGS...]</c>: runs a command with the MFA session in its environment.</summary>
-internal static class ExecCommand
+/// <summary>Runs <c>exec</c>: the session in the command's environment, or served from a loopback endpoint for its whole run.</summary>
+internal sealed class ExecHandler(
+    Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, IChildProcessRunner processes, TimeProvider clock, Func<TimeSpan> expiryMargin)
 {
-    public const string Name = "exec";
     public const string SessionMarker = "AWSMFA_SESSION";
 
     /// <summary>What exec --server gives the command as its shared credentials and config files.</summary>
     private static readonly string EmptyFile = OperatingSystem.IsWindows() ? "NUL" : "/dev/null";
-    public const string PutCommandAfterDoubleDash = "put the command after --, e.g. awsmfa exec --profile work -- aws s3 ls (awsmfa's own options go before --)";
 
     // Anything that could make the child's SDK pick other credentials than the session's (a tool
     // that tries web identity first would assume the CI job's role), and the MFA code, which is
@@ -29,36 +27,45 @@ internal static class ExecCommand
         "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE",
     ];
 
-    public static Command Create(IProfileStore profiles, ExecHandler handler)
+    public async Task<int> RunAsync(ExecOptions options, CommandRun run, CancellationToken cancellationToken)
     {
-        var pipeline = new PipelineOptionDefinitions(profiles);
-        var allowNested = new Option<bool>("--allow-nested")
+        if (environment.Get(SessionMarker) is { } outer && !options.AllowNested)
         {
-            Description = "Run even inside another awsmfa exec (where AWSMFA_SESSION is set).",
-        };
-        var quiet = CommonOptions.Quiet();
-        var server = new Option<bool>("--server")
+            throw AwsmfaException.Usage(
+                $"already inside awsmfa exec (session of profile '{outer}'); pass --allow-nested to run another one inside it");
+        }
+
+        var argv = options.Command is { Count: > 0 } given ? given.ToArray() : [UserShell(environment)];
+        var credentials = pipelines(run.Reporter);
+        var request = credentials.Resolve(options.Pipeline);
+        var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
+        await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (!options.Server)
         {
-            Description = "Serve the credentials from a loopback endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of the environment: the command's SDKs fetch fresh ones before they expire, so it may run longer than any one session.",
-        };
-        var commandLine = new Argument<string[]>("COMMAND")
+            run.Reporter.Info($"running {argv[0]} with the session of profile '{served.Identity.Profile}', valid until {Timestamps.Format(served.Credentials.Expiration)}");
+            return await processes.RunAsync(argv[0], argv[1..], ChildEnvironment(environment, served, request.Target), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        run.Reporter.Detail($"open-file limit: {ProcessHardening.RaiseOpenFileLimit()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}");
+        // Later answers come from the cache or are minted anew; a --refresh was for this first one.
+        // A code given at the start (-t, -, AWSMFA_TOKEN_CODE) is spent by the time a refresh needs
+        // one, and stdin and the terminal are the command's: refreshes ask mfa_process or the prompt.
+        var again = request with
         {
-            Description = "The program and its arguments, after -- so that their options are not read as awsmfa's [default: your shell, $SHELL, else /bin/sh; %COMSPEC% on Windows].",
-            Arity = ArgumentArity.ZeroOrMore,
+            Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal,
+            TokenCode = new TokenCodeOption(null, UseEnvironment: false),
         };
-        var command = new Command(
-            Name,
-            "Run a command with the MFA session in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION); its exit code is awsmfa's. With no command, starts your shell with the session.");
-        pipeline.AddTo(command);
-        command.Options.Add(allowNested);
-        command.Options.Add(server);
-        command.Options.Add(quiet);
-        command.Arguments.Add(commandLine);
-        command.SetAction((parseResult, cancellationToken) => handler.RunAsync(
-            new ExecOptions(pipeline.Read(parseResult), parseResult.GetValue(commandLine) ?? [], parseResult.GetValue(server), parseResult.GetValue(allowNested)),
-            new CommandRun(parseResult, quiet),
-            cancellationToken));
-        return command;
+        // Read before the command runs: a wrong value is refused before anything starts.
+        var hold = ReadHold(environment);
+        ProcessHardening.AdoptOrphans();
+        await using var endpoint = CredentialsServer.Start(
+            token => credentials.GetAsync(again, token), served, clock, expiryMargin(), run.Reporter);
+        run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");
+        var exit = await processes.RunAsync(argv[0], argv[1..], ServerEnvironment(environment, served, request.Target, endpoint), cancellationToken)
+            .ConfigureAwait(false);
+        await HoldPortAsync(endpoint, hold, run.Reporter, cancellationToken).ConfigureAwait(false);
+        return exit;
     }
 
     /// <summary>The user's interactive shell, as aws-vault starts it: $SHELL, else /bin/sh; %COMSPEC%, else cmd.exe, on Windows.</summary>
@@ -161,54 +168,4 @@ internal static class ExecCommand
 
         child[SessionMarker] = served.Identity.Profile;
         return child;
-    }
-}
-
-/// <summary>What <c>exec</c> was asked: the pipeline, the command (empty: the user's shell), and how.</summary>
-internal sealed record ExecOptions(PipelineOptions Pipeline, IReadOnlyList<string> Command, bool Server, bool AllowNested);
-
-/// <summary>Runs <c>exec</c>: the session in the command's environment, or served from a loopback endpoint for its whole run.</summary>
-internal sealed class ExecHandler(
-    Func<Reporter, CredentialPipeline> pipelines, IEnvironment environment, IChildProcessRunner processes, TimeProvider clock, Func<TimeSpan> expiryMargin)
-{
-    public async Task<int> RunAsync(ExecOptions options, CommandRun run, CancellationToken cancellationToken)
-    {
-        if (environment.Get(ExecCommand.SessionMarker) is { } outer && !options.AllowNested)
-        {
-            throw AwsmfaException.Usage(
-                $"already inside awsmfa exec (session of profile '{outer}'); pass --allow-nested to run another one inside it");
-        }
-
-        var argv = options.Command is { Count: > 0 } given ? given.ToArray() : [ExecCommand.UserShell(environment)];
-        var credentials = pipelines(run.Reporter);
-        var request = credentials.Resolve(options.Pipeline);
-        var served = await credentials.GetAsync(request, cancellationToken).ConfigureAwait(false);
-        await run.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        if (!options.Server)
-        {
-            run.Reporter.Info($"running {argv[0]} with the session of profile '{served.Identity.Profile}', valid until {Timestamps.Format(served.Credentials.Expiration)}");
-            return await processes.RunAsync(argv[0], argv[1..], ExecCommand.ChildEnvironment(environment, served, request.Target), cancellationToken)
-                .ConfigureAwait(false);
-        }
-
-        run.Reporter.Detail($"open-file limit: {ProcessHardening.RaiseOpenFileLimit()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}");
-        // Later answers come from the cache or are minted anew; a --refresh was for this first one.
-        // A code given at the start (-t, -, AWSMFA_TOKEN_CODE) is spent by the time a refresh needs
-        // one, and stdin and the terminal are the command's: refreshes ask mfa_process or the prompt.
-        var again = request with
-        {
-            Cache = request.Cache == CacheMode.Off ? CacheMode.Off : CacheMode.Normal,
-            TokenCode = new TokenCodeOption(null, UseEnvironment: false),
-        };
-        // Read before the command runs: a wrong value is refused before anything starts.
-        var hold = ExecCommand.ReadHold(environment);
-        ProcessHardening.AdoptOrphans();
-        await using var endpoint = CredentialsServer.Start(
-            token => credentials.GetAsync(again, token), served, clock, expiryMargin(), run.Reporter);
-        run.Reporter.Info($"running {argv[0]} with credentials of profile '{served.Identity.Profile}' served on {endpoint.Uri.Authority} until it exits");
-        var exit = await processes.RunAsync(argv[0], argv[1..], ExecCommand.ServerEnvironment(environment, served, request.Target, endpoint), cancellationToken)
-            .ConfigureAwait(false);
-        await ExecCommand.HoldPortAsync(endpoint, hold, run.Reporter, cancellationToken).ConfigureAwait(false);
-        return exit;
-    }
-}
+    }}

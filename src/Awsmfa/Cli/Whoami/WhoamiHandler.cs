@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Amazon.SecurityToken.Model;
 using Awsmfa.Aws;
 using Awsmfa.Credentials;
@@ -6,34 +5,7 @@ using Awsmfa.Output;
 using Awsmfa.Platform;
 using Amazon.SecurityToken;
 
-namespace Awsmfa.Cli;
-
-internal enum WhoamiFormat
-{
-    Text,
-    Json,
-}
-
-/// <summary>What <c>whoami</c> was asked.</summary>
-internal sealed record WhoamiOptions(PipelineOptions Pipeline, WhoamiFormat Format);
-
-/// <summary><c>awsmfa whoami</c>: who AWS sees behind the pipeline's credentials.</summary>
-internal static class WhoamiCommand
-{
-    public static Command Create(IProfileStore profiles, WhoamiHandler handler)
-    {
-        var pipeline = new PipelineOptionDefinitions(profiles);
-        var output = CommonOptions.Output("text or json.", ("text", WhoamiFormat.Text), ("json", WhoamiFormat.Json));
-        var command = new Command(
-            "whoami",
-            "Show who AWS sees with the profile's credentials (STS GetCallerIdentity): account, ARN, user id, and where the credentials came from (cached or new, MFA session or role) with their expiry.");
-        pipeline.AddTo(command);
-        command.Options.Add(output);
-        command.SetAction((parseResult, cancellationToken) =>
-            handler.RunAsync(new WhoamiOptions(pipeline.Read(parseResult), parseResult.GetValue(output)), new CommandRun(parseResult), cancellationToken));
-        return command;
-    }
-}
+namespace Awsmfa.Cli.Whoami;
 
 /// <summary>
 /// Runs <c>whoami</c>: the credentials the AWS CLI in the same shell would use. Keys in the
