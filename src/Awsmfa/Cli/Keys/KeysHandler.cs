@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Awsmfa.Aws;
 using Awsmfa.Credentials;
 using Awsmfa.Keyring;
@@ -14,7 +13,7 @@ internal sealed record KeyJson(string Profile, string AccessKey, string Backend,
 /// Runs <c>keys add | list | remove | import</c>. Every write goes to the keyring and is read back
 /// before anything else changes (awsmfa's index of keyring profiles, the credentials file).
 /// </summary>
-internal sealed partial class KeysHandler(
+internal sealed class KeysHandler(
     Func<IKeyring> keyrings, KeyringIndex index, IProfileStore profiles, IEnvironment environment, ITerminal terminal, IStandardInput standardInput, TimeProvider clock)
 {
     private static readonly string[] Header = ["PROFILE", "ACCESS KEY", "BACKEND", "ADDED"];
@@ -347,7 +346,7 @@ internal sealed partial class KeysHandler(
                 break;
         }
 
-        if (id is null || !LongTermKeyId().IsMatch(id))
+        if (id is null || !KeyIds.IsLongTerm(id))
         {
             throw AwsmfaException.Usage("that is not an IAM user's access key id (AKIA followed by 16 capital letters and digits)");
         }
@@ -381,8 +380,5 @@ internal sealed partial class KeysHandler(
     }
 
     private static bool IsLongTermKey(LongTermCredentials keys) =>
-        LongTermKeyId().IsMatch(keys.AccessKeyId) && StsAnswer.HasValidKeyShape(keys.AccessKeyId, keys.SecretAccessKey);
-
-    [GeneratedRegex(@"\AAKIA[A-Z0-9]{12,124}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex LongTermKeyId();
+        KeyIds.IsLongTerm(keys.AccessKeyId) && StsAnswer.HasValidKeyShape(keys.AccessKeyId, keys.SecretAccessKey);
 }
