@@ -74,8 +74,15 @@ public sealed class TerminalPromptTests : MotoToolTest
         // What the terminal's Ctrl-C sends: the line discipline turns it into SIGINT.
         await process.StandardInput.WriteAsync("\u0003");
         await process.StandardInput.FlushAsync();
-        seen.Append(await process.StandardOutput.ReadToEndAsync(timeout.Token));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            seen.Append(await process.StandardOutput.ReadToEndAsync(timeout.Token));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail(Processes.DescribeStuck(process.Id) + "\nthe terminal showed: " + seen);
+        }
 
         Assert.That(seen.ToString(), Does.Match(@"MFA code for [^\n]*: \^C\r?\nawsmfa: interrupted"), seen.ToString());
         Assert.That(Moto.CountCalls("GetSessionToken"), Is.Zero);

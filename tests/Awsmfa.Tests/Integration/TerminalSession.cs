@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Awsmfa.Tests.Support;
 
 namespace Awsmfa.Tests.Integration;
 
@@ -46,8 +47,16 @@ internal sealed class TerminalSession : IDisposable
     /// <summary>Waits for the end; the exit code of the command script ran.</summary>
     public async Task<int> ExitAsync()
     {
-        _seen.Append(await _process.StandardOutput.ReadToEndAsync(_timeout.Token));
-        await _process.WaitForExitAsync(_timeout.Token);
+        try
+        {
+            _seen.Append(await _process.StandardOutput.ReadToEndAsync(_timeout.Token));
+            await _process.WaitForExitAsync(_timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail(Processes.DescribeStuck(_process.Id) + "\nthe terminal showed: " + Seen);
+        }
+
         return _process.ExitCode;
     }
 

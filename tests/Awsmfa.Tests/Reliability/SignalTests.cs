@@ -81,7 +81,15 @@ public sealed class SignalTests : FakeAwsToolTest
     {
         var clock = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail(Processes.DescribeStuck(process.Id));
+        }
+
         return (process.ExitCode, clock.Elapsed);
     }
 

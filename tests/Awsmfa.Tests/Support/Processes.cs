@@ -51,6 +51,55 @@ internal static class Processes
     }
 
     /// <summary>
+    /// What a process that did not end is doing, for the message of the test that waited for it:
+    /// the processes of its session (state, what each thread waits in) and their signal masks.
+    /// A hang that happens once in a while is found from this, not retried.
+    /// </summary>
+    public static string DescribeStuck(int pid)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return $"process {pid} did not end";
+        }
+
+        var text = new System.Text.StringBuilder($"process {pid} did not end; its session:\n");
+        try
+        {
+            var own = File.ReadAllText($"/proc/{pid}/stat");
+            var session = own[(own.LastIndexOf(')') + 2)..].Split(' ')[3];
+            foreach (var dir in Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (fields[3] != session)
+                    {
+                        continue;
+                    }
+
+                    var status = File.ReadAllLines(Path.Combine(dir, "status")).Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("ShdPnd", StringComparison.Ordinal));
+                    var threads = Directory.GetDirectories(Path.Combine(dir, "task"))
+                        .Select(t => $"{File.ReadAllText(Path.Combine(t, "comm")).Trim()}@{File.ReadAllText(Path.Combine(t, "wchan")).Trim()}")
+                        .GroupBy(t => t).Select(g => $"{g.Key}x{g.Count()}");
+                    text.Append(System.Globalization.CultureInfo.InvariantCulture, $"  {Path.GetFileName(dir)} ppid {fields[1]} state {fields[0]} pgrp {fields[2]} tpgid {fields[5]}: {File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim()}\n")
+                        .Append(System.Globalization.CultureInfo.InvariantCulture, $"    {string.Join(", ", status)}\n    threads: {string.Join(" ", threads)}\n");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            text.Append(e.Message);
+        }
+
+        return text.ToString();
+    }
+
+
+    /// <summary>
     /// A runner started with SIGINT or SIGQUIT ignored (a script's <c>&amp;</c>, nohup, some CI
     /// runners) passes that on to every child, and a program rightly keeps ignoring what it was
     /// started ignoring: tests that signal a child start it through <c>env --default-signal</c>
