@@ -10,6 +10,7 @@ using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Init;
 using Awsmfa.Cli.Keys;
+using Awsmfa.Cli.Login;
 using Awsmfa.Cli.Mfa;
 using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
@@ -116,6 +117,9 @@ internal sealed class AwsmfaCli
                 new VirtualDeviceSetup(services.Terminal, services.Clock),
                 pipelines,
                 services.Environment))),
+            ("login", () => new LoginDefinition(services.Profiles).Build(
+                new LoginHandler(services.Environment, services.Profiles, services.Terminal, services.Browser, services.CreateCache, services.Clock))),
+            ("logout", () => new LogoutDefinition(services.Profiles).Build(new LogoutHandler(services.Environment, services.Profiles, services.CreateCache))),
             ("doctor", () => new DoctorDefinition(services.Profiles).Build(
                 new DoctorHandler(() => new Diagnostics.Doctor(
                     services.Environment, services.Profiles, pipelines, services.CreateCache, services.Clock, services.ReadExpiryMargin, new MfaAccounts(services.AwsClients, services.IamMfaDevices))))),

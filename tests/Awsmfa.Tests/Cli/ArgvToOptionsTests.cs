@@ -6,6 +6,7 @@ using Awsmfa.Cli.Eks;
 using Awsmfa.Cli.Exec;
 using Awsmfa.Cli.Init;
 using Awsmfa.Cli.Keys;
+using Awsmfa.Cli.Login;
 using Awsmfa.Cli.Mfa;
 using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
@@ -500,5 +501,22 @@ public sealed class ArgvToOptionsTests
         Assert.That(options.Pipeline.TokenCode, Is.EqualTo("123456"));
         Assert.That(definition.Command.Parse([]).Errors, Is.Not.Empty, "--serial is required");
         Assert.That(definition.Command.Parse(["--serial", "alice"]).Errors.Select(e => e.Message), Has.Some.Contains("--serial is not valid"));
+    }
+
+    [Test]
+    public void Login_reads_the_profile_region_and_flow_and_logout_one_profile_or_all_never_both()
+    {
+        using var host = new TestHost();
+        var login = new LoginDefinition(host.Services().Profiles);
+        var logout = new LogoutDefinition(host.Services().Profiles);
+
+        var parsed = login.Command.Parse(["--profile", " console ", "--region", "eu-west-1", "--remote", "--no-browser"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(login.Read(parsed), Is.EqualTo(new LoginOptions("console", "eu-west-1", null, true, true, null)));
+        Assert.That(login.Read(login.Command.Parse([])), Is.EqualTo(new LoginOptions(null, null, null, false, false, null)));
+        Assert.That(logout.Read(logout.Command.Parse(["--all"])), Is.EqualTo(new LogoutOptions(null, true)));
+        Assert.That(logout.Read(logout.Command.Parse(["--profile", "console"])), Is.EqualTo(new LogoutOptions("console", false)));
+        Assert.That(logout.Command.Parse(["--profile", "console", "--all"]).Errors.Select(e => e.Message), Has.Some.Contains("do not go together"));
     }
 }

@@ -41,6 +41,8 @@ public sealed class ProfileKindsTests
     [TestCase(Role + "web_identity_token_file = /var/run/token\n", "web-identity")]
     [TestCase("sso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n", "sso")]
     [TestCase("sso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n", "sso")]
+    [TestCase("login_session = arn:aws:sts::123456789012:assumed-role/console/alice\nregion = eu-west-1\n", "login")]
+    [TestCase("login_session = arn:aws:sts::123456789012:assumed-role/console/alice\n" + Keys, "keys")]
     [TestCase("region = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n", "settings")]
     [TestCase("web_identity_token_file =\n" + Keys, "keys")]
     public void A_profile_is_of_the_first_kind_its_settings_match(string settings, string kind) =>

@@ -61,14 +61,39 @@ public sealed class ReleaseTests
             Assert.That((await RunAsync("git", ["-C", clone, "tag", "-d", tag], temp.Path)).ExitCode, Is.Zero);
         }
 
-        // The height: commits since the root, which is 0.
-        var height = int.Parse((await RunAsync("git", ["-C", clone, "rev-list", "--count", "HEAD"], temp.Path)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture) - 1;
+        // The height as MinVer counts it: the shortest path from HEAD to the root (0), which a
+        // merge makes shorter than the number of commits.
+        var parents = (await RunAsync("git", ["-C", clone, "rev-list", "--parents", "HEAD"], temp.Path)).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).ToDictionary(ids => ids[0], ids => ids[1..]);
+        var height = ShortestToRoot(parents, parents.Keys.First());
 
         var properties = await RunAsync("dotnet", ["msbuild", "src/Awsmfa/Awsmfa.csproj", "-restore", "-t:AwsmfaPackageLinks", "-getProperty:PackageVersion", "-getProperty:PackageProjectUrl", "-getProperty:PackageReleaseNotes"], clone);
 
         Assert.That(properties.ExitCode, Is.Zero, properties.ToString());
         Assert.That(properties.Stdout, Does.Contain($"\"PackageVersion\": \"0.1.0-alpha.0.{height}\"")
             .And.Contain("\"PackageProjectUrl\": \"\"").And.Contain("\"PackageReleaseNotes\": \"\""), "a clone of a local folder has no web address to link");
+    }
+
+    /// <summary>Commits from <paramref name="head"/> to a commit without parents, along the shortest path (breadth first).</summary>
+    private static int ShortestToRoot(Dictionary<string, string[]> parents, string head)
+    {
+        var distance = new Dictionary<string, int> { [head] = 0 };
+        var queue = new Queue<string>([head]);
+        while (queue.TryDequeue(out var commit))
+        {
+            if (parents[commit].Length == 0)
+            {
+                return distance[commit];
+            }
+
+            foreach (var parent in parents[commit].Where(p => !distance.ContainsKey(p)))
+            {
+                distance[parent] = distance[commit] + 1;
+                queue.Enqueue(parent);
+            }
+        }
+
+        throw new InvalidOperationException("no root commit");
     }
 
     /// <summary>

@@ -102,6 +102,7 @@ internal static class ProfileKinds
         KeyringKind.Instance,
         SessionCredentialsKind.Instance,
         FileKeysKind.Instance,
+        LoginSessionKind.Instance,
         AwsmfaProcessKind.Instance,
         ProcessKind.Instance,
         SsoKind.Instance,
