@@ -231,4 +231,22 @@ public sealed class LoginSessionTests
         Assert.That(call.SerialNumber, Is.Null, "no MFA device: the sign-in did the MFA");
         Assert.That(_signIn.Refreshes, Is.Zero);
     }
+
+    [Test]
+    public async Task A_refresh_token_another_program_used_meanwhile_serves_what_that_program_wrote()
+    {
+        // As if the AWS CLI refreshed between awsmfa's read and its call: the service refuses the
+        // used refresh token, and the file already holds the new credentials.
+        WriteToken(TimeSpan.FromMinutes(1));
+        _signIn.RefreshToken = "refresh-from-the-aws-cli";
+        var rewritten = Path.Combine(_tool.Home, "rewritten.json");
+        File.WriteAllText(rewritten, _signIn.TokenFile("123456789012", DateTimeOffset.UtcNow.AddMinutes(15), _key, accessKeyId: "ASIAAWSCLIREFRESHED1"));
+        File.SetUnixFileMode(rewritten, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _signIn.OnRefused = () => File.Copy(rewritten, TokenPath, overwrite: true);
+
+        var result = await GetAsync();
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(AccessKeyOf(result), Is.EqualTo("ASIAAWSCLIREFRESHED1"));
+    }
 }

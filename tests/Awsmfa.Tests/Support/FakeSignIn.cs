@@ -284,9 +284,13 @@ internal sealed class FakeSignIn : IDisposable
         }
     }
 
+    /// <summary>Runs when a request is refused, before the answer goes out (another program acting meanwhile).</summary>
+    public Action? OnRefused { get; set; }
+
     private (int, JsonObject) Refuse(int status, string error, string why)
     {
         Refused.Enqueue($"{error}: {why}");
+        OnRefused?.Invoke();
         return (status, new JsonObject { ["error"] = error, ["message"] = why });
     }
 

@@ -99,6 +99,20 @@ internal sealed class LoginSessionStep(LoginSessionRoot root, SessionRequest req
     /// <summary>botocore's refresh threshold.</summary>
     public static readonly TimeSpan RefreshWithin = TimeSpan.FromMinutes(5);
 
+    /// <summary>The file as another program left it after refreshing the session, when it holds other credentials with time left; else null.</summary>
+    private LoginToken? Rotated(LoginToken sent)
+    {
+        try
+        {
+            var now = LoginToken.Read(root.TokenFile, root.Profile);
+            return now.RefreshToken != sent.RefreshToken && now.ExpiresAt - clock.GetUtcNow() > RefreshWithin ? now : null;
+        }
+        catch (AwsmfaException)
+        {
+            return null;
+        }
+    }
+
     public StepIdentity Identity { get; } = new(Type.Name, request.Profile, MfaSerial: null, RoleArn: null, LoginSessionRoot.KindName, request.Root.KeyParts);
 
     public async Task<MintedCredentials> GetAsync(MintContext context, CancellationToken cancellationToken)
@@ -113,14 +127,26 @@ internal sealed class LoginSessionStep(LoginSessionRoot root, SessionRequest req
 
         var endpoint = SignInTokens.Endpoint(request.Target, root.Profile);
         reporter.Detail($"refreshing the aws login session {root.SessionArn} at {endpoint.Authority} (Sign-In CreateOAuth2Token)");
-        var answer = await SignInTokens.CreateTokenAsync(
-            endpoint,
-            [("clientId", token.ClientId), ("refreshToken", token.RefreshToken), ("grantType", "refresh_token")],
-            token.Key,
-            root.Profile,
-            clock,
-            request.Target.RequestTimeout,
-            cancellationToken).ConfigureAwait(false);
+        JsonNode answer;
+        try
+        {
+            answer = await SignInTokens.CreateTokenAsync(
+                endpoint,
+                [("clientId", token.ClientId), ("refreshToken", token.RefreshToken), ("grantType", "refresh_token")],
+                token.Key,
+                root.Profile,
+                clock,
+                request.Target.RequestTimeout,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsmfaException) when (Rotated(token) is { } meanwhile)
+        {
+            // Another program (the AWS CLI, an awsmfa run with --no-cache) refreshed the session
+            // while this one asked: the refresh token sent was used up, and the file holds the new one.
+            reporter.Detail("the aws login session was refreshed by another program meanwhile; its credentials serve");
+            return new MintedCredentials(meanwhile.Credentials, CodeHash: null) { CarriesMfa = false };
+        }
+
         var (credentials, refreshToken) = SignInTokens.Credentials(answer, now);
         token.Update(credentials, refreshToken);
         token.Write(root.TokenFile);
