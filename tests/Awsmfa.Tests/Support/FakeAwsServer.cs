@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Security;
 using System.Web;
@@ -62,23 +61,7 @@ internal sealed class FakeAwsServer : IDisposable
 
     public FakeAwsServer()
     {
-        // HttpListener cannot bind port 0; retry a few free ports.
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                Url = $"http://127.0.0.1:{port}";
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-
+        Url = Loopback.Start(_listener);
         _ = Task.Run(ServeAsync);
     }
 
@@ -371,12 +354,5 @@ internal sealed class FakeAwsServer : IDisposable
         context.Response.ContentLength64 = bytes.Length;
         await context.Response.OutputStream.WriteAsync(bytes);
         context.Response.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -29,25 +28,7 @@ internal sealed class FakeSignIn : IDisposable
 
     public FakeSignIn()
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                Url = $"http://127.0.0.1:{port}";
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-
+        Url = Loopback.Start(_listener);
         _ = Task.Run(ServeAsync);
     }
 
