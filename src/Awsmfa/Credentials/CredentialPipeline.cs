@@ -92,7 +92,7 @@ internal sealed class CredentialPipeline(
     public Task<ServedCredentials> GetAsync(SessionRequest request, Func<ICredentialRoot, StepServices, ICredentialStep> step, CancellationToken cancellationToken) =>
         Cached(step(roots.Create(request), Services), request.Cache).GetAsync(cancellationToken);
 
-    private StepServices Services => new(clients, profiles, codes, clock, reporter);
+    private StepServices Services => new(clients, profiles, codes, clock, reporter) { Lock = (key, token) => cache().LockAsync(key, lockTimeout, token) };
 
     private CachedStep Cached(ICredentialStep step, CacheMode mode) =>
         new(step, cache(), mode, clock, expiryMargin, lockTimeout, reporter);

@@ -87,6 +87,7 @@ public sealed class ProfileSettingEditTests
     [TestCase("[profile a]\n# who: alice\nMFA_SERIAL=old\nregion = x\n", "[profile a]\n# who: alice\nmfa_serial = S\nregion = x\n")]
     [TestCase("[profile b]\nregion = y\n", "[profile b]\nregion = y\n\n[profile a]\nmfa_serial = S\n")]
     [TestCase("", "[profile a]\nmfa_serial = S\n")]
+    [TestCase("[profile\ta]\nmfa_serial: old\n", "[profile\ta]\nmfa_serial = S\n")]
     public void Setting_keeps_every_other_line_and_adds_the_section_when_missing(string before, string after) =>
         Assert.That(Edit(before, "profile a", "S"), Is.EqualTo(after));
 
@@ -108,5 +109,14 @@ public sealed class ProfileSettingEditTests
         Assert.That(ProfileSettingEdit.Set(path, "default", "mfa_serial", Serial), Is.False);
         Assert.That(ProfileSettingEdit.Set(path, "default", "region", "eu-west-1"), Is.True);
         Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead));
+    }
+
+    [Test]
+    public void A_default_profile_written_as_profile_default_is_edited_there_and_a_value_of_two_lines_is_refused()
+    {
+        Assert.That(Edit("[profile default]\nregion = x\n", "default", "S"), Is.EqualTo("[profile default]\nregion = x\nmfa_serial = S\n"));
+        var path = _folder.Combine("config");
+        Assert.Throws<AwsmfaException>(() => ProfileSettingEdit.Set(path, "profile a", "login_session", "arn:x\ncredential_process = evil"));
+        Assert.That(File.ReadAllText(path), Does.Not.Contain("evil"));
     }
 }

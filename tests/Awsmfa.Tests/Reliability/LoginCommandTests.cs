@@ -117,4 +117,16 @@ public sealed partial class LoginCommandTests
         Assert.That(after.Stderr, Does.Contain("does not exist: sign in with awsmfa login --profile console"));
         Assert.That(File.ReadAllText(ConfigFile), Does.Contain("login_session"), "the profile keeps its login_session for the next login");
     }
+
+    [Test]
+    public async Task Login_refuses_a_profile_whose_keys_would_win_over_the_session()
+    {
+        // ToolProcess's profile 'base' holds an IAM user's keys in the credentials file.
+        var login = await _tool.RunAsync(null, "login", "--profile", "base", "--region", "eu-west-1");
+
+        Assert.That(login.ExitCode, Is.EqualTo(2), login.ToString());
+        Assert.That(login.Stderr, Does.Contain("profile 'base' is of kind keys, which comes before login_session"));
+        Assert.That(_signIn.CodesRedeemed, Is.Zero);
+        Assert.That(File.ReadAllText(ConfigFile), Does.Not.Contain("login_session"));
+    }
 }

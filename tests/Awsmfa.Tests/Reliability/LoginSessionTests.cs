@@ -230,6 +230,12 @@ public sealed class LoginSessionTests
         Assert.That(call.WithSessionToken, Is.True);
         Assert.That(call.SerialNumber, Is.Null, "no MFA device: the sign-in did the MFA");
         Assert.That(_signIn.Refreshes, Is.Zero);
+
+        // Ending the session forgets the role minted from it too (recorded under the role profile's name).
+        Assert.That(Directory.GetFiles(_tool.CacheFolder, "*.json"), Is.Not.Empty);
+        var logout = await _tool.RunAsync(null, "logout", "--profile", "console");
+        Assert.That(logout.ExitCode, Is.Zero, logout.ToString());
+        Assert.That(Directory.GetFiles(_tool.CacheFolder, "*.json"), Is.Empty);
     }
 
     [Test]
@@ -248,5 +254,19 @@ public sealed class LoginSessionTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(AccessKeyOf(result), Is.EqualTo("ASIAAWSCLIREFRESHED1"));
+    }
+
+    [Test]
+    public async Task Two_profiles_of_one_session_and_runs_without_the_cache_still_refresh_once()
+    {
+        WriteToken(TimeSpan.FromMinutes(1));
+        File.AppendAllText(Path.Combine(_tool.AwsFolder, "config"), $"\n[profile console-us]\nlogin_session = {Session}\nregion = us-east-1\n");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _tool.RunAsync(
+            null, ["session", "get", "--profile", i % 2 == 0 ? "console" : "console-us", "-o", "json", .. (i % 4 < 2 ? new[] { "--no-cache" } : [])])));
+
+        Assert.That(results.Select(r => r.ExitCode), Is.All.Zero, string.Join("\n", results.Select(r => r.Stderr)));
+        Assert.That(_signIn.Refreshes, Is.EqualTo(1), string.Join("\n", _signIn.Refused));
+        Assert.That(results.Select(AccessKeyOf).Distinct(), Is.EqualTo(new[] { _signIn.LastAccessKeyId }));
     }
 }

@@ -45,7 +45,10 @@ internal sealed class InitHandler(
         var existing = profiles.Find(profile);
         var stored = index.Find(profile);
         Describe(profile, existing, stored);
-        var target = new AwsTarget(existing?.Region ?? "us-east-1", options.EndpointUrl, existing is null ? null : profile, options.RequestTimeout ?? AwsTarget.DefaultRequestTimeout);
+        // The keys are checked in the profile's or the environment's region (China and GovCloud keys
+        // answer only in their partition), else us-east-1.
+        var knownRegion = existing?.Region ?? environment.Get("AWS_REGION")?.Trim() ?? environment.Get("AWS_DEFAULT_REGION")?.Trim();
+        var target = new AwsTarget(knownRegion is not null && InputRules.IsRegion(knownRegion) ? knownRegion : "us-east-1", options.EndpointUrl, existing is null ? null : profile, options.RequestTimeout ?? AwsTarget.DefaultRequestTimeout);
 
         // The keys: kept, or typed and checked with AWS before anything else is asked.
         var (newKeys, user, iam) = await KeysAsync(profile, existing, stored, target, cancellationToken).ConfigureAwait(false);
@@ -246,6 +249,13 @@ internal sealed class InitHandler(
         var credentials = profiles.Files[0];
         ProfileSettingEdit.Set(credentials, profile, AwsProfile.AccessKeyIdKey, newKeys.AccessKeyId);
         ProfileSettingEdit.Set(credentials, profile, AwsProfile.SecretAccessKeyKey, newKeys.SecretAccessKey);
+        if (!OperatingSystem.IsWindows() && FileStatus.Following(credentials) is { OthersCanAccess: true })
+        {
+            // As promised when asked: the plaintext keys are readable by the user alone.
+            File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            reporter.Info($"{credentials} was readable by other users; it is yours alone now (chmod 600)");
+        }
+
         reporter.Info($"wrote the keys of profile '{profile}' ({KeyIds.Mask(newKeys.AccessKeyId)}) to {credentials}; move them into a keyring later with: awsmfa keys import --profile {profile}");
     }
 

@@ -36,7 +36,13 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
         }
 
         var existing = profiles.Find(profile);
-        var region = options.Region ?? environment.Get("AWS_REGION")?.Trim() ?? environment.Get("AWS_DEFAULT_REGION")?.Trim() ?? existing?.Region
+        if (existing is not null && ProfileKinds.Of(new ProfileView(existing, profiles, null)) is var kind && kind is not (LoginSessionKind or SettingsKind))
+        {
+            throw AwsmfaException.Usage(
+                $"profile '{profile}' is of kind {kind.Name}, which comes before login_session: a sign-in session would not be used; sign in to another profile with awsmfa login --profile NAME");
+        }
+
+        var region = options.Region ?? existing?.Region ?? environment.Get("AWS_REGION")?.Trim() ?? environment.Get("AWS_DEFAULT_REGION")?.Trim()
             ?? throw AwsmfaException.Usage($"no region to sign in to: pass --region, set AWS_REGION, or add region = ... to profile '{profile}'");
         if (!InputRules.IsRegion(region))
         {
@@ -64,7 +70,7 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
             cancellationToken).ConfigureAwait(false);
         var (credentials, refreshToken) = SignInTokens.Credentials(answer, clock.GetUtcNow());
         var idToken = SignInTokens.Text(answer["idToken"]);
-        var session = Subject(idToken) ?? throw new AwsmfaException(ExitCodes.AwsError, "Sign-In answered without an ID token naming the session (its sub); nothing was written");
+        var session = Subject(idToken) is { } sub && sub.StartsWith("arn:", StringComparison.Ordinal) && sub.Length <= 2048 && !sub.Any(char.IsControl) && !sub.Any(char.IsWhiteSpace) ? sub : throw new AwsmfaException(ExitCodes.AwsError, "Sign-In answered without an ID token naming the session (its sub); nothing was written");
         var account = session.Split(':') is [_, _, _, _, var id, ..] && id.Length == 12 && id.All(char.IsAsciiDigit) ? id
             : throw new AwsmfaException(ExitCodes.AwsError, $"Sign-In's session {Printable.OneLine(session)} names no account; nothing was written");
 
@@ -72,8 +78,12 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
         var config = profiles.Files[1];
         var section = ProfileSettingEdit.SectionOf(profile);
         ProfileSettingEdit.Set(config, section, "login_session", session);
-        ProfileSettingEdit.Set(config, section, AwsProfile.RegionKey, region);
-        caches(run.Reporter).Remove(entry => entry is not null && entry.Profile == profile && entry.Root == LoginSessionRoot.KindName);
+        if (options.Region is not null || existing?.Region is null)
+        {
+            ProfileSettingEdit.Set(config, section, AwsProfile.RegionKey, region);
+        }
+        // What was minted from an earlier session of any profile (roles above included) is minted again from the new one.
+        caches(run.Reporter).Remove(entry => entry is not null && entry.Root == LoginSessionRoot.KindName);
         run.Reporter.Info($"signed in as {session}; profile '{profile}' uses the session (login_session in {config}) until it ends, 12 hours at most: awsmfa session get --profile {profile}");
         return ExitCodes.Success;
     }
@@ -224,7 +234,7 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
         try
         {
             var padded = payload.Replace('-', '+').Replace('_', '/');
-            var claims = JsonNode.Parse(Convert.FromBase64String(padded + new string('=', (4 - (padded.Length % 4)) % 4)));
+            var claims = JsonNode.Parse(Convert.FromBase64String(padded + new string('=', (4 - (padded.Length % 4)) % 4))) as JsonObject;
             return SignInTokens.Text(claims?["sub"]);
         }
         catch (Exception e) when (e is FormatException or JsonException)

@@ -32,7 +32,9 @@ internal sealed class LogoutHandler(IEnvironment environment, IProfileStore prof
                 File.Delete(path);
             }
 
-            var cleared = cache.Remove(entry => entry is not null && entry.Profile == profile && entry.Root == LoginSessionRoot.KindName);
+            // Every entry minted from a sign-in session, roles above it included (they are recorded
+            // under the role profile's name): another session's are minted again from its file.
+            var cleared = cache.Remove(entry => entry is not null && entry.Root == LoginSessionRoot.KindName);
             run.Reporter.Info(removed || cleared > 0
                 ? $"ended the sign-in session of profile '{profile}' on this computer ({session}){(cleared > 0 ? $"; cleared {cleared} cached credential{(cleared > 1 ? "s" : "")} minted from it" : "")}"
                 : $"profile '{profile}' had no sign-in session on this computer");

@@ -54,13 +54,22 @@ internal sealed class MfaRemoveHandler(Func<Reporter, CredentialPipeline> pipeli
         }
 
         await signer.DeactivateAsync(user.Name, serial, cancellationToken).ConfigureAwait(false);
-        if (type == MfaDeviceType.Virtual)
-        {
-            await signer.DeleteVirtualAsync(serial, cancellationToken).ConfigureAwait(false);
-        }
 
+        // Deactivated, the device signs nothing any more: forgotten at once, whatever the delete does.
         var edited = Forget(serial);
         var cleared = caches(run.Reporter).Remove(entry => entry is not null && entry.MfaSerial == serial);
+        if (type == MfaDeviceType.Virtual)
+        {
+            try
+            {
+                await signer.DeleteVirtualAsync(serial, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsmfaException e)
+            {
+                throw new AwsmfaException(e.ExitCode, $"deactivated MFA device {serial} (and removed it from the profiles and the cache), but could not delete it: {e.Message}; delete it with: aws iam delete-virtual-mfa-device --serial-number {serial}", e);
+            }
+        }
+
         run.Reporter.Info($"{(type == MfaDeviceType.Virtual ? "deactivated and deleted" : "deactivated")} MFA device {serial} of IAM user {user.Name}"
             + (edited.Count > 0 ? $"; removed mfa_serial from profile{(edited.Count > 1 ? "s" : "")} {string.Join(", ", edited.Select(p => $"'{p}'"))}" : "")
             + (cleared > 0 ? $"; cleared {cleared} cached session{(cleared > 1 ? "s" : "")} minted with it" : ""));

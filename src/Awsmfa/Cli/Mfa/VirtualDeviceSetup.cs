@@ -147,11 +147,7 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
     /// <summary>Undoes the creation whatever ended the run (Ctrl-C included): its own bounded call, not the run's cancelled token.</summary>
     private static async Task DeleteAgainAsync(IIamMfaDevices iam, NewVirtualMfaDevice device, string? qrFile, Reporter reporter)
     {
-        if (qrFile is not null)
-        {
-            File.Delete(qrFile);
-        }
-
+        // The device first: a QR file that cannot be removed must not keep it in IAM.
         try
         {
             await iam.DeleteVirtualAsync(device.SerialNumber, CancellationToken.None).ConfigureAwait(false);
@@ -160,6 +156,18 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
         catch (AwsmfaException e)
         {
             reporter.Warn($"the MFA device {device.SerialNumber} was not enabled and could not be deleted ({e.Message}); delete it with: aws iam delete-virtual-mfa-device --serial-number {device.SerialNumber}");
+        }
+
+        if (qrFile is not null)
+        {
+            try
+            {
+                File.Delete(qrFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                reporter.Warn($"could not remove {Printable.OneLine(qrFile)} ({Printable.OneLine(e.Message)}); its device is gone, so the code in it opens nothing");
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ internal sealed record LoginSessionRoot(string Profile, string SessionArn, strin
         new NoKeysRoot(Identity, $"profile '{Profile}' is an aws login session: it has no keys to sign with; its credentials come from the sign-in session");
 
     public override ICredentialStep FirstStep(ICredentialRoot root, SessionRequest request, StepServices services, bool passTemporaryOn) =>
-        new LoginSessionStep(this, request, services.Clock, services.Reporter);
+        new LoginSessionStep(this, request, services.Clock, services.Reporter, services.Lock);
 
     public override string? DurationProblem(int seconds) =>
         $"--duration does not apply to profile '{Profile}': an aws login session's credentials last 15 minutes and are refreshed as they run out";
@@ -92,12 +92,26 @@ internal sealed record LoginSessionRoot(string Profile, string SessionArn, strin
 /// unsigned JSON call: the proof and the token are the authentication, as botocore sends it), the
 /// answer written back. <see cref="CachedStep"/>'s lock makes parallel runs refresh once.
 /// </summary>
-internal sealed class LoginSessionStep(LoginSessionRoot root, SessionRequest request, TimeProvider clock, Reporter reporter) : ICredentialStep
+internal sealed class LoginSessionStep(
+    LoginSessionRoot root, SessionRequest request, TimeProvider clock, Reporter reporter, Func<string, CancellationToken, Task<IDisposable?>> locks) : ICredentialStep
 {
     public static readonly StepType Type = new("signin.CreateOAuth2Token", "login", "sign-in session", NeedsMfaSerial: false, LongestSeconds: 3600);
 
     /// <summary>botocore's refresh threshold.</summary>
     public static readonly TimeSpan RefreshWithin = TimeSpan.FromMinutes(5);
+
+    /// <summary>The file's credentials while more than <see cref="RefreshWithin"/> is left; else null.</summary>
+    private MintedCredentials? Fresh(LoginToken token)
+    {
+        var left = token.ExpiresAt - clock.GetUtcNow();
+        if (left <= RefreshWithin)
+        {
+            return null;
+        }
+
+        reporter.Detail($"the aws login session's credentials in {root.TokenFile} have {DurationParser.Humanize(left)} left");
+        return new MintedCredentials(token.Credentials, CodeHash: null) { CarriesMfa = false };
+    }
 
     /// <summary>The file as another program left it after refreshing the session, when it holds other credentials with time left; else null.</summary>
     private LoginToken? Rotated(LoginToken sent)
@@ -117,13 +131,21 @@ internal sealed class LoginSessionStep(LoginSessionRoot root, SessionRequest req
 
     public async Task<MintedCredentials> GetAsync(MintContext context, CancellationToken cancellationToken)
     {
-        var token = LoginToken.Read(root.TokenFile, root.Profile);
-        var now = clock.GetUtcNow();
-        if (token.ExpiresAt - now > RefreshWithin)
+        if (Fresh(LoginToken.Read(root.TokenFile, root.Profile)) is { } ready)
         {
-            reporter.Detail($"the aws login session's credentials in {root.TokenFile} have {DurationParser.Humanize(token.ExpiresAt - now)} left");
-            return new MintedCredentials(token.Credentials, CodeHash: null) { CarriesMfa = false };
+            return ready;
         }
+
+        // One refresh per session file, whichever profile or cache mode asks: its refresh token
+        // works once, so a second process must read what the first one wrote.
+        using var held = await locks(CacheKeys.For(["signin.refresh", root.TokenFile]), cancellationToken).ConfigureAwait(false);
+        var token = LoginToken.Read(root.TokenFile, root.Profile);
+        if (Fresh(token) is { } refreshedMeanwhile)
+        {
+            return refreshedMeanwhile;
+        }
+
+        var now = clock.GetUtcNow();
 
         var endpoint = SignInTokens.Endpoint(request.Target, root.Profile);
         reporter.Detail($"refreshing the aws login session {root.SessionArn} at {endpoint.Authority} (Sign-In CreateOAuth2Token)");
@@ -393,7 +415,7 @@ internal static class SignInTokens
         JsonNode? answer;
         try
         {
-            answer = JsonNode.Parse(body);
+            answer = JsonNode.Parse(body) as JsonObject;
         }
         catch (JsonException)
         {
@@ -405,14 +427,14 @@ internal static class SignInTokens
             throw Refused(status, answer, profile);
         }
 
-        return answer?["tokenOutput"] ?? answer ?? throw new AwsmfaException(ExitCodes.AwsError, "Sign-In answered CreateOAuth2Token with something that is not JSON");
+        return (answer?["tokenOutput"] as JsonObject) ?? answer ?? throw new AwsmfaException(ExitCodes.AwsError, "Sign-In answered CreateOAuth2Token with something that is not a JSON object");
     }
 
     /// <summary>The answer's credentials, checked like every STS answer, and its (rotated) refresh token.</summary>
     public static (SessionCredentials Credentials, string RefreshToken) Credentials(JsonNode answer, DateTimeOffset now)
     {
         var expiresIn = answer["expiresIn"]?.GetValueKind() == JsonValueKind.Number ? answer["expiresIn"]!.GetValue<double>() : 0;
-        var keys = answer["accessToken"];
+        var keys = answer["accessToken"] as JsonObject;
         var credentials = StsAnswer.Check(
             "CreateOAuth2Token",
             Text(keys?["accessKeyId"]),

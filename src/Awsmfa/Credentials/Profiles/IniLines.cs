@@ -26,15 +26,15 @@ internal static class IniLines
     {
         var trimmed = line.Trim().TrimStart('\uFEFF');
         return trimmed.StartsWith('[') && trimmed.IndexOf(']', StringComparison.Ordinal) is > 0 and var end
-            ? string.Join(' ', trimmed[1..end].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            ? string.Join(' ', trimmed[1..end].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
             : null;
     }
 
-    /// <summary>A <c>key = value</c> line's key (lower case) and value, or null for anything else.</summary>
+    /// <summary>A <c>key = value</c> (or, as Python's configparser also reads it, <c>key: value</c>) line's key (lower case) and value, or null for anything else.</summary>
     public static (string Key, string Value)? Setting(string line)
     {
         var trimmed = line.Trim();
-        var equals = trimmed.IndexOf('=', StringComparison.Ordinal);
+        var equals = trimmed.IndexOfAny(['=', ':']);
         return equals > 0 && trimmed[0] is not ('#' or ';')
             ? (trimmed[..equals].Trim().ToLowerInvariant(), trimmed[(equals + 1)..].Trim())
             : null;
@@ -55,9 +55,22 @@ internal static class ProfileSettingEdit
     /// <returns>Whether the file changed.</returns>
     public static bool Set(string path, string section, string key, string? value)
     {
+        // A value is one line: one from an answer of AWS or a stand-in that held a line break
+        // would write settings of its own (a credential_process) into the file.
+        if (value is not null && (value.Length == 0 || value.Any(char.IsControl)))
+        {
+            throw new AwsmfaException(ExitCodes.AwsError, $"refusing to write {key} = a value that is empty or not one line into {Output.Printable.OneLine(path)}; nothing was written");
+        }
+
         var target = Platform.AtomicFile.Target(path);
         var bytes = File.Exists(target) ? File.ReadAllBytes(target) : [];
         var lines = IniLines.Lines(bytes).ToList();
+        // The AWS CLI reads [profile default] as [default]: a file with only the former is edited there.
+        if (section == "default" && !lines.Any(l => IniLines.Header(l.Text) == "default") && lines.Any(l => IniLines.Header(l.Text) == "profile default"))
+        {
+            section = "profile default";
+        }
+
         var newline = lines.Count > 0 && lines[0].Text.EndsWith("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
         var line = value is null ? null : Encoding.UTF8.GetBytes($"{key} = {value}{newline}");
         using var edited = new MemoryStream(bytes.Length + 64);

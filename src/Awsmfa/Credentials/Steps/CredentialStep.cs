@@ -33,7 +33,15 @@ internal sealed record MintContext(string? ReplacedCodeHash)
 }
 
 /// <summary>What a step may use besides its root: AWS clients, the profiles, MFA codes, the clock, messages for people.</summary>
-internal sealed record StepServices(IAwsClientFactory Clients, IProfileStore Profiles, MfaCodeSource Codes, TimeProvider Clock, Reporter Reporter);
+internal sealed record StepServices(IAwsClientFactory Clients, IProfileStore Profiles, MfaCodeSource Codes, TimeProvider Clock, Reporter Reporter)
+{
+    /// <summary>
+    /// A lock of the cache folder by key, held across processes until disposed (null when the
+    /// cache cannot be locked): for a step whose source is shared beyond its own entry (a
+    /// sign-in session's file serves several profiles, and --no-cache takes no entry lock).
+    /// </summary>
+    public Func<string, CancellationToken, Task<IDisposable?>> Lock { get; init; } = (_, _) => Task.FromResult<IDisposable?>(null);
+}
 
 /// <summary>Credentials a step got, with the hash of the MFA code spent on them, if any.</summary>
 internal sealed record MintedCredentials(SessionCredentials Credentials, string? CodeHash)
