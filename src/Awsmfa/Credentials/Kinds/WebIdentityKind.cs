@@ -100,14 +100,6 @@ internal sealed record WebIdentityRoot(string Profile, WebIdentity Web) : RootSp
     }
 }
 
-/// <summary>A root whose credentials come from its own step, asked for keys only by a step that cannot use them.</summary>
-internal sealed class NoKeysRoot(RootIdentity identity, string why) : ICredentialRoot
-{
-    public RootIdentity Identity { get; } = identity;
-
-    public Task<RootCredentials> GetAsync(CancellationToken cancellationToken) => Task.FromException<RootCredentials>(AwsmfaException.Usage(why));
-}
-
 /// <summary>
 /// A role for an OIDC token (GitHub Actions, EKS IRSA, GitLab CI) kept in a file, as botocore
 /// reads it: a profile's <c>role_arn</c> and <c>web_identity_token_file</c>

@@ -119,3 +119,11 @@ internal sealed record KeysRootSpec(string Kind, string Profile, RootCredentials
 
     public override ICredentialRoot Create(CredentialRoots roots, SessionRequest request) => new StaticKeysRoot(Identity, Keys);
 }
+
+/// <summary>A root whose credentials come from its own step, asked for keys only by a step that cannot use them.</summary>
+internal sealed class NoKeysRoot(RootIdentity identity, string why) : ICredentialRoot
+{
+    public RootIdentity Identity { get; } = identity;
+
+    public Task<RootCredentials> GetAsync(CancellationToken cancellationToken) => Task.FromException<RootCredentials>(AwsmfaException.Usage(why));
+}
