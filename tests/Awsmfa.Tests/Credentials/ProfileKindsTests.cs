@@ -99,4 +99,27 @@ public sealed class ProfileKindsTests
 
         Assert.That(StepTypes.Find("sts.AssumeRoleWithWebIdentity"), Is.Not.Null);
     }
+
+    [Test]
+    public void The_web_identity_kind_is_one_file_that_nothing_else_in_src_names_but_the_registry()
+    {
+        // What makes a new kind a small, local change: its types are its own file's business.
+        var src = Path.Combine(Awsmfa.Tests.Integration.Repository.Root, "src", "Awsmfa");
+        var own = Path.Combine(src, "Credentials", "Kinds", "WebIdentityKind.cs");
+        var declared = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(own), @"(?:class|record) (\w+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.That(declared, Does.Contain("WebIdentityKind").And.Contain("WebIdentityStep"));
+
+        var naming = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => f != own && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadAllLines(f).Select((line, n) => (File: f, Line: n + 1, Text: line)))
+            .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal)
+                && declared.Any(type => System.Text.RegularExpressions.Regex.IsMatch(l.Text, $@"\b{type}\b")))
+            .Select(l => $"{Path.GetRelativePath(src, l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        Assert.That(naming, Is.EqualTo(new[] { Path.Combine("Credentials", "Kinds", "ProfileKinds.cs") + ":" + RegistryLine(src) + ": WebIdentityKind.Instance," }));
+    }
+
+    private static int RegistryLine(string src) =>
+        Array.FindIndex(File.ReadAllLines(Path.Combine(src, "Credentials", "Kinds", "ProfileKinds.cs")), l => l.Trim() == "WebIdentityKind.Instance,") + 1;
 }
