@@ -19,6 +19,12 @@ internal interface IAwsClientFactory
 
     /// <summary>STS unsigned (AssumeRoleWithWebIdentity: the token is the proof).</summary>
     IAmazonSecurityTokenService CreateAnonymousSts(AwsTarget target);
+
+    /// <summary>IAM Identity Center's portal, unsigned (GetRoleCredentials: the bearer token is the proof), in the SSO region.</summary>
+    Amazon.SSO.IAmazonSSO CreateSso(AwsTarget target);
+
+    /// <summary>IAM Identity Center's OIDC service, unsigned (CreateToken: the grant is the proof), in the SSO region.</summary>
+    Amazon.SSOOIDC.IAmazonSSOOIDC CreateSsoOidc(AwsTarget target);
 }
 
 /// <summary>
@@ -39,6 +45,10 @@ internal sealed class AwsClientFactory : IAwsClientFactory
 
     public IAmazonSecurityTokenService CreateAnonymousSts(AwsTarget target) =>
         Create<IAmazonSecurityTokenService>(new AnonymousAWSCredentials(), target with { Region = target.Region ?? StsFallbackRegion });
+
+    public Amazon.SSO.IAmazonSSO CreateSso(AwsTarget target) => Create<Amazon.SSO.IAmazonSSO>(new AnonymousAWSCredentials(), target);
+
+    public Amazon.SSOOIDC.IAmazonSSOOIDC CreateSsoOidc(AwsTarget target) => Create<Amazon.SSOOIDC.IAmazonSSOOIDC>(new AnonymousAWSCredentials(), target);
 
     public IAmazonEC2 CreateEc2(SessionCredentials credentials, AwsTarget target) =>
         Create<IAmazonEC2>(Session(credentials), target);

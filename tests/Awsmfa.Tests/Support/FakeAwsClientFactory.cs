@@ -109,6 +109,11 @@ internal sealed class FakeAwsClientFactory : IAwsClientFactory
     /// <summary>Unsigned STS clients asked for (AssumeRoleWithWebIdentity).</summary>
     public List<AwsTarget> AnonymousStsClients { get; } = [];
 
+    /// <summary>Identity Center is served by the stand-in of the process tests, not in process.</summary>
+    public Amazon.SSO.IAmazonSSO CreateSso(AwsTarget target) => throw new NotSupportedException("Identity Center has no in-process fake");
+
+    public Amazon.SSOOIDC.IAmazonSSOOIDC CreateSsoOidc(AwsTarget target) => throw new NotSupportedException("Identity Center has no in-process fake");
+
     public IAmazonSecurityTokenService CreateAnonymousSts(AwsTarget target)
     {
         lock (AnonymousStsClients)

@@ -77,22 +77,6 @@ internal sealed class ProcessKind : IProfileKind
     public RootSpec Root(ProfileView profile, KindContext context, string call) => new ProcessRootSpec(profile.Name, profile.Profile.CredentialProcess!);
 }
 
-/// <summary>An IAM Identity Center profile (<c>sso_session</c>, or the legacy <c>sso_start_url</c>): listed, not served yet.</summary>
-internal sealed class SsoKind : IProfileKind
-{
-    public static readonly SsoKind Instance = new();
-
-    public string Name => "sso";
-
-    public bool Serves => false;
-
-    public bool Matches(ProfileView profile, bool asSource) => profile["sso_session"] is not null || profile["sso_start_url"] is not null;
-
-    public string? Source(ProfileView profile) => profile["sso_session"];
-
-    public RootSpec Root(ProfileView profile, KindContext context, string call) => SettingsKind.Instance.Root(profile, context, call);
-}
-
 /// <summary>A profile of settings alone (a region, an mfa_serial): it gives no credentials.</summary>
 internal sealed class SettingsKind : IProfileKind
 {

@@ -99,13 +99,13 @@ internal static class ProfileKinds
     [
         WebIdentityKind.Instance,
         RoleKind.Instance,
+        SsoKind.Instance,
         KeyringKind.Instance,
         SessionCredentialsKind.Instance,
         FileKeysKind.Instance,
         LoginSessionKind.Instance,
         AwsmfaProcessKind.Instance,
         ProcessKind.Instance,
-        SsoKind.Instance,
         SettingsKind.Instance,
     ];
 

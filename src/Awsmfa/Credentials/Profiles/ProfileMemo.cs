@@ -30,7 +30,7 @@ internal sealed class ProfileMemo(SessionCache cache, Func<string, string?> vari
     public const string FileKey = "profiles";
 
     // Raise it whenever what is recorded of a profile, or how, changes: older records are then misses.
-    private const int Version = 3;
+    private const int Version = 4;
     private const int MaxProfiles = 128;
 
     /// <summary>A file changed this recently may be being written while the SDK reads it: not recorded.</summary>

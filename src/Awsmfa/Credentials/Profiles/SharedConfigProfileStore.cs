@@ -157,6 +157,13 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         ("external_id", o => o.ExternalID),
         ("role_session_name", o => o.RoleSessionName),
         ("credential_source", o => o.CredentialSource),
+        // The SDK reads an sso_session profile's start URL, region and scopes from its [sso-session] section.
+        ("sso_session", o => o.SsoSession),
+        ("sso_start_url", o => o.SsoStartUrl),
+        ("sso_region", o => o.SsoRegion),
+        ("sso_account_id", o => o.SsoAccountId),
+        ("sso_role_name", o => o.SsoRoleName),
+        ("sso_registration_scopes", o => o.SsoRegistrationScopes),
     ];
 
     /// <summary>Whether the SDK's reading of <paramref name="key"/> is the one to use (it merges the two files its own way).</summary>

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Awsmfa.Tests.Support;
+
+/// <summary>
+/// A stand-in for IAM Identity Center, as strict as the service where awsmfa depends on it: the
+/// OIDC service's CreateToken (<c>POST /token</c>, refresh token grant: the client's id and
+/// secret, and a refresh token that rotates), and the portal's GetRoleCredentials
+/// (<c>GET /federation/credentials</c>, the access token as the bearer header; only the roles
+/// assigned). Both answer at one URL, as AWS_ENDPOINT_URL_SSO and _SSO_OIDC point them.
+/// </summary>
+internal sealed class FakeIdentityCenter : IDisposable
+{
+    public const string ClientId = "sso-client-id";
+    public const string ClientSecret = "sso-client-secret";
+
+    private readonly HttpListener _listener = new();
+    private readonly object _lock = new();
+    private int _issued;
+
+    public FakeIdentityCenter()
+    {
+        Url = Loopback.Start(_listener);
+        _ = Task.Run(ServeAsync);
+    }
+
+    public string Url { get; }
+
+    /// <summary>The access token the portal takes now.</summary>
+    public string AccessToken { get; set; } = "sso-access-0";
+
+    public string RefreshToken { get; set; } = "sso-refresh-0";
+
+    /// <summary>The account and role the user is assigned.</summary>
+    public (string Account, string Role) Assigned { get; set; } = ("123456789012", "Admin");
+
+    public int Refreshes { get; private set; }
+
+    public int RoleRequests { get; private set; }
+
+    public ConcurrentQueue<string> Refused { get; } = new();
+
+    /// <summary>A token file as the AWS CLI writes it for an sso_session.</summary>
+    public string TokenFile(string startUrl, DateTimeOffset expiresAt, bool refreshable = true)
+    {
+        var token = new JsonObject
+        {
+            ["startUrl"] = startUrl,
+            ["region"] = "eu-west-1",
+            ["accessToken"] = AccessToken,
+            ["expiresAt"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (refreshable)
+        {
+            token["clientId"] = ClientId;
+            token["clientSecret"] = ClientSecret;
+            token["registrationExpiresAt"] = DateTimeOffset.UtcNow.AddDays(80).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            token["refreshToken"] = RefreshToken;
+        }
+
+        return token.ToJsonString();
+    }
+
+    private async Task ServeAsync()
+    {
+        while (true)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => Answer(context));
+        }
+    }
+
+    private void Answer(HttpListenerContext context)
+    {
+        using var response = context.Response;
+        var request = context.Request;
+        string body;
+        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
+        {
+            body = reader.ReadToEnd();
+        }
+
+        var (status, error, answer) = request.Url?.AbsolutePath switch
+        {
+            "/token" when request.HttpMethod == "POST" => CreateToken(body),
+            "/federation/credentials" when request.HttpMethod == "GET" => RoleCredentials(request),
+            _ => (404, "ResourceNotFoundException", new JsonObject { ["message"] = $"{request.HttpMethod} {request.Url?.AbsolutePath}" }),
+        };
+        if (error is not null)
+        {
+            Refused.Enqueue($"{error}: {answer.ToJsonString()}");
+            response.Headers["x-amzn-ErrorType"] = error;
+            answer["error"] = error;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.OutputStream.Write(bytes);
+    }
+
+    private (int, string?, JsonObject) CreateToken(string body)
+    {
+        JsonObject? input;
+        try
+        {
+            input = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            input = null;
+        }
+
+        lock (_lock)
+        {
+            if (input?["grantType"]?.GetValue<string>() != "refresh_token" || input["clientId"]?.GetValue<string>() != ClientId || input["clientSecret"]?.GetValue<string>() != ClientSecret)
+            {
+                return (400, "InvalidClientException", new JsonObject { ["error_description"] = "the refresh grant needs the registered client's id and secret: " + body });
+            }
+
+            if (input["refreshToken"]?.GetValue<string>() != RefreshToken)
+            {
+                return (400, "InvalidGrantException", new JsonObject { ["error_description"] = "a refresh token that was already used" });
+            }
+
+            var n = ++_issued;
+            Refreshes++;
+            (AccessToken, RefreshToken) = ($"sso-access-{n}", $"sso-refresh-{n}");
+            return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = 28800, ["refreshToken"] = RefreshToken });
+        }
+    }
+
+    private (int, string?, JsonObject) RoleCredentials(HttpListenerRequest request)
+    {
+        lock (_lock)
+        {
+            RoleRequests++;
+            if (request.Headers["x-amz-sso_bearer_token"] != AccessToken)
+            {
+                return (401, "UnauthorizedException", new JsonObject { ["message"] = "Session token not found or invalid" });
+            }
+
+            if (request.QueryString["account_id"] != Assigned.Account || request.QueryString["role_name"] != Assigned.Role)
+            {
+                return (403, "ForbiddenException", new JsonObject { ["message"] = "No access" });
+            }
+
+            return (200, null, new JsonObject
+            {
+                ["roleCredentials"] = new JsonObject
+                {
+                    ["accessKeyId"] = $"ASIASSOROLE{RoleRequests:D9}",
+                    ["secretAccessKey"] = "SsoRoleSecret00000000000000000000000000001",
+                    ["sessionToken"] = "SsoRoleSessionToken+/=",
+                    ["expiration"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(),
+                },
+            });
+        }
+    }
+
+    public void Dispose() => _listener.Close();
+}
