@@ -74,6 +74,7 @@ internal sealed class AwsmfaCli
         var services = _services;
         // The one place the commands meet the services: each handler gets the few it uses.
         Func<Reporter, Credentials.CredentialPipeline> pipelines = services.CreatePipeline;
+        Credentials.SpentCodes SpentCodes(Reporter reporter) => new(services.CreateCache(reporter), services.Clock);
         return
         [
             ("session", () => SessionCommands.Create(
@@ -104,7 +105,7 @@ internal sealed class AwsmfaCli
                 return MfaCommands.Create(
                     services.Profiles,
                     new MfaListHandler(pipelines, accounts),
-                    new MfaCreateHandler(pipelines, accounts, new VirtualDeviceSetup(services.Terminal, services.Clock), services.Terminal, services.Profiles),
+                    new MfaCreateHandler(pipelines, accounts, new VirtualDeviceSetup(services.Terminal, services.Clock, SpentCodes), services.Terminal, services.Profiles),
                     new MfaRemoveHandler(pipelines, accounts, services.Terminal, services.Profiles, services.CreateCache));
             }),
             ("init", () => new InitDefinition(services.Profiles).Build(new InitHandler(
@@ -114,7 +115,7 @@ internal sealed class AwsmfaCli
                 services.Keyring,
                 new KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
                 new MfaAccounts(services.AwsClients, services.IamMfaDevices),
-                new VirtualDeviceSetup(services.Terminal, services.Clock),
+                new VirtualDeviceSetup(services.Terminal, services.Clock, SpentCodes),
                 pipelines,
                 services.Environment))),
             ("login", () => new LoginDefinition(services.Profiles).Build(

@@ -87,7 +87,7 @@ internal sealed class Doctor(
 
         // A region that did not resolve is not trusted into a host name.
         var named = (environment.Get("AWS_REGION") ?? environment.Get("AWS_DEFAULT_REGION"))?.Trim();
-        var region = request?.Target.Region ?? (named is not null && InputRules.IsRegion(named) ? named : null);
+        var region = request?.Target.Region ?? RegionWithoutDevice(pipeline, profile, endpointUrl) ?? (named is not null && InputRules.IsRegion(named) ? named : null);
         var sts = Endpoint("STS", endpointUrl, region ?? "us-east-1");
         var ec2 = region is null ? null : Endpoint("EC2", endpointUrl, region);
         var probes = await Task.WhenAll(new[] { sts, ec2 }.OfType<Uri>().Select(uri => ProbeAsync(uri, cancellationToken))).ConfigureAwait(false);
@@ -97,6 +97,19 @@ internal sealed class Doctor(
             ? new CheckResult("reach EC2", CheckStatus.Warn, "no region for the profile: EC2 not checked (set region in the profile, or AWS_REGION)")
             : Reachability("EC2", probes[1]));
         return results;
+    }
+
+    /// <summary>The profile's region when it did not resolve for want of an MFA device (its region is still there to check EC2 in).</summary>
+    private static string? RegionWithoutDevice(CredentialPipeline pipeline, string? profile, Uri? endpointUrl)
+    {
+        try
+        {
+            return pipeline.Resolve(new PipelineOptions(Profile: profile, EndpointUrl: endpointUrl), deviceOptional: true).Target.Region;
+        }
+        catch (AwsmfaException)
+        {
+            return null;
+        }
     }
 
     private static string ProfileArgument(string? profile) => profile is null ? "" : $" --profile {profile}";

@@ -71,8 +71,13 @@ public sealed partial class MfaDeviceTests : MotoToolTest
         Assert.That(device.GetProperty("SerialNumber").GetString(), Is.EqualTo("arn:aws:iam::123456789012:mfa/alice"));
         Assert.That(device.GetProperty("ProfileMfaSerial").GetBoolean(), Is.True);
 
+        // The codes that enabled it are spent (AWS takes each once): never sent again.
+        var spent = await Tool.RunAsync(null, "session", "get", "--profile", "alice", "--endpoint-url", Moto.Url, "-t", TestTotp.Code(seed!, step + 1), "-o", "json");
+        Assert.That(spent.ExitCode, Is.EqualTo(3), spent.ToString());
+        Assert.That(spent.Stderr, Does.Contain("this MFA code was already used"));
+
         // The device is the profile's now: an MFA session with a code from the seed.
-        var session = await Tool.RunAsync(null, "session", "get", "--profile", "alice", "--endpoint-url", Moto.Url, "-t", TestTotp.Code(seed!, TestTotp.Now), "-o", "json");
+        var session = await Tool.RunAsync(null, "session", "get", "--profile", "alice", "--endpoint-url", Moto.Url, "-t", TestTotp.Code(seed!, step + 2), "-o", "json");
         Assert.That(session.ExitCode, Is.Zero, session.ToString());
         Assert.That(Moto.CountCalls("GetSessionToken"), Is.EqualTo(1));
     }
@@ -191,6 +196,7 @@ public sealed partial class MfaDeviceTests : MotoToolTest
 
         Assert.That(none.ExitCode, Is.EqualTo(1), none.ToString());
         Assert.That(none.Stdout, Does.Contain("IAM user alice has no MFA device: create one with awsmfa mfa create --profile alice --set"));
+        Assert.That(none.Stdout, Does.Not.Contain("no region for the profile"), "the profile's region is read though it names no device");
         Assert.That(one.Stdout, Does.Contain("IAM user alice has an MFA device (arn:aws:iam::123456789012:mfa/alice) that the profile does not name: add mfa_serial = arn:aws:iam::123456789012:mfa/alice to it"));
     }
 }

@@ -33,10 +33,11 @@ internal sealed class InitHandler(
     {
         if (!terminal.IsAvailable)
         {
-            throw AwsmfaException.Usage("init asks its questions on a terminal, and there is none; in a script: awsmfa keys add --stdin, awsmfa mfa create, then awsmfa session get");
+            throw AwsmfaException.Usage("init asks its questions on a terminal, and there is none; in a script: awsmfa keys add --stdin, then awsmfa session get --token-code CODE (a new MFA device needs a terminal: awsmfa mfa create)");
         }
 
-        var profile = options.Profile ?? await AskAsync("Profile name [default]: ", "default", name => InputRules.IsProfileName(name) ? null : InputRules.ProfileHint, cancellationToken).ConfigureAwait(false);
+        var offered = environment.Get("AWS_PROFILE")?.Trim() is { Length: > 0 } named && InputRules.IsProfileName(named) ? named : KindContext.DefaultProfile;
+        var profile = options.Profile ?? await AskAsync($"Profile name [{offered}]: ", offered, name => InputRules.IsProfileName(name) ? null : InputRules.ProfileHint, cancellationToken).ConfigureAwait(false);
         if (!InputRules.IsProfileName(profile))
         {
             throw AwsmfaException.Usage($"--profile is not a valid profile name: {InputRules.ProfileHint}");

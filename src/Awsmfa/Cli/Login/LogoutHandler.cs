@@ -18,7 +18,9 @@ internal sealed class LogoutHandler(IEnvironment environment, IProfileStore prof
             }
             else if (!options.All)
             {
-                throw AwsmfaException.Usage($"profile '{name}' has no login_session: there is no sign-in session to end");
+                throw AwsmfaException.Usage(profiles.Find(name) is null
+                    ? $"profile '{name}' was not found in {profiles.Describe()}"
+                    : $"profile '{name}' has no login_session: there is no sign-in session to end");
             }
         }
 

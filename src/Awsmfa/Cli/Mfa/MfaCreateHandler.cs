@@ -47,7 +47,7 @@ internal sealed class MfaCreateHandler(Func<Reporter, CredentialPipeline> pipeli
         }
         else
         {
-            run.Reporter.Info($"profile '{profile}' was left as it was; add mfa_serial = {serial} to it, or run: awsmfa mfa create --set next time");
+            run.Reporter.Info($"profile '{profile}' was left as it was; name the device in it with awsmfa init --profile {profile}, or add mfa_serial = {serial}");
         }
     }
 }

@@ -11,7 +11,7 @@ internal sealed class MfaRemoveDefinition
 {
     private readonly PipelineOptionDefinitions _pipeline;
 
-    private readonly Option<string> _serial = new("--serial")
+    private readonly Option<string> _serial = new("--serial", "--serial-number")
     {
         Description = "The device's serial (its ARN, as mfa list shows it).",
         HelpName = "ARN",

@@ -12,7 +12,8 @@ namespace Awsmfa.Cli.Mfa;
 /// any failure before it is enabled (wrong codes three times, a refused call, Ctrl-C) the device
 /// is deleted again, so nothing is left half-done. Shared by <c>mfa create</c> and <c>init</c>.
 /// </summary>
-internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
+/// <param name="spentCodes">Where the codes that enabled a device are remembered: AWS takes each code once, and the first session's prompt comes right after.</param>
+internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock, Func<Reporter, SpentCodes>? spentCodes = null)
 {
     private const int Tries = 3;
 
@@ -53,9 +54,14 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
         var enabled = false;
         try
         {
-            Show(device, user, qrFile, showSecret);
-            await EnableAsync(iam, user, device, cancellationToken).ConfigureAwait(false);
+            Show(device, user, name, qrFile, showSecret);
+            var (first, second) = await EnableAsync(iam, user, device, cancellationToken).ConfigureAwait(false);
             enabled = true;
+            if (spentCodes?.Invoke(reporter) is { } spent)
+            {
+                await spent.RememberAsync(first, device.SerialNumber, CancellationToken.None).ConfigureAwait(false);
+                await spent.RememberAsync(second, device.SerialNumber, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -74,9 +80,11 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
         return device.SerialNumber;
     }
 
-    private void Show(NewVirtualMfaDevice device, IamUser user, string? qrFile, bool showSecret)
+    private void Show(NewVirtualMfaDevice device, IamUser user, string name, string? qrFile, bool showSecret)
     {
-        var uri = Totp.Uri(device.Base32Seed, user.Name, user.Account);
+        // The app shows the label: a device named apart from its user says its name too.
+        var label = name == user.Name ? user.Name : $"{user.Name}/{name}";
+        var uri = Totp.Uri(device.Base32Seed, label, user.Account);
         if (qrFile is { } file)
         {
             AtomicFile.Write(file, QrCode.Png(uri), UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -89,7 +97,7 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
                 terminal.WriteLine(line);
             }
 
-            terminal.WriteLine($"Scan this QR code with an authenticator app (Google Authenticator, 1Password, Authy): it adds {user.Name}@{user.Account}.");
+            terminal.WriteLine($"Scan this QR code with an authenticator app (Google Authenticator, 1Password, Authy): it adds {label}@{user.Account}.");
         }
 
         if (showSecret)
@@ -99,7 +107,7 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
     }
 
     /// <summary>Two consecutive codes, checked against the seed before IAM sees them; three tries in all.</summary>
-    private async Task EnableAsync(IIamMfaDevices iam, IamUser user, NewVirtualMfaDevice device, CancellationToken cancellationToken)
+    private async Task<(string First, string Second)> EnableAsync(IIamMfaDevices iam, IamUser user, NewVirtualMfaDevice device, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -119,7 +127,7 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock)
                 try
                 {
                     await iam.EnableAsync(user.Name, device.SerialNumber, first, second, cancellationToken).ConfigureAwait(false);
-                    return;
+                    return (first, second);
                 }
                 catch (AwsmfaException e) when (e.CodeRejected)
                 {
