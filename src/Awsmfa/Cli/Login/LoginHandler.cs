@@ -24,9 +24,6 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
     public const string SameDeviceClient = "arn:aws:signin:::devtools/same-device";
     public const string CrossDeviceClient = "arn:aws:signin:::devtools/cross-device";
 
-    /// <summary>How long the browser may take: the AWS CLI's own wait.</summary>
-    public static readonly TimeSpan Wait = TimeSpan.FromMinutes(10);
-
     public async Task<int> RunAsync(LoginOptions options, CommandRun run, CancellationToken cancellationToken)
     {
         var profile = options.Profile ?? environment.Get("AWS_PROFILE")?.Trim() ?? KindContext.DefaultProfile;
@@ -105,9 +102,8 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
     /// <summary>The browser here: a loopback listener on a port of its own takes the redirect, <c>state</c> checked.</summary>
     private async Task<(string Client, string Redirect, string Code)> SameDeviceAsync(Uri endpoint, string state, string challenge, bool noBrowser, Reporter reporter, CancellationToken cancellationToken)
     {
-        using var listener = Listen(out var port);
-        var redirect = $"http://127.0.0.1:{port}/oauth/callback";
-        var url = Authorize(endpoint, SameDeviceClient, redirect, state, challenge);
+        using var callback = new LoopbackCallback();
+        var url = Authorize(endpoint, SameDeviceClient, callback.RedirectUri, state, challenge);
         if (noBrowser || !browser.TryOpen(url))
         {
             reporter.Info($"open this URL in a browser on this computer to sign in: {url}");
@@ -117,44 +113,7 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
             reporter.Info($"signing in in your browser (if it did not open: {url})");
         }
 
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(Wait);
-        while (true)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().WaitAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw AwsmfaException.Usage($"no sign-in came back within {Wait.TotalMinutes:0} minutes; run awsmfa login again");
-            }
-
-            using var response = context.Response;
-            var query = context.Request.QueryString;
-            if (context.Request.Url?.AbsolutePath != "/oauth/callback")
-            {
-                Page(response, 404, "Not the sign-in callback.");
-                continue;
-            }
-
-            if (query["state"] != state)
-            {
-                // Another page (or another program) calling the listener: refused, and the wait goes on.
-                Page(response, 400, "This sign-in was not started by this awsmfa login.");
-                continue;
-            }
-
-            if (query["code"] is not { Length: > 0 } code)
-            {
-                Page(response, 400, "Sign-in failed.");
-                throw AwsmfaException.Usage($"the sign-in did not complete ({Printable.OneLine(query["error"] ?? "no code")}); nothing was written");
-            }
-
-            Page(response, 200, "Signed in: you can close this tab and go back to the terminal.");
-            return (SameDeviceClient, redirect, code);
-        }
+        return (SameDeviceClient, callback.RedirectUri, await callback.WaitForCodeAsync(state, "awsmfa login", cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The browser elsewhere: the person opens the URL there and pastes the base64 verification code it shows.</summary>
@@ -188,39 +147,6 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
         }
 
         return (CrossDeviceClient, redirect, code);
-    }
-
-    /// <summary>A loopback listener on a free port (HttpListener cannot take port 0: a few tries).</summary>
-    private static HttpListener Listen(out int port)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/oauth/callback/");
-            try
-            {
-                listener.Start();
-                return listener;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-    }
-
-    private static void Page(HttpListenerResponse response, int status, string text)
-    {
-        var body = Encoding.UTF8.GetBytes($"<!doctype html><html><head><meta charset=\"utf-8\"><title>awsmfa</title></head><body><p>{WebUtility.HtmlEncode(text)}</p></body></html>");
-        response.StatusCode = status;
-        response.ContentType = "text/html; charset=utf-8";
-        response.OutputStream.Write(body);
     }
 
     /// <summary>The ID token's <c>sub</c>: the session's ARN (read, not verified: it came over TLS from Sign-In, in answer to a DPoP-bound call).</summary>
