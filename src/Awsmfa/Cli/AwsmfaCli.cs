@@ -14,6 +14,7 @@ using Awsmfa.Cli.Login;
 using Awsmfa.Cli.Mfa;
 using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
+using Awsmfa.Cli.Sso;
 using Awsmfa.Cli.Whoami;
 using Awsmfa.Mfa;
 using Awsmfa.Output;
@@ -118,6 +119,10 @@ internal sealed class AwsmfaCli
                 new VirtualDeviceSetup(services.Terminal, services.Clock, SpentCodes),
                 pipelines,
                 services.Environment))),
+            ("sso", () => SsoCommands.Create(
+                services.Profiles,
+                new SsoLoginHandler(services.Profiles, services.Environment, services.AwsClients, services.Browser, services.CreateCache, services.Clock),
+                new SsoLogoutHandler(services.Profiles, services.Environment, services.AwsClients, services.CreateCache))),
             ("login", () => new LoginDefinition(services.Profiles).Build(
                 new LoginHandler(services.Environment, services.Profiles, services.Terminal, services.Browser, services.CreateCache, services.Clock))),
             ("logout", () => new LogoutDefinition(services.Profiles).Build(new LogoutHandler(services.Environment, services.Profiles, services.CreateCache))),

@@ -10,6 +10,7 @@ using Awsmfa.Cli.Login;
 using Awsmfa.Cli.Mfa;
 using Awsmfa.Cli.Profile;
 using Awsmfa.Cli.Session;
+using Awsmfa.Cli.Sso;
 using Awsmfa.Cli.Whoami;
 using Awsmfa.Cli;
 using Awsmfa.Credentials;
@@ -518,5 +519,21 @@ public sealed class ArgvToOptionsTests
         Assert.That(logout.Read(logout.Command.Parse(["--all"])), Is.EqualTo(new LogoutOptions(null, true)));
         Assert.That(logout.Read(logout.Command.Parse(["--profile", "console"])), Is.EqualTo(new LogoutOptions("console", false)));
         Assert.That(logout.Command.Parse(["--profile", "console", "--all"]).Errors.Select(e => e.Message), Has.Some.Contains("do not go together"));
+    }
+
+    [Test]
+    public void Sso_login_reads_the_profile_or_session_and_the_flow_and_logout_one_session_or_all()
+    {
+        using var host = new TestHost();
+        var login = new SsoLoginDefinition(host.Services().Profiles);
+        var logout = new SsoLogoutDefinition(host.Services().Profiles);
+
+        var parsed = login.Command.Parse(["--sso-session", " corp ", "--use-device-code", "--no-browser"]);
+
+        Assert.That(parsed.Errors, Is.Empty);
+        Assert.That(login.Read(parsed), Is.EqualTo(new SsoLoginOptions(null, "corp", true, true, null, null)));
+        Assert.That(login.Command.Parse(["--profile", "dev", "--sso-session", "corp"]).Errors.Select(e => e.Message), Has.Some.Contains("do not go together"));
+        Assert.That(logout.Read(logout.Command.Parse(["--all"])), Is.EqualTo(new SsoLogoutOptions(null, true, null)));
+        Assert.That(logout.Command.Parse(["--sso-session", "corp", "--all"]).Errors, Is.Not.Empty);
     }
 }

@@ -117,9 +117,9 @@ public sealed class SsoProfileTests
         var forbidden = await GetAsync("other-role");
 
         Assert.That(missing.ExitCode, Is.EqualTo(2), missing.ToString());
-        Assert.That(missing.Stderr, Does.Contain("there is no IAM Identity Center session for profile 'dev'").And.Contain("run aws sso login --sso-session corp"));
+        Assert.That(missing.Stderr, Does.Contain("there is no IAM Identity Center session for profile 'dev'").And.Contain("run awsmfa sso login --sso-session corp"));
         Assert.That(expired.ExitCode, Is.EqualTo(2), expired.ToString());
-        Assert.That(expired.Stderr, Does.Contain("has expired and cannot be refreshed: run aws sso login --sso-session corp"));
+        Assert.That(expired.Stderr, Does.Contain("has expired and cannot be refreshed: run awsmfa sso login --sso-session corp"));
         Assert.That(forbidden.ExitCode, Is.EqualTo(3), forbidden.ToString());
         Assert.That(forbidden.Stderr, Does.Contain("refused role Auditor in account 123456789012"));
         foreach (var result in new[] { missing, expired, forbidden })

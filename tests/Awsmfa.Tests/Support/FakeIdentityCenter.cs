@@ -21,6 +21,8 @@ internal sealed class FakeIdentityCenter : IDisposable
     private readonly HttpListener _listener = new();
     private readonly object _lock = new();
     private int _issued;
+    private readonly ConcurrentDictionary<string, (string Client, string Redirect, string Challenge)> _codes = new();
+    private int _pendingPolls;
 
     public FakeIdentityCenter()
     {
@@ -41,6 +43,14 @@ internal sealed class FakeIdentityCenter : IDisposable
     public int Refreshes { get; private set; }
 
     public int RoleRequests { get; private set; }
+
+    /// <summary>Clients registered by a sign-in (RegisterClient).</summary>
+    public List<JsonObject> Registrations { get; } = [];
+
+    /// <summary>Polls of a device code answered "authorization_pending" before the person confirms.</summary>
+    public int PendingPolls { get; set; } = 1;
+
+    public int Logouts { get; private set; }
 
     public ConcurrentQueue<string> Refused { get; } = new();
 
@@ -93,8 +103,21 @@ internal sealed class FakeIdentityCenter : IDisposable
             body = reader.ReadToEnd();
         }
 
+        if (request.Url?.AbsolutePath == "/authorize" && request.HttpMethod == "GET")
+        {
+            Authorize(request, response);
+            return;
+        }
+
         var (status, error, answer) = request.Url?.AbsolutePath switch
         {
+            "/client/register" when request.HttpMethod == "POST" => Register(body),
+            "/device_authorization" when request.HttpMethod == "POST" => (200, null, new JsonObject
+            {
+                ["deviceCode"] = "device-code-1", ["userCode"] = "ABCD-EFGH", ["verificationUri"] = $"{Url}/device",
+                ["verificationUriComplete"] = $"{Url}/device?user_code=ABCD-EFGH", ["expiresIn"] = 600, ["interval"] = 1,
+            }),
+            "/logout" when request.HttpMethod == "POST" => Logout(request),
             "/token" when request.HttpMethod == "POST" => CreateToken(body),
             "/federation/credentials" when request.HttpMethod == "GET" => RoleCredentials(request),
             _ => (404, "ResourceNotFoundException", new JsonObject { ["message"] = $"{request.HttpMethod} {request.Url?.AbsolutePath}" }),
@@ -124,9 +147,28 @@ internal sealed class FakeIdentityCenter : IDisposable
             input = null;
         }
 
+        var grant = input?["grantType"]?.GetValue<string>();
+        if (grant == "authorization_code")
+        {
+            return Redeem(input!);
+        }
+
+        if (grant == "urn:ietf:params:oauth:grant-type:device_code")
+        {
+            if (input!["deviceCode"]?.GetValue<string>() != "device-code-1" || !IsRegistered(input))
+            {
+                return (400, "InvalidGrantException", new JsonObject { ["error_description"] = "unknown device code or client" });
+            }
+
+            return Interlocked.Increment(ref _pendingPolls) <= PendingPolls
+                ? (400, "AuthorizationPendingException", new JsonObject { ["error"] = "authorization_pending" })
+                : Issue();
+        }
+
         lock (_lock)
         {
-            if (input?["grantType"]?.GetValue<string>() != "refresh_token" || input["clientId"]?.GetValue<string>() != ClientId || input["clientSecret"]?.GetValue<string>() != ClientSecret)
+            if (grant != "refresh_token" || input is null
+                || !((input["clientId"]?.GetValue<string>() == ClientId && input["clientSecret"]?.GetValue<string>() == ClientSecret) || IsRegistered(input)))
             {
                 return (400, "InvalidClientException", new JsonObject { ["error_description"] = "the refresh grant needs the registered client's id and secret: " + body });
             }
@@ -140,6 +182,103 @@ internal sealed class FakeIdentityCenter : IDisposable
             Refreshes++;
             (AccessToken, RefreshToken) = ($"sso-access-{n}", $"sso-refresh-{n}");
             return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = 28800, ["refreshToken"] = RefreshToken });
+        }
+    }
+
+    private (int, string?, JsonObject) Register(string body)
+    {
+        var input = JsonNode.Parse(body)!.AsObject();
+        lock (_lock)
+        {
+            Registrations.Add(input);
+            var n = Registrations.Count;
+            return (200, null, new JsonObject
+            {
+                ["clientId"] = $"registered-client-{n}",
+                ["clientSecret"] = $"registered-secret-{n}",
+                ["clientIdIssuedAt"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["clientSecretExpiresAt"] = DateTimeOffset.UtcNow.AddDays(90).ToUnixTimeSeconds(),
+            });
+        }
+    }
+
+    private bool IsRegistered(JsonObject input)
+    {
+        lock (_lock)
+        {
+            var id = input["clientId"]?.GetValue<string>() ?? "";
+            var n = Registrations.Count;
+            return Enumerable.Range(1, n).Any(i => id == $"registered-client-{i}" && input["clientSecret"]?.GetValue<string>() == $"registered-secret-{i}");
+        }
+    }
+
+    /// <summary>The browser's sign-in, done at once: a registered client, a loopback redirect it registered, an S256 challenge.</summary>
+    private void Authorize(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        var query = request.QueryString;
+        var client = query["client_id"] ?? "";
+        var redirect = query["redirect_uri"] ?? "";
+        bool registeredRedirect;
+        lock (_lock)
+        {
+            registeredRedirect = Registrations.Any(r => r["redirectUris"]?.AsArray().Any(u => u?.GetValue<string>() == redirect) == true);
+        }
+
+        if (query["response_type"] != "code" || !client.StartsWith("registered-client-", StringComparison.Ordinal) || !registeredRedirect
+            || query["code_challenge_method"] != "S256" || query["code_challenge"] is not { Length: 43 } challenge || query["state"] is not { Length: > 0 } state)
+        {
+            Refused.Enqueue("authorize: " + request.Url);
+            response.StatusCode = 400;
+            return;
+        }
+
+        var code = "sso-code-" + Guid.NewGuid().ToString("N");
+        _codes[code] = (client, redirect, challenge);
+        response.StatusCode = 302;
+        response.RedirectLocation = $"{redirect}?code={code}&state={Uri.EscapeDataString(state)}";
+    }
+
+    private (int, string?, JsonObject) Redeem(JsonObject input)
+    {
+        var code = input["code"]?.GetValue<string>() ?? "";
+        if (!_codes.TryRemove(code, out var issued) || !IsRegistered(input))
+        {
+            return (400, "InvalidGrantException", new JsonObject { ["error_description"] = "an unknown or used code, or an unregistered client" });
+        }
+
+        var verifier = input["codeVerifier"]?.GetValue<string>() ?? "";
+        var hashed = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        if (hashed != issued.Challenge || input["redirectUri"]?.GetValue<string>() != issued.Redirect || input["clientId"]?.GetValue<string>() != issued.Client)
+        {
+            return (400, "InvalidGrantException", new JsonObject { ["error_description"] = "the verifier, redirect or client differ from the authorization's (PKCE)" });
+        }
+
+        return Issue();
+    }
+
+    /// <summary>A new access and refresh token (a sign-in).</summary>
+    private (int, string?, JsonObject) Issue()
+    {
+        lock (_lock)
+        {
+            var n = ++_issued;
+            (AccessToken, RefreshToken) = ($"sso-access-{n}", $"sso-refresh-{n}");
+            return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = 28800, ["refreshToken"] = RefreshToken });
+        }
+    }
+
+    private (int, string?, JsonObject) Logout(HttpListenerRequest request)
+    {
+        lock (_lock)
+        {
+            if (request.Headers["x-amz-sso_bearer_token"] != AccessToken)
+            {
+                return (401, "UnauthorizedException", new JsonObject { ["message"] = "Session token not found or invalid" });
+            }
+
+            Logouts++;
+            AccessToken = "logged-out";
+            return (200, null, []);
         }
     }
 

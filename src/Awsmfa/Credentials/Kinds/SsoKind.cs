@@ -72,8 +72,8 @@ internal sealed record SsoRoot(string Profile, string? Session, string StartUrl,
 
     public override bool GivesRoleCredentials => true;
 
-    /// <summary>The command that signs in again, as the AWS CLI names it (awsmfa's own sso login is not built yet).</summary>
-    public string LoginCommand => Session is null ? $"aws sso login --profile {Profile}" : $"aws sso login --sso-session {Session}";
+    /// <summary>The command that signs in again (aws sso login takes the same arguments).</summary>
+    public string LoginCommand => Session is null ? $"awsmfa sso login --profile {Profile}" : $"awsmfa sso login --sso-session {Session}";
 
     public override ICredentialRoot Create(CredentialRoots roots, SessionRequest request) =>
         new NoKeysRoot(Identity, $"profile '{Profile}' is an IAM Identity Center profile: it has no keys; its role's credentials come from the portal");
@@ -298,6 +298,41 @@ internal sealed class SsoToken
         {
             _document["refreshToken"] = refreshToken;
         }
+    }
+
+    /// <summary>A new sign-in's token, as aws sso login writes it; its folder made the user's alone.</summary>
+    public static void WriteNew(string path, string startUrl, string region, string accessToken, DateTimeOffset expiresAt, (string Id, string Secret, DateTimeOffset ExpiresAt)? client, string? refreshToken)
+    {
+        var document = new JsonObject
+        {
+            ["startUrl"] = startUrl,
+            ["region"] = region,
+            ["accessToken"] = accessToken,
+            ["expiresAt"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        };
+        if (client is { } registered)
+        {
+            document["clientId"] = registered.Id;
+            document["clientSecret"] = registered.Secret;
+            document["registrationExpiresAt"] = registered.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        }
+
+        if (refreshToken is { Length: > 0 })
+        {
+            document["refreshToken"] = refreshToken;
+        }
+
+        var folder = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        new SsoToken(document).Write(path);
     }
 
     public void Write(string path) =>

@@ -118,4 +118,10 @@ internal interface IProfileStore
 
     /// <summary>This run wrote the files (<c>init</c>): what was read of them before is read again.</summary>
     void Forget();
+
+    /// <summary>A setting of an <c>[sso-session NAME]</c> section of the config file, as written, or null.</summary>
+    string? FindSsoSessionSetting(string session, string key);
+
+    /// <summary>The names of the config file's <c>[sso-session NAME]</c> sections.</summary>
+    IReadOnlyList<string> ListSsoSessions();
 }

@@ -216,6 +216,11 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
 
     public void Forget() => _sections.Clear();
 
+    public string? FindSsoSessionSetting(string session, string key) => IniFile.Find(Sections(ConfigPath()), "sso-session " + session, key);
+
+    public IReadOnlyList<string> ListSsoSessions() =>
+        [.. IniFile.SectionNames(ConfigPath()).Where(s => s.StartsWith("sso-session ", StringComparison.Ordinal)).Select(s => s["sso-session ".Length..].Trim()).Distinct(StringComparer.Ordinal)];
+
     public IReadOnlyList<string> ListNames()
     {
         CheckNamedFilesExist();

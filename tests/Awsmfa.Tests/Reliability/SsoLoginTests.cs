@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Awsmfa.Tests.Integration;
+using Awsmfa.Tests.Support;
+
+namespace Awsmfa.Tests.Reliability;
+
+/// <summary>
+/// <c>awsmfa sso login | logout</c> through the built tool against the strict stand-in Identity
+/// Center: the browser sign-in with PKCE (a <c>BROWSER</c> script follows the redirect to
+/// awsmfa's loopback listener), the device code, the token written where the AWS CLI keeps it,
+/// and the portal's Logout.
+/// </summary>
+[TestFixture]
+[Category("Process")]
+public sealed class SsoLoginTests
+{
+    private const string StartUrl = "https://corp.awsapps.com/start";
+    private ToolProcess _tool = null!;
+    private FakeIdentityCenter _center = null!;
+
+#pragma warning disable CA5350 // The AWS CLI names its token files by SHA-1.
+    private string TokenPath(string key) => Path.Combine(_tool.Home, ".aws", "sso", "cache", Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(key))) + ".json");
+#pragma warning restore CA5350
+
+    [SetUp]
+    public void SetUp()
+    {
+        _tool = new ToolProcess();
+        _center = new FakeIdentityCenter { AccessToken = "none-yet" };
+        File.WriteAllText(Path.Combine(_tool.AwsFolder, "config"), $"""
+            [profile dev]
+            sso_session = corp
+            sso_account_id = 123456789012
+            sso_role_name = Admin
+
+            [profile legacy]
+            sso_start_url = {StartUrl}
+            sso_region = eu-west-1
+            sso_account_id = 123456789012
+            sso_role_name = Admin
+
+            [sso-session corp]
+            sso_start_url = {StartUrl}
+            sso_region = eu-west-1
+            sso_registration_scopes = sso:account:access
+            """);
+        _tool.Environment["AWS_ENDPOINT_URL_SSO"] = _center.Url;
+        _tool.Environment["AWS_ENDPOINT_URL_SSO_OIDC"] = _center.Url;
+        var browser = Path.Combine(_tool.Home, "browser");
+        File.WriteAllText(browser, "#!/bin/sh\nexec python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \"$1\" > \"$HOME/browser.out\" 2>&1\n");
+        File.SetUnixFileMode(browser, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        _tool.Environment["BROWSER"] = browser;
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _center.Dispose();
+        _tool.Dispose();
+    }
+
+    [Test]
+    public async Task The_browser_sign_in_with_pkce_leaves_a_refreshable_token_every_sso_profile_uses()
+    {
+        var login = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+
+        Assert.That(login.ExitCode, Is.Zero, login.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(_center.Refused, Is.Empty);
+        var registration = _center.Registrations.Single();
+        Assert.That(registration["grantTypes"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EquivalentTo(new[] { "authorization_code", "refresh_token" }));
+        Assert.That(registration["redirectUris"]![0]!.GetValue<string>(), Does.Match(@"^http://127\.0\.0\.1:\d+/oauth/callback$"));
+        Assert.That(registration["scopes"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EqualTo(new[] { "sso:account:access" }));
+        var token = JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!;
+        Assert.That(token["accessToken"]!.GetValue<string>(), Is.EqualTo(_center.AccessToken));
+        Assert.That(token["refreshToken"]!.GetValue<string>(), Is.EqualTo(_center.RefreshToken));
+        Assert.That(token["clientId"]!.GetValue<string>(), Is.EqualTo("registered-client-1"));
+        Assert.That(token["startUrl"]!.GetValue<string>(), Is.EqualTo(StartUrl));
+        Assert.That(File.GetUnixFileMode(TokenPath("corp")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(login.Stderr, Does.Not.Contain(_center.AccessToken));
+
+        var served = await _tool.RunAsync(null, "session", "get", "--profile", "dev", "-o", "json");
+        Assert.That(served.ExitCode, Is.Zero, served.ToString());
+        Assert.That(JsonDocument.Parse(served.Stdout).RootElement.GetProperty("AccessKeyId").GetString(), Does.StartWith("ASIASSOROLE"));
+    }
+
+    [Test]
+    public async Task The_device_code_is_shown_and_polled_until_confirmed_and_a_legacy_profile_gets_no_refresh_token()
+    {
+        var device = await _tool.RunAsync(null, "sso", "login", "--profile", "dev", "--use-device-code", "--no-browser");
+        var legacy = await _tool.RunAsync(null, "sso", "login", "--profile", "legacy", "--no-browser");
+
+        Assert.That(device.ExitCode, Is.Zero, device.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(device.Stderr, Does.Contain($"open {_center.Url}/device in a browser on any device and confirm the code ABCD-EFGH"));
+        Assert.That(JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!["refreshToken"], Is.Not.Null);
+        Assert.That(legacy.ExitCode, Is.Zero, legacy.ToString());
+        var legacyToken = JsonNode.Parse(File.ReadAllText(TokenPath(StartUrl)))!.AsObject();
+        Assert.That(legacyToken.ContainsKey("refreshToken") || legacyToken.ContainsKey("clientSecret"), Is.False, "a legacy sign-in keeps no refresh token, as the AWS CLI");
+    }
+
+    [Test]
+    public async Task Logout_ends_the_session_at_the_portal_and_forgets_the_token_and_the_roles()
+    {
+        Assert.That((await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp")).ExitCode, Is.Zero);
+        Assert.That((await _tool.RunAsync(null, "session", "get", "--profile", "dev")).ExitCode, Is.Zero);
+
+        var logout = await _tool.RunAsync(null, "sso", "logout", "--sso-session", "corp");
+        var after = await _tool.RunAsync(null, "session", "get", "--profile", "dev");
+
+        Assert.That(logout.ExitCode, Is.Zero, logout.ToString());
+        Assert.That(_center.Logouts, Is.EqualTo(1));
+        Assert.That(File.Exists(TokenPath("corp")), Is.False);
+        Assert.That(after.ExitCode, Is.EqualTo(2), "the cached role went with the session");
+        Assert.That(after.Stderr, Does.Contain("there is no IAM Identity Center session for profile 'dev'"));
+    }
+}
