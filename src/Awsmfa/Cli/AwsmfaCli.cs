@@ -122,7 +122,8 @@ internal sealed class AwsmfaCli
             ("sso", () => SsoCommands.Create(
                 services.Profiles,
                 new SsoLoginHandler(services.Profiles, services.Environment, services.AwsClients, services.Browser, services.CreateCache, services.Clock),
-                new SsoLogoutHandler(services.Profiles, services.Environment, services.AwsClients, services.CreateCache))),
+                new SsoLogoutHandler(services.Profiles, services.Environment, services.AwsClients, services.CreateCache),
+                new SsoGenerateHandler(services.Profiles, services.Environment, services.AwsClients, services.Clock))),
             ("login", () => new LoginDefinition(services.Profiles).Build(
                 new LoginHandler(services.Environment, services.Profiles, services.Terminal, services.Browser, services.CreateCache, services.Clock))),
             ("logout", () => new LogoutDefinition(services.Profiles).Build(new LogoutHandler(services.Environment, services.Profiles, services.CreateCache))),

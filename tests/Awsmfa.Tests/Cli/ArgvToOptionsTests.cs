@@ -535,5 +535,8 @@ public sealed class ArgvToOptionsTests
         Assert.That(login.Command.Parse(["--profile", "dev", "--sso-session", "corp"]).Errors.Select(e => e.Message), Has.Some.Contains("do not go together"));
         Assert.That(logout.Read(logout.Command.Parse(["--all"])), Is.EqualTo(new SsoLogoutOptions(null, true, null)));
         Assert.That(logout.Command.Parse(["--sso-session", "corp", "--all"]).Errors, Is.Not.Empty);
+        var generate = new SsoGenerateDefinition(host.Services().Profiles);
+        Assert.That(generate.Read(generate.Command.Parse(["--sso-session", "corp", "--region", "eu-west-1", "--write"])), Is.EqualTo(new SsoGenerateOptions("corp", "eu-west-1", true, null)));
+        Assert.That(generate.Command.Parse([]).Errors, Is.Not.Empty, "--sso-session is required");
     }
 }

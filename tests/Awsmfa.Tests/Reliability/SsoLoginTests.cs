@@ -115,4 +115,44 @@ public sealed class SsoLoginTests
         Assert.That(after.ExitCode, Is.EqualTo(2), "the cached role went with the session");
         Assert.That(after.Stderr, Does.Contain("there is no IAM Identity Center session for profile 'dev'"));
     }
+
+    [Test]
+    public async Task Generate_makes_a_profile_for_every_account_and_role_and_write_adds_only_the_missing_ones()
+    {
+        Assert.That((await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp")).ExitCode, Is.Zero);
+        File.AppendAllText(Path.Combine(_tool.AwsFolder, "config"), "\n[profile prod-account-admin]\nregion = us-east-1\n\n[profile mine]\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = Admin\n");
+        var config = File.ReadAllText(Path.Combine(_tool.AwsFolder, "config"));
+
+        var printed = await _tool.RunAsync(null, "sso", "generate", "--sso-session", "corp", "--region", "eu-west-1");
+
+        Assert.That(printed.ExitCode, Is.Zero, printed.ToString());
+        Assert.That(printed.Stdout, Is.EqualTo("""
+            # Prod Account (111111111111)
+            [profile prod-account-admin-2]
+            sso_session = corp
+            sso_account_id = 111111111111
+            sso_role_name = Admin
+            region = eu-west-1
+
+            # Prod Account (111111111111)
+            [profile prod-account-readonly]
+            sso_session = corp
+            sso_account_id = 111111111111
+            sso_role_name = ReadOnly
+            region = eu-west-1
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal)), "every page read; dev/sandbox's Admin already has 'mine'; a taken name gets -2");
+        Assert.That(File.ReadAllText(Path.Combine(_tool.AwsFolder, "config")), Is.EqualTo(config), "printing writes nothing");
+
+        var written = await _tool.RunAsync(null, "sso", "generate", "--sso-session", "corp", "--write");
+        var again = await _tool.RunAsync(null, "sso", "generate", "--sso-session", "corp", "--write");
+
+        Assert.That(written.ExitCode, Is.Zero, written.ToString());
+        var after = File.ReadAllText(Path.Combine(_tool.AwsFolder, "config"));
+        Assert.That(after, Does.StartWith(config), "no existing line changed");
+        Assert.That(after, Does.Contain("[profile prod-account-readonly]"));
+        Assert.That(again.Stderr, Does.Contain("has a profile already; nothing was written"));
+        var served = await _tool.RunAsync(null, "session", "get", "--profile", "prod-account-readonly", "-o", "json");
+        Assert.That(served.ExitCode, Is.EqualTo(3), "the stand-in assigns only 123456789012/Admin: the profile reaches the portal and is refused there");
+    }
 }

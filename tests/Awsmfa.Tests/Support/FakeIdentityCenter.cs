@@ -118,6 +118,8 @@ internal sealed class FakeIdentityCenter : IDisposable
                 ["verificationUriComplete"] = $"{Url}/device?user_code=ABCD-EFGH", ["expiresIn"] = 600, ["interval"] = 1,
             }),
             "/logout" when request.HttpMethod == "POST" => Logout(request),
+            "/assignment/accounts" when request.HttpMethod == "GET" => ListAccounts(request),
+            "/assignment/roles" when request.HttpMethod == "GET" => Roles(request),
             "/token" when request.HttpMethod == "POST" => CreateToken(body),
             "/federation/credentials" when request.HttpMethod == "GET" => RoleCredentials(request),
             _ => (404, "ResourceNotFoundException", new JsonObject { ["message"] = $"{request.HttpMethod} {request.Url?.AbsolutePath}" }),
@@ -280,6 +282,49 @@ internal sealed class FakeIdentityCenter : IDisposable
             AccessToken = "logged-out";
             return (200, null, []);
         }
+    }
+
+    /// <summary>The accounts and roles the user may use, by account id, with the account's name.</summary>
+    public Dictionary<string, (string Name, string[] Roles)> AccountsAndRoles { get; } = new()
+    {
+        ["111111111111"] = ("Prod Account", ["Admin", "ReadOnly"]),
+        ["222222222222"] = ("dev/sandbox", ["Admin"]),
+    };
+
+    /// <summary>ListAccounts, one account a page (so every page must be read).</summary>
+    private (int, string?, JsonObject) ListAccounts(HttpListenerRequest request)
+    {
+        if (request.Headers["x-amz-sso_bearer_token"] != AccessToken)
+        {
+            return (401, "UnauthorizedException", new JsonObject { ["message"] = "Session token not found or invalid" });
+        }
+
+        var ids = AccountsAndRoles.Keys.Order(StringComparer.Ordinal).ToList();
+        var index = int.TryParse(request.QueryString["next_token"], out var n) ? n : 0;
+        var id = ids[index];
+        var page = new JsonObject
+        {
+            ["accountList"] = new JsonArray(new JsonObject { ["accountId"] = id, ["accountName"] = AccountsAndRoles[id].Name, ["emailAddress"] = "team@example.com" }),
+        };
+        if (index + 1 < ids.Count)
+        {
+            page["nextToken"] = (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return (200, null, page);
+    }
+
+    private (int, string?, JsonObject) Roles(HttpListenerRequest request)
+    {
+        if (request.Headers["x-amz-sso_bearer_token"] != AccessToken)
+        {
+            return (401, "UnauthorizedException", new JsonObject { ["message"] = "Session token not found or invalid" });
+        }
+
+        var id = request.QueryString["account_id"] ?? "";
+        return AccountsAndRoles.TryGetValue(id, out var account)
+            ? (200, null, new JsonObject { ["roleList"] = new JsonArray([.. account.Roles.Select(r => (JsonNode)new JsonObject { ["roleName"] = r, ["accountId"] = id })]) })
+            : (403, "ForbiddenException", new JsonObject { ["message"] = "No access" });
     }
 
     private (int, string?, JsonObject) RoleCredentials(HttpListenerRequest request)

@@ -120,14 +120,60 @@ internal sealed class SsoLogoutDefinition
     }
 }
 
-/// <summary><c>awsmfa sso login | logout</c>.</summary>
+/// <summary>What <c>sso generate</c> was asked.</summary>
+internal sealed record SsoGenerateOptions(string SsoSession, string? Region, bool Write, Uri? EndpointUrl);
+
+/// <summary><c>awsmfa sso generate</c>: a profile for every account and role the session may use.</summary>
+internal sealed class SsoGenerateDefinition
+{
+    private readonly PipelineOptionDefinitions _pipeline;
+
+    private readonly Option<string> _session = new("--sso-session")
+    {
+        Description = "The [sso-session NAME] whose accounts and roles become profiles.",
+        HelpName = "NAME",
+        Required = true,
+    };
+
+    private readonly Option<bool> _write = new("--write")
+    {
+        Description = "Add the profiles the config file lacks to it (atomically; no existing section is changed) instead of printing them.",
+    };
+
+    public SsoGenerateDefinition(IProfileStore profiles)
+    {
+        _pipeline = new PipelineOptionDefinitions(profiles);
+        _pipeline.Region.Description = "Give each profile this region.";
+        Command = new Command(
+            "generate",
+            "Print a [profile …] section for every account and role the IAM Identity Center session may use (ListAccounts, ListAccountRoles, every page), named from the account name and the role, with the account's name in a comment above; --write adds the missing ones to the config file.");
+        foreach (var option in new Option[] { _session, _pipeline.Region, _write, _pipeline.EndpointUrl })
+        {
+            Command.Options.Add(option);
+        }
+    }
+
+    public Command Command { get; }
+
+    public SsoGenerateOptions Read(ParseResult parseResult) =>
+        new(parseResult.GetValue(_session)!.Trim(), parseResult.GetValue(_pipeline.Region)?.Trim(), parseResult.GetValue(_write), parseResult.GetValue(_pipeline.EndpointUrl));
+
+    public Command Build(SsoGenerateHandler handler)
+    {
+        Command.SetAction((parseResult, cancellationToken) => handler.RunAsync(Read(parseResult), new CommandRun(parseResult), cancellationToken));
+        return Command;
+    }
+}
+
+/// <summary><c>awsmfa sso login | logout | generate</c>.</summary>
 internal static class SsoCommands
 {
-    public static Command Create(IProfileStore profiles, SsoLoginHandler login, SsoLogoutHandler logout)
+    public static Command Create(IProfileStore profiles, SsoLoginHandler login, SsoLogoutHandler logout, SsoGenerateHandler generate)
     {
-        var sso = new Command("sso", "Sign in to and out of IAM Identity Center, as aws sso login does: the token serves every sso profile of the session.");
+        var sso = new Command("sso", "Sign in to and out of IAM Identity Center, as aws sso login does (the token serves every sso profile of the session), and make profiles for its accounts and roles.");
         sso.Subcommands.Add(new SsoLoginDefinition(profiles).Build(login));
         sso.Subcommands.Add(new SsoLogoutDefinition(profiles).Build(logout));
+        sso.Subcommands.Add(new SsoGenerateDefinition(profiles).Build(generate));
         return sso;
     }
 }
