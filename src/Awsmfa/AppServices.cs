@@ -42,6 +42,9 @@ internal sealed class AppServices(
     /// <summary>Opens the console's sign-in URL.</summary>
     public IBrowser Browser { get; init; } = new Browser(environment);
 
+    /// <summary>The IAM Identity Center sign-in, for sso login and for a command whose session ended.</summary>
+    public SsoSignIn SsoSignIn => new(AwsClients, Browser, Environment, Clock);
+
     /// <summary>Opens the OS keyring, on first use only: a cached answer never does.</summary>
     public Func<IKeyring> Keyring { get; init; } = () => KeyringBackends.Open(environment);
 
@@ -83,7 +86,10 @@ internal sealed class AppServices(
             (spec, request) => new CredentialProcessRoot(spec, request.Resolving, Environment, new HelperProcess(Terminal, reporter), Clock),
             spec => new KeyringRoot(spec, Keyring, reporter));
         return new CredentialPipeline(
-            new SessionRequestResolver(Environment, Profiles, KeyringIndex, reporter), roots, AwsClients, Profiles, codes, () => cache, Clock, margin, LockTimeout, reporter);
+            new SessionRequestResolver(Environment, Profiles, KeyringIndex, reporter), roots, AwsClients, Profiles, codes, () => cache, Clock, margin, LockTimeout, reporter)
+        {
+            SsoSignIn = SsoSignIn,
+        };
     }
 
     /// <summary>How long before expiry credentials stop being served: AWSMFA_EXPIRY_MARGIN, else 5 minutes.</summary>

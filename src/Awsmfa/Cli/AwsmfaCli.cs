@@ -121,7 +121,7 @@ internal sealed class AwsmfaCli
                 services.Environment))),
             ("sso", () => SsoCommands.Create(
                 services.Profiles,
-                new SsoLoginHandler(services.Profiles, services.Environment, services.AwsClients, services.Browser, services.CreateCache, services.Clock),
+                new SsoLoginHandler(services.Profiles, services.Environment, services.SsoSignIn, services.CreateCache),
                 new SsoLogoutHandler(services.Profiles, services.Environment, services.AwsClients, services.CreateCache),
                 new SsoGenerateHandler(services.Profiles, services.Environment, services.AwsClients, services.Clock))),
             ("login", () => new LoginDefinition(services.Profiles).Build(

@@ -92,7 +92,10 @@ internal sealed class CredentialPipeline(
     public Task<ServedCredentials> GetAsync(SessionRequest request, Func<ICredentialRoot, StepServices, ICredentialStep> step, CancellationToken cancellationToken) =>
         Cached(step(roots.Create(request), Services), request.Cache).GetAsync(cancellationToken);
 
-    private StepServices Services => new(clients, profiles, codes, clock, reporter) { Lock = (key, token) => cache().LockAsync(key, lockTimeout, token) };
+    private StepServices Services => new(clients, profiles, codes, clock, reporter) { Lock = (key, token) => cache().LockAsync(key, lockTimeout, token), SsoSignIn = SsoSignIn };
+
+    /// <summary>The sign-in a step may run when an IAM Identity Center session has ended (none in tests that do not give one).</summary>
+    public SsoSignIn? SsoSignIn { get; init; }
 
     private CachedStep Cached(ICredentialStep step, CacheMode mode) =>
         new(step, cache(), mode, clock, expiryMargin, lockTimeout, reporter);

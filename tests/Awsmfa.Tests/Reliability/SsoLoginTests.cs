@@ -36,6 +36,12 @@ public sealed class SsoLoginTests
             sso_account_id = 123456789012
             sso_role_name = Admin
 
+            [profile dev-eu]
+            sso_session = corp
+            sso_account_id = 123456789012
+            sso_role_name = Admin
+            region = eu-west-1
+
             [profile legacy]
             sso_start_url = {StartUrl}
             sso_region = eu-west-1
@@ -107,6 +113,8 @@ public sealed class SsoLoginTests
         Assert.That((await _tool.RunAsync(null, "session", "get", "--profile", "dev")).ExitCode, Is.Zero);
 
         var logout = await _tool.RunAsync(null, "sso", "logout", "--sso-session", "corp");
+        // A browser could be opened here ($BROWSER): only the variable stops a new sign-in.
+        _tool.Environment["AWSMFA_SSO_LOGIN"] = "never";
         var after = await _tool.RunAsync(null, "session", "get", "--profile", "dev");
 
         Assert.That(logout.ExitCode, Is.Zero, logout.ToString());
@@ -154,5 +162,38 @@ public sealed class SsoLoginTests
         Assert.That(again.Stderr, Does.Contain("has a profile already; nothing was written"));
         var served = await _tool.RunAsync(null, "session", "get", "--profile", "prod-account-readonly", "-o", "json");
         Assert.That(served.ExitCode, Is.EqualTo(3), "the stand-in assigns only 123456789012/Admin: the profile reaches the portal and is refused there");
+    }
+
+    [Test]
+    public async Task Eight_commands_whose_session_ended_open_one_browser_and_all_succeed()
+    {
+        var token = TokenPath("corp");
+        Directory.CreateDirectory(Path.GetDirectoryName(token)!);
+        File.WriteAllText(token, _center.TokenFile(StartUrl, DateTimeOffset.UtcNow.AddMinutes(-5), refreshable: false));
+        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        // Two profiles of the session: two cache entries, one token file to sign in for.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _tool.RunAsync(null, "session", "get", "--profile", i % 2 == 0 ? "dev" : "dev-eu", "-o", "json")));
+
+        Assert.That(results.Select(r => r.ExitCode), Is.All.Zero, string.Join("\n", results.Select(r => r.Stderr)) + string.Join("\n", _center.Refused));
+        Assert.That(_center.Registrations, Has.Count.EqualTo(1), "one sign-in (one browser) for all of them");
+        Assert.That(results.Count(r => r.Stderr.Contains("signing in again in your browser", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(JsonNode.Parse(File.ReadAllText(token))!["refreshToken"], Is.Not.Null, "the new token refreshes itself");
+    }
+
+    [Test]
+    public async Task With_sso_login_never_an_ended_session_is_the_line_naming_sso_login()
+    {
+        var token = TokenPath("corp");
+        Directory.CreateDirectory(Path.GetDirectoryName(token)!);
+        File.WriteAllText(token, _center.TokenFile(StartUrl, DateTimeOffset.UtcNow.AddMinutes(-5), refreshable: false));
+        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _tool.Environment["AWSMFA_SSO_LOGIN"] = "never";
+
+        var result = await _tool.RunAsync(null, "session", "get", "--profile", "dev");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Is.EqualTo("awsmfa: the IAM Identity Center session of profile 'dev' has expired and cannot be refreshed: run awsmfa sso login --sso-session corp\n"));
+        Assert.That(_center.Registrations, Is.Empty);
     }
 }

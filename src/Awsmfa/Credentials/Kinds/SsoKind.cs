@@ -79,7 +79,7 @@ internal sealed record SsoRoot(string Profile, string? Session, string StartUrl,
         new NoKeysRoot(Identity, $"profile '{Profile}' is an IAM Identity Center profile: it has no keys; its role's credentials come from the portal");
 
     public override ICredentialStep FirstStep(ICredentialRoot root, SessionRequest request, StepServices services, bool passTemporaryOn) =>
-        new SsoRoleStep(this, request, services.Clients, services.Clock, services.Reporter, services.Lock);
+        new SsoRoleStep(this, request, services.Clients, services.Clock, services.Reporter, services.Lock, services.SsoSignIn);
 
     public override string? DurationProblem(int seconds) =>
         $"--duration does not apply to profile '{Profile}': IAM Identity Center sets how long the role's credentials last (the permission set's session duration)";
@@ -127,7 +127,7 @@ internal sealed record SsoRoot(string Profile, string? Session, string StartUrl,
 /// service's CreateToken (the refresh token grant), once for all parallel runs, and written back.
 /// </summary>
 internal sealed class SsoRoleStep(
-    SsoRoot root, SessionRequest request, IAwsClientFactory clients, TimeProvider clock, Reporter reporter, Func<string, CancellationToken, Task<IDisposable?>> locks) : ICredentialStep
+    SsoRoot root, SessionRequest request, IAwsClientFactory clients, TimeProvider clock, Reporter reporter, Func<string, CancellationToken, Task<IDisposable?>> locks, SsoSignIn? signIn = null) : ICredentialStep
 {
     public static readonly StepType Type = new("sso.GetRoleCredentials", "sso", "IAM Identity Center role", NeedsMfaSerial: false, LongestSeconds: 43200);
 
@@ -139,15 +139,30 @@ internal sealed class SsoRoleStep(
     public async Task<MintedCredentials> GetAsync(MintContext context, CancellationToken cancellationToken)
     {
         var target = request.Target with { Region = root.SsoRegion };
-        var token = SsoToken.Read(root.TokenFile, root);
-        if (token.ExpiresAt - clock.GetUtcNow() <= RefreshWithin && token.CanRefresh(clock.GetUtcNow()))
+        var token = Readable();
+        if (token is null || token.ExpiresAt - clock.GetUtcNow() <= RefreshWithin)
         {
+            // One refresh, or one sign-in, for every process and profile of the session: the
+            // others wait here and read what the first one wrote.
             using var held = await locks(CacheKeys.For(["sso.refresh", root.TokenFile]), cancellationToken).ConfigureAwait(false);
-            token = SsoToken.Read(root.TokenFile, root);
-            if (token.ExpiresAt - clock.GetUtcNow() <= RefreshWithin && token.CanRefresh(clock.GetUtcNow()))
+            token = Readable();
+            if (token is not null && token.ExpiresAt - clock.GetUtcNow() <= RefreshWithin && token.CanRefresh(clock.GetUtcNow()))
             {
                 token = await RefreshAsync(token, target, cancellationToken).ConfigureAwait(false);
             }
+
+            if ((token is null || token.ExpiresAt <= clock.GetUtcNow()) && signIn is { MayReachAPerson: true })
+            {
+                reporter.Info($"the IAM Identity Center session of profile '{root.Profile}' has ended: signing in again in your browser ({SsoSignIn.Variable}=never stops instead)");
+                var scopes = root.Scopes is { Length: > 0 } text ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : ["sso:account:access"];
+                await signIn.SignInAsync(new SsoTarget(root.Session, root.StartUrl, root.SsoRegion, scopes, root.TokenFile, root.Profile), target, useDeviceCode: false, noBrowser: false, reporter, cancellationToken).ConfigureAwait(false);
+                token = SsoToken.Read(root.TokenFile, root);
+            }
+        }
+
+        if (token is null)
+        {
+            token = SsoToken.Read(root.TokenFile, root);
         }
 
         if (token.ExpiresAt <= clock.GetUtcNow())
@@ -189,6 +204,9 @@ internal sealed class SsoRoleStep(
             Type.LongestSeconds);
         return new MintedCredentials(credentials, CodeHash: null) { CarriesMfa = false };
     }
+
+    /// <summary>The token, or null when there is none yet (a sign-in may make one); any other problem is its one line.</summary>
+    private SsoToken? Readable() => File.Exists(root.TokenFile) ? SsoToken.Read(root.TokenFile, root) : null;
 
     private async Task<SsoToken> RefreshAsync(SsoToken token, AwsTarget target, CancellationToken cancellationToken)
     {

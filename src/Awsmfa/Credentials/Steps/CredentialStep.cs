@@ -41,6 +41,9 @@ internal sealed record StepServices(IAwsClientFactory Clients, IProfileStore Pro
     /// sign-in session's file serves several profiles, and --no-cache takes no entry lock).
     /// </summary>
     public Func<string, CancellationToken, Task<IDisposable?>> Lock { get; init; } = (_, _) => Task.FromResult<IDisposable?>(null);
+
+    /// <summary>The IAM Identity Center sign-in a command may run by itself when its session has ended; null where none can.</summary>
+    public SsoSignIn? SsoSignIn { get; init; }
 }
 
 /// <summary>Credentials a step got, with the hash of the MFA code spent on them, if any.</summary>

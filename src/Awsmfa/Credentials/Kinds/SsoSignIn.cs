@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Web;
+using Amazon.SSOOIDC.Model;
+using Awsmfa.Aws;
+using Awsmfa.Platform;
+
+namespace Awsmfa.Credentials;
+
+/// <summary>An IAM Identity Center session as the config file names it: where to sign in, and where its token lives.</summary>
+/// <param name="Name">The sso_session; null for a legacy profile (device code only, no refresh token).</param>
+internal sealed record SsoTarget(string? Name, string StartUrl, string Region, string[] Scopes, string TokenFile, string? Profile)
+{
+    public static SsoTarget Resolve(IProfileStore profiles, IEnvironment environment, string? session, string? profile)
+    {
+        if (session is null)
+        {
+            var name = profile ?? environment.Get("AWS_PROFILE")?.Trim() ?? KindContext.DefaultProfile;
+            var view = profiles.Find(name) ?? throw AwsmfaException.Usage($"profile '{name}' was not found in {profiles.Describe()}");
+            session = profiles.FindSetting(name, "sso_session")?.Trim();
+            if (session is null)
+            {
+                var legacyUrl = view["sso_start_url"] ?? throw AwsmfaException.Usage($"profile '{name}' has no sso_session or sso_start_url: it is no IAM Identity Center profile");
+                var legacyRegion = view["sso_region"] ?? throw AwsmfaException.Usage($"profile '{name}' has sso_start_url but no sso_region");
+                return new SsoTarget(null, legacyUrl, legacyRegion, [], SsoToken.PathFor(environment, legacyUrl), name);
+            }
+
+            profile = name;
+        }
+
+        string Required(string key) => profiles.FindSsoSessionSetting(session, key)?.Trim() is { Length: > 0 } value ? value
+            : throw AwsmfaException.Usage($"[sso-session {session}] in {profiles.Describe()} has no {key}{(profiles.FindSsoSessionSetting(session, "sso_region") is null && profiles.FindSsoSessionSetting(session, "sso_start_url") is null ? " (is the section there?)" : "")}");
+        var scopes = profiles.FindSsoSessionSetting(session, "sso_registration_scopes") is { } text && text.Trim().Length > 0
+            ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : ["sso:account:access"];
+        var region = Required("sso_region");
+        return InputRules.IsRegion(region)
+            ? new SsoTarget(session, Required("sso_start_url"), region, scopes, SsoToken.PathFor(environment, session), profile)
+            : throw AwsmfaException.Usage($"sso_region of [sso-session {session}] is not valid: {InputRules.RegionHint}");
+    }
+
+    public string Describe => Name is null ? StartUrl : $"sso_session {Name}";
+}
+
+/// <summary>
+/// An IAM Identity Center sign-in as the AWS CLI v2 does it: RegisterClient (a public client),
+/// then OAuth authorization code with PKCE (the browser on this computer, its redirect to a
+/// loopback listener, <c>state</c> checked) or the device code (a code shown, CreateToken polled
+/// at the interval the service gives); the token written where the AWS CLI keeps it. Used by
+/// <c>sso login</c>, and by a command whose session has ended when a person can be reached.
+/// </summary>
+internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEnvironment environment, TimeProvider clock)
+{
+    /// <summary><c>never</c>: a command whose session ended stops with the line naming sso login instead of opening a browser.</summary>
+    public const string Variable = "AWSMFA_SSO_LOGIN";
+
+    /// <summary>Whether a command may sign in by itself: allowed, and a browser can be opened here ($BROWSER, a desktop session, Windows, macOS).</summary>
+    public bool MayReachAPerson =>
+        !string.Equals(environment.Get(Variable)?.Trim(), "never", StringComparison.OrdinalIgnoreCase)
+        && (environment.Get("BROWSER") is { Length: > 0 } || environment.Get("DISPLAY") is { Length: > 0 } || environment.Get("WAYLAND_DISPLAY") is { Length: > 0 }
+            || OperatingSystem.IsWindows() || OperatingSystem.IsMacOS());
+
+    /// <returns>When the new token expires, and whether it refreshes itself.</returns>
+    public async Task<(DateTimeOffset ExpiresAt, bool Refreshes)> SignInAsync(SsoTarget sso, AwsTarget target, bool useDeviceCode, bool noBrowser, Reporter reporter, CancellationToken cancellationToken)
+    {
+        using var oidc = clients.CreateSsoOidc(target);
+        var deviceCode = useDeviceCode || sso.Name is null;
+        var (token, registration) = deviceCode
+            ? await DeviceCodeAsync(oidc, sso, target, noBrowser, reporter, cancellationToken).ConfigureAwait(false)
+            : await AuthorizationCodeAsync(oidc, sso, target, noBrowser, reporter, cancellationToken).ConfigureAwait(false);
+        if (token.AccessToken is not { Length: > 0 } access || token.ExpiresIn is not > 0)
+        {
+            throw new AwsmfaException(ExitCodes.AwsError, "IAM Identity Center answered CreateToken without a token; nothing was written");
+        }
+
+        var expires = clock.GetUtcNow().AddSeconds(token.ExpiresIn.Value);
+        var refreshes = sso.Name is not null && token.RefreshToken is { Length: > 0 };
+        SsoToken.WriteNew(sso.TokenFile, sso.StartUrl, sso.Region, access, expires, sso.Name is null ? null : registration, sso.Name is null ? null : token.RefreshToken);
+        return (expires, refreshes);
+    }
+
+    private static async Task<(string Id, string Secret, DateTimeOffset ExpiresAt)> RegisterAsync(
+        Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, RegisterClientRequest request, CancellationToken cancellationToken)
+    {
+        request.ClientName = $"awsmfa-{Environment.MachineName}";
+        request.ClientType = "public";
+        if (sso.Name is not null)
+        {
+            request.Scopes = [.. sso.Scopes];
+        }
+
+        var answer = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.RegisterClientAsync(request, attempt), cancellationToken)).ConfigureAwait(false);
+        return answer?.ClientId is { Length: > 0 } id && answer.ClientSecret is { Length: > 0 } secret
+            ? (id, secret, answer.ClientSecretExpiresAt is > 0 and long until ? DateTimeOffset.FromUnixTimeSeconds(until) : DateTimeOffset.UtcNow.AddDays(90))
+            : throw new AwsmfaException(ExitCodes.AwsError, "IAM Identity Center answered RegisterClient without a client");
+    }
+
+    private async Task<(CreateTokenResponse Token, (string Id, string Secret, DateTimeOffset ExpiresAt) Client)> AuthorizationCodeAsync(
+        Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool noBrowser, Reporter reporter, CancellationToken cancellationToken)
+    {
+        using var callback = new LoopbackCallback();
+        var client = await RegisterAsync(oidc, sso, target, new RegisterClientRequest
+        {
+            GrantTypes = ["authorization_code", "refresh_token"],
+            RedirectUris = [callback.RedirectUri],
+            IssuerUrl = sso.StartUrl,
+        }, cancellationToken).ConfigureAwait(false);
+        var verifier = DPoP.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var query = HttpUtility.ParseQueryString("");
+        query["response_type"] = "code";
+        query["client_id"] = client.Id;
+        query["redirect_uri"] = callback.RedirectUri;
+        query["state"] = state;
+        query["code_challenge_method"] = "S256";
+        query["scopes"] = string.Join(' ', sso.Scopes);
+        query["code_challenge"] = DPoP.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var oidcEndpoint = target.EndpointUrl ?? SignedRequests.ConfiguredEndpoint("SSO OIDC", target.Profile) ?? new Uri($"https://oidc.{sso.Region}.amazonaws.com");
+        var url = new Uri(oidcEndpoint, "/authorize?" + query);
+        if (noBrowser || !browser.TryOpen(url))
+        {
+            reporter.Info($"open this URL in a browser on this computer to sign in: {url}");
+        }
+        else
+        {
+            reporter.Info($"signing in to {sso.StartUrl} in your browser (if it did not open: {url})");
+        }
+
+        var code = await callback.WaitForCodeAsync(state, "awsmfa sso login", cancellationToken).ConfigureAwait(false);
+        var token = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.CreateTokenAsync(new CreateTokenRequest
+        {
+            ClientId = client.Id,
+            ClientSecret = client.Secret,
+            GrantType = "authorization_code",
+            Code = code,
+            RedirectUri = callback.RedirectUri,
+            CodeVerifier = verifier,
+        }, attempt), cancellationToken)).ConfigureAwait(false);
+        return (token!, client);
+    }
+
+    private async Task<(CreateTokenResponse Token, (string Id, string Secret, DateTimeOffset ExpiresAt) Client)> DeviceCodeAsync(
+        Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool noBrowser, Reporter reporter, CancellationToken cancellationToken)
+    {
+        var client = await RegisterAsync(oidc, sso, target, new RegisterClientRequest(), cancellationToken).ConfigureAwait(false);
+        var device = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.StartDeviceAuthorizationAsync(
+            new StartDeviceAuthorizationRequest { ClientId = client.Id, ClientSecret = client.Secret, StartUrl = sso.StartUrl }, attempt), cancellationToken)).ConfigureAwait(false);
+        if (device?.DeviceCode is not { Length: > 0 } deviceCode || device.VerificationUri is not { Length: > 0 } verification)
+        {
+            throw new AwsmfaException(ExitCodes.AwsError, "IAM Identity Center answered StartDeviceAuthorization without a device code");
+        }
+
+        var complete = device.VerificationUriComplete is { Length: > 0 } full && Uri.TryCreate(full, UriKind.Absolute, out var uri) ? uri : null;
+        reporter.Info($"to sign in, open {verification} in a browser on any device and confirm the code {device.UserCode}");
+        if (!noBrowser && complete is not null)
+        {
+            browser.TryOpen(complete);
+        }
+
+        var interval = TimeSpan.FromSeconds(device.Interval is > 0 ? device.Interval.Value : 5);
+        var deadline = clock.GetUtcNow().AddSeconds(device.ExpiresIn is > 0 ? device.ExpiresIn.Value : 600);
+        while (true)
+        {
+            try
+            {
+                var token = await oidc.CreateTokenAsync(new CreateTokenRequest
+                {
+                    ClientId = client.Id,
+                    ClientSecret = client.Secret,
+                    GrantType = "urn:ietf:params:oauth:grant-type:device_code",
+                    DeviceCode = deviceCode,
+                }, cancellationToken).ConfigureAwait(false);
+                return (token, client);
+            }
+            catch (AuthorizationPendingException)
+            {
+            }
+            catch (SlowDownException)
+            {
+                // RFC 8628: every slow_down adds five seconds to the interval.
+                interval += TimeSpan.FromSeconds(5);
+            }
+            catch (Amazon.SSOOIDC.Model.ExpiredTokenException)
+            {
+                throw AwsmfaException.Usage("the code was not confirmed in time (expired_token); run awsmfa sso login again");
+            }
+            catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
+            {
+                throw AwsErrors.Map("IAM Identity Center", e);
+            }
+
+            if (clock.GetUtcNow() + interval > deadline)
+            {
+                throw AwsmfaException.Usage("the code was not confirmed in time; run awsmfa sso login again");
+            }
+
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (AwsErrors.IsAwsFailure(e))
+        {
+            throw AwsErrors.Map("IAM Identity Center", e);
+        }
+    }
+}
