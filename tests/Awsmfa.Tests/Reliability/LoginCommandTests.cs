@@ -33,10 +33,7 @@ public sealed partial class LoginCommandTests
         File.WriteAllText(ConfigFile, "# mine\n[profile other]\nregion = us-east-1\n");
         _tool.Environment["AWS_ENDPOINT_URL_SIGNIN"] = _signIn.Url;
         // The browser: follows the sign-in URL and its redirect to awsmfa's loopback callback.
-        var browser = Path.Combine(_tool.Home, "browser");
-        File.WriteAllText(browser, "#!/bin/sh\nexec python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \"$1\" > \"$HOME/browser.out\" 2>&1\n");
-        File.SetUnixFileMode(browser, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _tool.Environment["BROWSER"] = browser;
+        LoopbackStandIn.FollowingBrowser(_tool);
     }
 
     [TearDown]

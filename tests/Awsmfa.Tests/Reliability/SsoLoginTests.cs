@@ -55,10 +55,8 @@ public sealed class SsoLoginTests
             """);
         _tool.Environment["AWS_ENDPOINT_URL_SSO"] = _center.Url;
         _tool.Environment["AWS_ENDPOINT_URL_SSO_OIDC"] = _center.Url;
-        var browser = Path.Combine(_tool.Home, "browser");
-        File.WriteAllText(browser, "#!/bin/sh\nexec python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \"$1\" > \"$HOME/browser.out\" 2>&1\n");
-        File.SetUnixFileMode(browser, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _tool.Environment["BROWSER"] = browser;
+        // The browser: follows the sign-in URL and its redirect to awsmfa's loopback callback.
+        LoopbackStandIn.FollowingBrowser(_tool);
     }
 
     [TearDown]

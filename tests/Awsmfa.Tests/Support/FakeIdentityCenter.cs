@@ -13,24 +13,15 @@ namespace Awsmfa.Tests.Support;
 /// (<c>GET /federation/credentials</c>, the access token as the bearer header; only the roles
 /// assigned). Both answer at one URL, as AWS_ENDPOINT_URL_SSO and _SSO_OIDC point them.
 /// </summary>
-internal sealed class FakeIdentityCenter : IDisposable
+internal sealed class FakeIdentityCenter : LoopbackStandIn
 {
     public const string ClientId = "sso-client-id";
     public const string ClientSecret = "sso-client-secret";
 
-    private readonly HttpListener _listener = new();
     private readonly object _lock = new();
     private int _issued;
     private readonly ConcurrentDictionary<string, (string Client, string Redirect, string Challenge)> _codes = new();
     private int _pendingPolls;
-
-    public FakeIdentityCenter()
-    {
-        Url = Loopback.Start(_listener);
-        _ = Task.Run(ServeAsync);
-    }
-
-    public string Url { get; }
 
     /// <summary>The access token the portal takes now.</summary>
     public string AccessToken { get; set; } = "sso-access-0";
@@ -75,33 +66,10 @@ internal sealed class FakeIdentityCenter : IDisposable
         return token.ToJsonString();
     }
 
-    private async Task ServeAsync()
-    {
-        while (true)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => Answer(context));
-        }
-    }
-
-    private void Answer(HttpListenerContext context)
+    protected override void Answer(HttpListenerContext context, string body)
     {
         using var response = context.Response;
         var request = context.Request;
-        string body;
-        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
-        {
-            body = reader.ReadToEnd();
-        }
 
         if (request.Url?.AbsolutePath == "/authorize" && request.HttpMethod == "GET")
         {
@@ -354,6 +322,4 @@ internal sealed class FakeIdentityCenter : IDisposable
             });
         }
     }
-
-    public void Dispose() => _listener.Close();
 }

@@ -14,25 +14,15 @@ namespace Awsmfa.Tests.Support;
 /// <c>jti</c> never seen before), and refresh tokens rotate (a used one is refused). What it
 /// refused is recorded with why, so a test fails with the reason.
 /// </summary>
-internal sealed class FakeSignIn : IDisposable
+internal sealed class FakeSignIn : LoopbackStandIn
 {
     public const string ClientId = "arn:aws:signin:::devtools/same-device";
 
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, byte> _jtis = new();
     private readonly object _lock = new();
     private readonly ConcurrentDictionary<string, (string Client, string Redirect, string Challenge)> _codes = new();
     private int _refreshes;
     private int _issued;
-
-    public FakeSignIn()
-    {
-        Url = Loopback.Start(_listener);
-        _ = Task.Run(ServeAsync);
-    }
-
-    public string Url { get; }
 
     /// <summary>The public key the session is bound to (the token file's dpopKey): a proof signed by another is refused.</summary>
     public ECParameters? BoundKey { get; set; }
@@ -80,32 +70,9 @@ internal sealed class FakeSignIn : IDisposable
         }.ToJsonString();
     }
 
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => Answer(context));
-        }
-    }
-
-    private void Answer(HttpListenerContext context)
+    protected override void Answer(HttpListenerContext context, string body)
     {
         using var response = context.Response;
-        string body;
-        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
-        {
-            body = reader.ReadToEnd();
-        }
 
         if (context.Request.HttpMethod == "GET" && context.Request.Url?.AbsolutePath == "/v1/authorize")
         {
@@ -339,11 +306,5 @@ internal sealed class FakeSignIn : IDisposable
     {
         var padded = text.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(padded + new string('=', (4 - (padded.Length % 4)) % 4));
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
     }
 }
