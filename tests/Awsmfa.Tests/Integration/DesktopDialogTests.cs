@@ -28,13 +28,20 @@ public sealed class DesktopDialogTests
             return;
         }
 
-        var number = Enumerable.Range(90, 100).First(n => !File.Exists($"/tmp/.X{n}-lock") && !File.Exists($"/tmp/.X11-unix/X{n}"));
-        _display = $":{number}";
-        _xvfb = Process.Start(new ProcessStartInfo(xvfb, [_display, "-screen", "0", "800x500x24", "-nolisten", "tcp"])
+        // Xvfb picks a free display itself and says which (-displayfd): lock files that stopped
+        // servers left behind are its to judge, so a machine that ran many tests never runs out.
+        _xvfb = Process.Start(new ProcessStartInfo(xvfb, ["-displayfd", "1", "-screen", "0", "800x500x24", "-nolisten", "tcp"])
         {
             RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
         })!;
         _ = _xvfb.StandardError.ReadToEndAsync();
+        using (var started = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            var number = await _xvfb.StandardOutput.ReadLineAsync(started.Token);
+            Assert.That(number, Does.Match(@"^\d+$"), "Xvfb names its display");
+            _display = $":{number}";
+        }
+
         _ = _xvfb.StandardOutput.ReadToEndAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while ((await XdotoolAsync("getdisplaygeometry")).ExitCode != 0)
@@ -55,8 +62,17 @@ public sealed class DesktopDialogTests
         _tool?.Dispose();
         if (_xvfb is { HasExited: false })
         {
-            _xvfb.Kill(entireProcessTree: true);
-            _xvfb.WaitForExit(10_000);
+            // SIGTERM first: Xvfb removes its lock file and socket then (SIGKILL would leave them).
+            using (var term = Process.Start("kill", ["-TERM", _xvfb.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                term.WaitForExit();
+            }
+
+            if (!_xvfb.WaitForExit(5_000))
+            {
+                _xvfb.Kill(entireProcessTree: true);
+                _xvfb.WaitForExit(10_000);
+            }
         }
 
         _xvfb?.Dispose();
