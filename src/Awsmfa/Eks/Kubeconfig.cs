@@ -69,17 +69,22 @@ internal static partial class Kubeconfig
             {
                 return new FileStream(lockPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
             }
-            catch (IOException) when (File.Exists(lockPath) && waited.Elapsed < timeout)
+            // The holder may let go between this create and a look at the file (it is deleted on
+            // close): "already exists" is the answer itself, not a second look that can miss it.
+            catch (IOException e) when ((AlreadyExists(e) || File.Exists(lockPath)) && waited.Elapsed < timeout)
             {
                 Thread.Sleep(TimeSpan.FromMilliseconds(20 + Random.Shared.Next(30)));
             }
-            catch (IOException) when (File.Exists(lockPath))
+            catch (IOException e) when (AlreadyExists(e) || File.Exists(lockPath))
             {
                 throw AwsmfaException.Usage(
                     $"{Output.Printable.OneLine(lockPath)} has been held for {timeout.TotalSeconds:0} s (kubectl or another awsmfa writing the kubeconfig); if none is running, remove it");
             }
         }
     }
+
+    /// <summary>EEXIST on Linux and macOS (the errno), ERROR_FILE_EXISTS on Windows (the HRESULT).</summary>
+    private static bool AlreadyExists(IOException e) => e is not DirectoryNotFoundException && e.HResult is 17 or unchecked((int)0x80070050);
 
     private static string? ContextUser(YamlMappingNode root, string contextName) =>
         root.Children.TryGetValue(Str("contexts"), out var node) && node is YamlSequenceNode contexts
