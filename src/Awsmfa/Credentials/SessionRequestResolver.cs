@@ -140,9 +140,9 @@ internal sealed class SessionRequestResolver(IEnvironment environment, IProfileS
             }
 
             var asSource = chain.Count > 1;
-            if (ProfileKinds.Of(current, asSource) is not RoleKind)
+            if (ProfileKinds.Of(current, asSource) is not RoleKind and var kind)
             {
-                return (chain, hops, ProfileKinds.Of(current, asSource).Root(current, _kinds, asSource ? "GetSessionToken" : call), current.Name);
+                return (chain, hops, kind.Root(current, _kinds, asSource ? "GetSessionToken" : call), current.Name);
             }
 
             hops.Add(current.Profile);

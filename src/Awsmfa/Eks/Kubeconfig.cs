@@ -174,14 +174,7 @@ internal static partial class Kubeconfig
             return;
         }
 
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        AtomicFile.CreateFolder(folder);
     }
 
     private static YamlMappingNode Map(params (string Key, YamlNode Value)[] pairs)

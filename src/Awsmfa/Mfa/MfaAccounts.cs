@@ -1,4 +1,3 @@
-using Amazon.SecurityToken.Model;
 using Awsmfa.Aws;
 using Awsmfa.Credentials;
 
@@ -27,7 +26,7 @@ internal sealed class MfaAccounts(IAwsClientFactory clients, Func<SessionCredent
     /// <param name="whose">What the keys are, for the message when they are no IAM user's.</param>
     public async Task<(IamUser User, IIamMfaDevices Devices)> IdentifyAsync(RootCredentials keys, AwsTarget target, string whose, CancellationToken cancellationToken)
     {
-        var arn = await CallerArnAsync(keys, target, cancellationToken).ConfigureAwait(false);
+        var arn = await CallerIdentity.ArnAsync(clients, keys, target, cancellationToken).ConfigureAwait(false);
         var user = IamUser.FromArn(arn) ?? throw AwsmfaException.Usage(
             $"the credentials of {whose} belong to {Output.Printable.OneLine(arn)}, not to an IAM user; MFA devices are an IAM user's (an account's root user manages its own in the console)");
         return (user, iamFor(keys.Session, user.Partition, target));
@@ -35,18 +34,4 @@ internal sealed class MfaAccounts(IAwsClientFactory clients, Func<SessionCredent
 
     /// <summary>Devices for an MFA session's credentials (DeactivateMFADevice wants MFA when the user's policy says so).</summary>
     public IIamMfaDevices WithSession(SessionCredentials session, IamUser user, AwsTarget target) => iamFor(session, user.Partition, target);
-
-    private async Task<string> CallerArnAsync(RootCredentials keys, AwsTarget target, CancellationToken cancellationToken)
-    {
-        using var sts = keys.IsLongTerm ? clients.CreateSts(keys.LongTerm, target) : clients.CreateSts(keys.Session, target);
-        try
-        {
-            var identity = await AwsCall.RunAsync(target, sts, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
-            return identity?.Arn ?? throw new AwsmfaException(ExitCodes.AwsError, "STS answered GetCallerIdentity without an ARN");
-        }
-        catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw StsFailures.ForCallerIdentity(e);
-        }
-    }
 }

@@ -11,6 +11,19 @@ internal static class AtomicFile
     public static string Target(string path) =>
         File.Exists(path) ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path) : Path.GetFullPath(path);
 
+    /// <summary>A folder for files that are the user's alone: made with mode 0700 where it is missing (an existing one is left as it is).</summary>
+    public static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
     /// <param name="mode">The new file's mode, exactly (not filtered by the umask); ignored on Windows.</param>
     public static void Write(string path, ReadOnlySpan<byte> bytes, UnixFileMode mode)
     {

@@ -60,7 +60,7 @@ internal sealed class KeysRotateHandler(
             throw e.ToUsage();
         }
 
-        var arn = await CallerArnAsync(old, request.Target, cancellationToken).ConfigureAwait(false);
+        var arn = await CallerIdentity.ArnAsync(clients, new RootCredentials(old.AccessKeyId, old.SecretAccessKey), request.Target, cancellationToken).ConfigureAwait(false);
         var userName = UserName(arn)
             ?? throw AwsmfaException.Usage($"the keys of profile '{profile}' belong to {Output.Printable.OneLine(arn)}, not to an IAM user; rotate an account's root keys in the console");
 
@@ -107,27 +107,7 @@ internal sealed class KeysRotateHandler(
     }
 
     /// <summary>The user name of an IAM user ARN (<c>arn:aws:iam::123456789012:user/path/alice</c>), or null for anything else.</summary>
-    public static string? UserName(string arn)
-    {
-        var parts = arn.Split(':', 6);
-        return parts is [_, _, "iam", _, _, var resource] && resource.StartsWith("user/", StringComparison.Ordinal)
-            ? resource[(resource.LastIndexOf('/') + 1)..]
-            : null;
-    }
-
-    private async Task<string> CallerArnAsync(LongTermCredentials keys, AwsTarget target, CancellationToken cancellationToken)
-    {
-        using var sts = clients.CreateSts(keys, target);
-        try
-        {
-            var identity = await AwsCall.RunAsync(target, sts, token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token), cancellationToken).ConfigureAwait(false);
-            return identity?.Arn ?? throw new AwsmfaException(ExitCodes.AwsError, "STS answered GetCallerIdentity without an ARN");
-        }
-        catch (Exception e) when (AwsErrors.IsAwsFailure(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw StsFailures.ForCallerIdentity(e);
-        }
-    }
+    public static string? UserName(string arn) => global::Awsmfa.Mfa.IamUser.FromArn(arn)?.Name;
 
     /// <summary>GetCallerIdentity signed with the new key: false while IAM has not propagated it yet.</summary>
     private async Task<bool> WorksAsync(LongTermCredentials keys, AwsTarget target, CancellationToken cancellationToken)

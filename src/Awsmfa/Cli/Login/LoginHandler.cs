@@ -49,8 +49,8 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
         var target = new AwsTarget(region, options.EndpointUrl, existing is null ? null : profile, options.RequestTimeout ?? AwsTarget.DefaultRequestTimeout);
         var endpoint = SignInTokens.Endpoint(target, profile);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var verifier = DPoP.Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = DPoP.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
         var (client, redirect, code) = options.Remote
@@ -159,8 +159,7 @@ internal sealed class LoginHandler(IEnvironment environment, IProfileStore profi
 
         try
         {
-            var padded = payload.Replace('-', '+').Replace('_', '/');
-            var claims = JsonNode.Parse(Convert.FromBase64String(padded + new string('=', (4 - (padded.Length % 4)) % 4))) as JsonObject;
+            var claims = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(payload)) as JsonObject;
             return SignInTokens.Text(claims?["sub"]);
         }
         catch (Exception e) when (e is FormatException or JsonException)

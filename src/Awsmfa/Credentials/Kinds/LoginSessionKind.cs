@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -306,7 +307,7 @@ internal sealed class LoginToken
         access["accessKeyId"] = credentials.AccessKeyId;
         access["secretAccessKey"] = credentials.SecretAccessKey;
         access["sessionToken"] = credentials.SessionToken;
-        access["expiresAt"] = credentials.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        access["expiresAt"] = Timestamps.Format(credentials.Expiration);
         _document["refreshToken"] = refreshToken;
         (Credentials, ExpiresAt, RefreshToken) = (credentials, credentials.Expiration, refreshToken);
     }
@@ -314,15 +315,7 @@ internal sealed class LoginToken
     /// <summary>A new session's file (<c>awsmfa login</c>), as <c>aws login</c> writes it; its folder made the user's alone.</summary>
     public static void WriteNew(string path, SessionCredentials credentials, string accountId, string clientId, string refreshToken, string? idToken, string? tokenType, ECDsa key)
     {
-        var folder = Path.GetDirectoryName(path)!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else if (!Directory.Exists(folder))
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        AtomicFile.CreateFolder(Path.GetDirectoryName(path)!);
 
         var document = new JsonObject
         {
@@ -332,7 +325,7 @@ internal sealed class LoginToken
                 ["secretAccessKey"] = credentials.SecretAccessKey,
                 ["sessionToken"] = credentials.SessionToken,
                 ["accountId"] = accountId,
-                ["expiresAt"] = credentials.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["expiresAt"] = Timestamps.Format(credentials.Expiration),
             },
             ["tokenType"] = tokenType ?? "aws_sigv4",
             ["clientId"] = clientId,
@@ -484,8 +477,8 @@ internal static class DPoP
             json.WriteString("alg", "ES256");
             json.WriteStartObject("jwk");
             json.WriteString("kty", "EC");
-            json.WriteString("x", Base64Url(point.X!));
-            json.WriteString("y", Base64Url(point.Y!));
+            json.WriteString("x", Base64Url.EncodeToString(point.X!));
+            json.WriteString("y", Base64Url.EncodeToString(point.Y!));
             json.WriteString("crv", "P-256");
             json.WriteEndObject();
         });
@@ -496,9 +489,9 @@ internal static class DPoP
             json.WriteNumber("iat", now.ToUnixTimeSeconds());
             json.WriteString("jti", Guid.NewGuid().ToString());
         });
-        var signingInput = $"{Base64Url(header)}.{Base64Url(payload)}";
+        var signingInput = $"{Base64Url.EncodeToString(header)}.{Base64Url.EncodeToString(payload)}";
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return $"{signingInput}.{Base64Url(signature)}";
+        return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
     }
 
     private static byte[] Json(Action<Utf8JsonWriter> members)
@@ -513,6 +506,4 @@ internal static class DPoP
 
         return buffer.WrittenSpan.ToArray();
     }
-
-    public static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

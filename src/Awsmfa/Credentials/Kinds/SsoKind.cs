@@ -311,7 +311,7 @@ internal sealed class SsoToken
     public void Update(string accessToken, DateTimeOffset expiresAt, string? refreshToken)
     {
         _document["accessToken"] = accessToken;
-        _document["expiresAt"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        _document["expiresAt"] = Timestamps.Format(expiresAt);
         if (refreshToken is { Length: > 0 })
         {
             _document["refreshToken"] = refreshToken;
@@ -326,13 +326,13 @@ internal sealed class SsoToken
             ["startUrl"] = startUrl,
             ["region"] = region,
             ["accessToken"] = accessToken,
-            ["expiresAt"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["expiresAt"] = Timestamps.Format(expiresAt),
         };
         if (client is { } registered)
         {
             document["clientId"] = registered.Id;
             document["clientSecret"] = registered.Secret;
-            document["registrationExpiresAt"] = registered.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            document["registrationExpiresAt"] = Timestamps.Format(registered.ExpiresAt);
         }
 
         if (refreshToken is { Length: > 0 })
@@ -340,15 +340,7 @@ internal sealed class SsoToken
             document["refreshToken"] = refreshToken;
         }
 
-        var folder = Path.GetDirectoryName(path)!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else if (!Directory.Exists(folder))
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        AtomicFile.CreateFolder(Path.GetDirectoryName(path)!);
 
         new SsoToken(document).Write(path);
     }

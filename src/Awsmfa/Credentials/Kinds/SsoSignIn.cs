@@ -105,7 +105,7 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
             RedirectUris = [callback.RedirectUri],
             IssuerUrl = sso.StartUrl,
         }, cancellationToken).ConfigureAwait(false);
-        var verifier = DPoP.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var query = HttpUtility.ParseQueryString("");
         query["response_type"] = "code";
@@ -114,7 +114,7 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
         query["state"] = state;
         query["code_challenge_method"] = "S256";
         query["scopes"] = string.Join(' ', sso.Scopes);
-        query["code_challenge"] = DPoP.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        query["code_challenge"] = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var oidcEndpoint = target.EndpointUrl ?? SignedRequests.ConfiguredEndpoint("SSO OIDC", target.Profile) ?? new Uri($"https://oidc.{sso.Region}.amazonaws.com");
         var url = new Uri(oidcEndpoint, "/authorize?" + query);
         if (noBrowser || !browser.TryOpen(url))
