@@ -43,6 +43,9 @@ internal sealed class LoopbackCallback : IDisposable
         }
     }
 
+    /// <summary>The redirect a client registers (RFC 8252 §7.3: a loopback redirect matches on any port), as the AWS CLI registers it.</summary>
+    public const string RedirectUriWithoutPort = "http://127.0.0.1/oauth/callback";
+
     public string RedirectUri { get; } = "";
 
     /// <summary>The authorization code the browser brings back with <paramref name="state"/>.</summary>

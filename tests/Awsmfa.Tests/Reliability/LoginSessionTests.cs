@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -174,23 +173,10 @@ public sealed class LoginSessionTests
             token = loader.load_token(sys.argv[2])
             print(json.dumps(LoginCredentialFetcher._token_to_credentials(token)))
             """;
-        var python = Processes.FindOnPath("python3");
-        if (python is null)
-        {
-            Assert.Ignore("python3 (with botocore, as the AWS CLI installs it) is not on PATH");
-        }
+        var run = await Botocore.RunAsync(script, [Path.GetDirectoryName(TokenPath)!, Session], needs: "cannot import name 'LoginTokenLoader'");
 
-        using var process = Process.Start(new ProcessStartInfo(python!, ["-c", script, Path.GetDirectoryName(TokenPath)!, Session]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var printed = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (error.Contains("No module named 'botocore'", StringComparison.Ordinal) || error.Contains("cannot import name 'LoginTokenLoader'", StringComparison.Ordinal))
-        {
-            Assert.Ignore("botocore with LoginTokenLoader (1.42+) is not installed: " + error);
-        }
-
-        Assert.That(process.ExitCode, Is.Zero, error);
-        var botocore = JsonNode.Parse(printed)!;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        var botocore = JsonNode.Parse(run.Stdout)!;
         var awsmfa = JsonDocument.Parse(result.Stdout).RootElement;
         Assert.That(botocore["access_key"]!.GetValue<string>(), Is.EqualTo(awsmfa.GetProperty("AccessKeyId").GetString()));
         Assert.That(botocore["secret_key"]!.GetValue<string>(), Is.EqualTo(awsmfa.GetProperty("SecretAccessKey").GetString()));

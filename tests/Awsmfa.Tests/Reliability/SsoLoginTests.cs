@@ -75,7 +75,7 @@ public sealed class SsoLoginTests
         Assert.That(_center.Refused, Is.Empty);
         var registration = _center.Registrations.Single();
         Assert.That(registration["grantTypes"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EquivalentTo(new[] { "authorization_code", "refresh_token" }));
-        Assert.That(registration["redirectUris"]![0]!.GetValue<string>(), Does.Match(@"^http://127\.0\.0\.1:\d+/oauth/callback$"));
+        Assert.That(registration["redirectUris"]!.AsArray().Select(u => u!.GetValue<string>()), Is.EqualTo(new[] { "http://127.0.0.1/oauth/callback" }), "RFC 8252: registered without the port each sign-in picks");
         Assert.That(registration["scopes"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EqualTo(new[] { "sso:account:access" }));
         var token = JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!;
         Assert.That(token["accessToken"]!.GetValue<string>(), Is.EqualTo(_center.AccessToken));
@@ -174,7 +174,8 @@ public sealed class SsoLoginTests
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _tool.RunAsync(null, "session", "get", "--profile", i % 2 == 0 ? "dev" : "dev-eu", "-o", "json")));
 
         Assert.That(results.Select(r => r.ExitCode), Is.All.Zero, string.Join("\n", results.Select(r => r.Stderr)) + string.Join("\n", _center.Refused));
-        Assert.That(_center.Registrations, Has.Count.EqualTo(1), "one sign-in (one browser) for all of them");
+        Assert.That(_center.Authorizations, Is.EqualTo(1), "one sign-in (one browser) for all of them");
+        Assert.That(_center.Registrations, Has.Count.EqualTo(1));
         Assert.That(results.Count(r => r.Stderr.Contains("signing in again in your browser", StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(JsonNode.Parse(File.ReadAllText(token))!["refreshToken"], Is.Not.Null, "the new token refreshes itself");
     }
@@ -193,5 +194,132 @@ public sealed class SsoLoginTests
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Is.EqualTo("awsmfa: the IAM Identity Center session of profile 'dev' has expired and cannot be refreshed: run awsmfa sso login --sso-session corp\n"));
         Assert.That(_center.Registrations, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_sign_in_reuses_the_client_registration_cached_where_and_as_the_aws_cli_caches_it()
+    {
+        var first = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+        var second = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+
+        Assert.That(first.ExitCode, Is.Zero, first.ToString());
+        Assert.That(second.ExitCode, Is.Zero, second.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(_center.Authorizations, Is.EqualTo(2));
+        Assert.That(_center.Registrations, Has.Count.EqualTo(1), "the second sign-in used the cached client");
+        var path = await RegistrationPathAsync("corp", ["sso:account:access"]);
+        var cached = JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.That(cached["clientId"]!.GetValue<string>(), Is.EqualTo("registered-client-1"));
+        Assert.That(cached["clientSecret"]!.GetValue<string>(), Is.EqualTo("registered-secret-1"));
+        Assert.That(cached["expiresAt"]!.GetValue<string>(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"));
+        Assert.That(cached["grantTypes"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EqualTo(new[] { "authorization_code", "refresh_token" }));
+        Assert.That(cached["scopes"]!.AsArray().Select(g => g!.GetValue<string>()), Is.EqualTo(new[] { "sso:account:access" }));
+        Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(first.Stderr + second.Stderr, Does.Not.Contain("registered-secret"));
+
+        // The device code flow takes a client of its own, under the same key (as the AWS CLI), reused as well.
+        var device = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp", "--use-device-code", "--no-browser");
+        var deviceAgain = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp", "--use-device-code", "--no-browser");
+        var legacy = await _tool.RunAsync(null, "sso", "login", "--profile", "legacy", "--no-browser");
+
+        Assert.That(new[] { device, deviceAgain, legacy }.Select(r => r.ExitCode), Is.All.Zero, device.ToString() + deviceAgain + legacy);
+        Assert.That(_center.Registrations, Has.Count.EqualTo(3), "one device code client for the session, one for the legacy start URL");
+        Assert.That(JsonNode.Parse(File.ReadAllText(path))!.AsObject().ContainsKey("grantTypes"), Is.False);
+        Assert.That(File.Exists(await RegistrationPathAsync(null, null)), Is.True, "a legacy registration: no session name, no scopes");
+    }
+
+    [Test]
+    public async Task A_registration_the_aws_cli_cached_is_used_and_one_the_service_no_longer_takes_is_registered_again()
+    {
+        var (id, secret) = _center.RegisterElsewhere();
+        // Written by botocore's own cache with the AWS CLI's JSON, as SSOTokenFetcherAuth caches a registration.
+        var script = """
+            import datetime, hashlib, json, sys
+            from botocore.utils import JSONFileCache
+            from botocore.tokens import _sso_json_dumps
+            key = hashlib.sha1(json.dumps({"tool": "botocore", "startUrl": sys.argv[2], "region": "eu-west-1", "scopes": ["sso:account:access"], "session_name": "corp"}, sort_keys=True).encode("utf-8")).hexdigest()
+            JSONFileCache(sys.argv[1], dumps_func=_sso_json_dumps)[key] = {
+                "clientId": sys.argv[3], "clientSecret": sys.argv[4],
+                "expiresAt": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=80),
+                "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}
+            """;
+        var written = await Botocore.RunAsync(script, [Path.Combine(_tool.AwsFolder, "sso", "cache"), StartUrl, id, secret]);
+        Assert.That(written.ExitCode, Is.Zero, written.ToString());
+
+        var login = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+
+        Assert.That(login.ExitCode, Is.Zero, login.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(_center.Registrations, Has.Count.EqualTo(1), "only the AWS CLI's own registration");
+        Assert.That(JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!["clientId"]!.GetValue<string>(), Is.EqualTo(id));
+
+        // The service stops taking the client: the browser's sign-in fails once, the next registers anew.
+        _center.Revoked.Add(id);
+        var refused = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+        var forgotten = !File.Exists(await RegistrationPathAsync("corp", ["sso:account:access"]));
+        var again = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+
+        Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Stderr, Does.EndWith("\nawsmfa: the sign-in did not complete (invalid_client); nothing was written\n"));
+        Assert.That(forgotten, Is.True, "the refused client is forgotten");
+        Assert.That(again.ExitCode, Is.Zero, again.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(_center.Registrations, Has.Count.EqualTo(2));
+
+        // With the device code the refusal comes from the service itself: registered again at once.
+        Assert.That((await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp", "--use-device-code", "--no-browser")).ExitCode, Is.Zero);
+        _center.Revoked.Add("registered-client-3");
+        var device = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp", "--use-device-code", "--no-browser");
+
+        Assert.That(device.ExitCode, Is.Zero, device.ToString());
+        Assert.That(_center.Registrations, Has.Count.EqualTo(4));
+        Assert.That(JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!["clientId"]!.GetValue<string>(), Is.EqualTo("registered-client-4"));
+    }
+
+    [Test]
+    public async Task Botocore_refreshes_the_token_awsmfa_signed_in_for_and_awsmfa_uses_the_one_botocore_wrote()
+    {
+        // Ten minutes: inside botocore's fifteen-minute refresh window from the start.
+        _center.TokenLifetime = 600;
+        var login = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+        Assert.That(login.ExitCode, Is.Zero, login.ToString());
+        _center.TokenLifetime = 28800;
+        var signedIn = _center.AccessToken;
+
+        var script = """
+            import botocore.session
+            from botocore.tokens import SSOTokenProvider
+            print(SSOTokenProvider(botocore.session.Session(profile="dev")).load_token().get_frozen_token().token)
+            """;
+        var botocore = await Botocore.RunAsync(script, [], new Dictionary<string, string>
+        {
+            ["HOME"] = _tool.Home,
+            ["AWS_CONFIG_FILE"] = _tool.Environment["AWS_CONFIG_FILE"],
+            ["AWS_SHARED_CREDENTIALS_FILE"] = _tool.Environment["AWS_SHARED_CREDENTIALS_FILE"],
+            ["AWS_ENDPOINT_URL_SSO_OIDC"] = _center.Url,
+        });
+
+        Assert.That(botocore.ExitCode, Is.Zero, botocore.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(_center.Refreshes, Is.EqualTo(1), "botocore refreshed with the client and refresh token awsmfa wrote");
+        Assert.That(botocore.Stdout.Trim(), Is.EqualTo(_center.AccessToken).And.Not.EqualTo(signedIn));
+        var token = JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!;
+        Assert.That(token["accessToken"]!.GetValue<string>(), Is.EqualTo(_center.AccessToken), "botocore wrote the refreshed token back");
+        Assert.That(token["refreshToken"]!.GetValue<string>(), Is.EqualTo(_center.RefreshToken));
+
+        var served = await _tool.RunAsync(null, "session", "get", "--profile", "dev", "-o", "json");
+
+        Assert.That(served.ExitCode, Is.Zero, served.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(_center.Refreshes, Is.EqualTo(1), "awsmfa took botocore's token as it was");
+        Assert.That(_center.Refused, Is.Empty, "the portal took botocore's access token");
+    }
+
+    /// <summary>Where the AWS CLI v2 caches the registration: its own key, computed by Python as BaseSSOTokenFetcher._registration_cache_key computes it.</summary>
+    private async Task<string> RegistrationPathAsync(string? session, string[]? scopes)
+    {
+        var script = """
+            import hashlib, json, sys
+            args = {"tool": "botocore", "startUrl": sys.argv[1], "region": "eu-west-1", "scopes": json.loads(sys.argv[2]), "session_name": json.loads(sys.argv[3])}
+            print(hashlib.sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest())
+            """;
+        var key = await Botocore.RunAsync(script, [StartUrl, JsonSerializer.Serialize(scopes), JsonSerializer.Serialize(session)]);
+        Assert.That(key.ExitCode, Is.Zero, key.ToString());
+        return Path.Combine(_tool.AwsFolder, "sso", "cache", key.Stdout.Trim() + ".json");
     }
 }

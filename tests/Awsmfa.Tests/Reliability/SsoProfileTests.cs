@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -135,28 +134,15 @@ public sealed class SsoProfileTests
         var result = await GetAsync();
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
 
-        var python = Processes.FindOnPath("python3");
-        if (python is null)
-        {
-            Assert.Ignore("python3 with botocore is not on PATH");
-        }
-
         var script = """
             import sys
             from botocore.utils import JSONFileCache, SSOTokenLoader
             print(SSOTokenLoader(JSONFileCache(sys.argv[1])).__call__(sys.argv[2], session_name="corp")["accessToken"])
             """;
-        using var process = Process.Start(new ProcessStartInfo(python!, ["-c", script, Path.GetDirectoryName(TokenPath)!, StartUrl]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var printed = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (error.Contains("No module named 'botocore'", StringComparison.Ordinal))
-        {
-            Assert.Ignore("botocore is not installed");
-        }
+        var botocore = await Botocore.RunAsync(script, [Path.GetDirectoryName(TokenPath)!, StartUrl]);
 
-        Assert.That(process.ExitCode, Is.Zero, error);
-        Assert.That(printed.Trim(), Is.EqualTo(_center.AccessToken));
+        Assert.That(botocore.ExitCode, Is.Zero, botocore.ToString());
+        Assert.That(botocore.Stdout.Trim(), Is.EqualTo(_center.AccessToken));
     }
 
     [Test]

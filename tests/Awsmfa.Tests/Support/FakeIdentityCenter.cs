@@ -38,6 +38,15 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
     /// <summary>Clients registered by a sign-in (RegisterClient).</summary>
     public List<JsonObject> Registrations { get; } = [];
 
+    /// <summary>Registered clients the service no longer takes (revoked, or another tool's that ran out).</summary>
+    public HashSet<string> Revoked { get; } = [];
+
+    /// <summary>Sign-ins in the browser (<c>/authorize</c> answered with a code).</summary>
+    public int Authorizations { get; private set; }
+
+    /// <summary>The seconds a new access token lasts (CreateToken's expiresIn).</summary>
+    public int TokenLifetime { get; set; } = 28800;
+
     /// <summary>Polls of a device code answered "authorization_pending" before the person confirms.</summary>
     public int PendingPolls { get; set; } = 1;
 
@@ -80,11 +89,13 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
         var (status, error, answer) = request.Url?.AbsolutePath switch
         {
             "/client/register" when request.HttpMethod == "POST" => Register(body),
-            "/device_authorization" when request.HttpMethod == "POST" => (200, null, new JsonObject
-            {
-                ["deviceCode"] = "device-code-1", ["userCode"] = "ABCD-EFGH", ["verificationUri"] = $"{Url}/device",
-                ["verificationUriComplete"] = $"{Url}/device?user_code=ABCD-EFGH", ["expiresIn"] = 600, ["interval"] = 1,
-            }),
+            "/device_authorization" when request.HttpMethod == "POST" => JsonNode.Parse(body) is JsonObject input && IsRegistered(input)
+                ? (200, null, new JsonObject
+                {
+                    ["deviceCode"] = "device-code-1", ["userCode"] = "ABCD-EFGH", ["verificationUri"] = $"{Url}/device",
+                    ["verificationUriComplete"] = $"{Url}/device?user_code=ABCD-EFGH", ["expiresIn"] = 600, ["interval"] = 1,
+                })
+                : (400, "InvalidClientException", new JsonObject { ["error_description"] = "an unknown or revoked client" }),
             "/logout" when request.HttpMethod == "POST" => Logout(request),
             "/assignment/accounts" when request.HttpMethod == "GET" => ListAccounts(request),
             "/assignment/roles" when request.HttpMethod == "GET" => Roles(request),
@@ -151,7 +162,7 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
             var n = ++_issued;
             Refreshes++;
             (AccessToken, RefreshToken) = ($"sso-access-{n}", $"sso-refresh-{n}");
-            return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = 28800, ["refreshToken"] = RefreshToken });
+            return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = TokenLifetime, ["refreshToken"] = RefreshToken });
         }
     }
 
@@ -172,15 +183,28 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
         }
     }
 
+    /// <summary>A client registered by another tool, as the AWS CLI registers one for the browser sign-in.</summary>
+    public (string Id, string Secret) RegisterElsewhere()
+    {
+        var answer = Register("""{"clientName":"botocore-client-corp","clientType":"public","grantTypes":["authorization_code","refresh_token"],"redirectUris":["http://127.0.0.1/oauth/callback"]}""").Item3;
+        return (answer["clientId"]!.GetValue<string>(), answer["clientSecret"]!.GetValue<string>());
+    }
+
     private bool IsRegistered(JsonObject input)
     {
         lock (_lock)
         {
             var id = input["clientId"]?.GetValue<string>() ?? "";
             var n = Registrations.Count;
-            return Enumerable.Range(1, n).Any(i => id == $"registered-client-{i}" && input["clientSecret"]?.GetValue<string>() == $"registered-secret-{i}");
+            return !Revoked.Contains(id) && Enumerable.Range(1, n).Any(i => id == $"registered-client-{i}" && input["clientSecret"]?.GetValue<string>() == $"registered-secret-{i}");
         }
     }
+
+    /// <summary>RFC 8252 §7.3: a registered loopback redirect without a port matches the same redirect on any port.</summary>
+    private static bool Matches(string registered, string redirect) =>
+        registered == redirect
+        || (Uri.TryCreate(registered, UriKind.Absolute, out var r) && Uri.TryCreate(redirect, UriKind.Absolute, out var u)
+            && r.IsLoopback && r.IsDefaultPort && r.Scheme == "http" && u.Scheme == "http" && r.Host == u.Host && r.AbsolutePath == u.AbsolutePath && string.IsNullOrEmpty(u.Query));
 
     /// <summary>The browser's sign-in, done at once: a registered client, a loopback redirect it registered, an S256 challenge.</summary>
     private void Authorize(HttpListenerRequest request, HttpListenerResponse response)
@@ -191,7 +215,15 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
         bool registeredRedirect;
         lock (_lock)
         {
-            registeredRedirect = Registrations.Any(r => r["redirectUris"]?.AsArray().Any(u => u?.GetValue<string>() == redirect) == true);
+            registeredRedirect = Registrations.Any(r => r["redirectUris"]?.AsArray().Any(u => Matches(u!.GetValue<string>(), redirect)) == true);
+        }
+
+        if (Revoked.Contains(client) && registeredRedirect && query["state"] is { Length: > 0 } refusedState)
+        {
+            // As an OAuth server: the refusal goes back to the client's redirect.
+            response.StatusCode = 302;
+            response.RedirectLocation = $"{redirect}?error=invalid_client&state={Uri.EscapeDataString(refusedState)}";
+            return;
         }
 
         if (query["response_type"] != "code" || !client.StartsWith("registered-client-", StringComparison.Ordinal) || !registeredRedirect
@@ -204,6 +236,11 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
 
         var code = "sso-code-" + Guid.NewGuid().ToString("N");
         _codes[code] = (client, redirect, challenge);
+        lock (_lock)
+        {
+            Authorizations++;
+        }
+
         response.StatusCode = 302;
         response.RedirectLocation = $"{redirect}?code={code}&state={Uri.EscapeDataString(state)}";
     }
@@ -233,7 +270,7 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
         {
             var n = ++_issued;
             (AccessToken, RefreshToken) = ($"sso-access-{n}", $"sso-refresh-{n}");
-            return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = 28800, ["refreshToken"] = RefreshToken });
+            return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = TokenLifetime, ["refreshToken"] = RefreshToken });
         }
     }
 

@@ -154,8 +154,7 @@ internal sealed class SsoRoleStep(
             if ((token is null || token.ExpiresAt <= clock.GetUtcNow()) && signIn is { MayReachAPerson: true })
             {
                 reporter.Info($"the IAM Identity Center session of profile '{root.Profile}' has ended: signing in again in your browser ({SsoSignIn.Variable}=never stops instead)");
-                var scopes = root.Scopes is { Length: > 0 } text ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : ["sso:account:access"];
-                await signIn.SignInAsync(new SsoTarget(root.Session, root.StartUrl, root.SsoRegion, scopes, root.TokenFile, root.Profile), target, useDeviceCode: false, noBrowser: false, reporter, cancellationToken).ConfigureAwait(false);
+                await signIn.SignInAsync(new SsoTarget(root.Session, root.StartUrl, root.SsoRegion, SsoTarget.ParseScopes(root.Scopes), root.TokenFile, root.Profile), target, useDeviceCode: false, noBrowser: false, reporter, cancellationToken).ConfigureAwait(false);
                 token = SsoToken.Read(root.TokenFile, root);
             }
         }
@@ -319,7 +318,7 @@ internal sealed class SsoToken
     }
 
     /// <summary>A new sign-in's token, as aws sso login writes it; its folder made the user's alone.</summary>
-    public static void WriteNew(string path, string startUrl, string region, string accessToken, DateTimeOffset expiresAt, (string Id, string Secret, DateTimeOffset ExpiresAt)? client, string? refreshToken)
+    public static void WriteNew(string path, string startUrl, string region, string accessToken, DateTimeOffset expiresAt, SsoRegistration? client, string? refreshToken)
     {
         var document = new JsonObject
         {
@@ -330,8 +329,8 @@ internal sealed class SsoToken
         };
         if (client is { } registered)
         {
-            document["clientId"] = registered.Id;
-            document["clientSecret"] = registered.Secret;
+            document["clientId"] = registered.ClientId;
+            document["clientSecret"] = registered.ClientSecret;
             document["registrationExpiresAt"] = Timestamps.Format(registered.ExpiresAt);
         }
 

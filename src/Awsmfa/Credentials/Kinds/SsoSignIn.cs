@@ -9,8 +9,16 @@ namespace Awsmfa.Credentials;
 
 /// <summary>An IAM Identity Center session as the config file names it: where to sign in, and where its token lives.</summary>
 /// <param name="Name">The sso_session; null for a legacy profile (device code only, no refresh token).</param>
-internal sealed record SsoTarget(string? Name, string StartUrl, string Region, string[] Scopes, string TokenFile, string? Profile)
+/// <param name="ConfiguredScopes">sso_registration_scopes as the AWS CLI parses it; null when the session has none.</param>
+internal sealed record SsoTarget(string? Name, string StartUrl, string Region, string[]? ConfiguredScopes, string TokenFile, string? Profile)
 {
+    /// <summary>The scopes a session registers for: the configured ones, else the one that gives a refresh token.</summary>
+    public string[] Scopes => ConfiguredScopes is { Length: > 0 } configured ? configured : ["sso:account:access"];
+
+    /// <summary>sso_registration_scopes, comma-separated, as the AWS CLI reads it (empty items dropped); null when absent.</summary>
+    public static string[]? ParseScopes(string? text) =>
+        text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
     public static SsoTarget Resolve(IProfileStore profiles, IEnvironment environment, string? session, string? profile)
     {
         if (session is null)
@@ -22,7 +30,7 @@ internal sealed record SsoTarget(string? Name, string StartUrl, string Region, s
             {
                 var legacyUrl = view["sso_start_url"] ?? throw AwsmfaException.Usage($"profile '{name}' has no sso_session or sso_start_url: it is no IAM Identity Center profile");
                 var legacyRegion = view["sso_region"] ?? throw AwsmfaException.Usage($"profile '{name}' has sso_start_url but no sso_region");
-                return new SsoTarget(null, legacyUrl, legacyRegion, [], SsoToken.PathFor(environment, legacyUrl), name);
+                return new SsoTarget(null, legacyUrl, legacyRegion, null, SsoToken.PathFor(environment, legacyUrl), name);
             }
 
             profile = name;
@@ -30,9 +38,7 @@ internal sealed record SsoTarget(string? Name, string StartUrl, string Region, s
 
         string Required(string key) => profiles.FindSsoSessionSetting(session, key)?.Trim() is { Length: > 0 } value ? value
             : throw AwsmfaException.Usage($"[sso-session {session}] in {profiles.Describe()} has no {key}{(profiles.FindSsoSessionSetting(session, "sso_region") is null && profiles.FindSsoSessionSetting(session, "sso_start_url") is null ? " (is the section there?)" : "")}");
-        var scopes = profiles.FindSsoSessionSetting(session, "sso_registration_scopes") is { } text && text.Trim().Length > 0
-            ? text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            : ["sso:account:access"];
+        var scopes = ParseScopes(profiles.FindSsoSessionSetting(session, "sso_registration_scopes"));
         var region = Required("sso_region");
         return InputRules.IsRegion(region)
             ? new SsoTarget(session, Required("sso_start_url"), region, scopes, SsoToken.PathFor(environment, session), profile)
@@ -79,37 +85,54 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
         return (expires, refreshes);
     }
 
-    private static async Task<(string Id, string Secret, DateTimeOffset ExpiresAt)> RegisterAsync(
-        Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, RegisterClientRequest request, CancellationToken cancellationToken)
+    /// <summary>The client registration the AWS CLI or an earlier sign-in cached for this session and flow, else a new one (RegisterClient), cached.</summary>
+    private async Task<(SsoRegistration Client, bool Cached)> ClientAsync(
+        Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool forAuthorizationCode, CancellationToken cancellationToken)
     {
-        request.ClientName = $"awsmfa-{Environment.MachineName}";
-        request.ClientType = "public";
+        var path = SsoRegistration.PathFor(sso);
+        if (SsoRegistration.Read(path, forAuthorizationCode, clock.GetUtcNow()) is { } cached)
+        {
+            return (cached, true);
+        }
+
+        var request = new RegisterClientRequest { ClientName = $"awsmfa-{Environment.MachineName}", ClientType = "public" };
+        string[]? grantTypes = null;
+        if (forAuthorizationCode)
+        {
+            // RFC 8252: a loopback redirect is registered without its port, which each sign-in picks anew.
+            grantTypes = ["authorization_code", "refresh_token"];
+            request.GrantTypes = [.. grantTypes];
+            request.RedirectUris = [LoopbackCallback.RedirectUriWithoutPort];
+            request.IssuerUrl = sso.StartUrl;
+        }
+
         if (sso.Name is not null)
         {
             request.Scopes = [.. sso.Scopes];
         }
 
         var answer = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.RegisterClientAsync(request, attempt), cancellationToken)).ConfigureAwait(false);
-        return answer?.ClientId is { Length: > 0 } id && answer.ClientSecret is { Length: > 0 } secret
-            ? (id, secret, answer.ClientSecretExpiresAt is > 0 and long until ? DateTimeOffset.FromUnixTimeSeconds(until) : DateTimeOffset.UtcNow.AddDays(90))
-            : throw new AwsmfaException(ExitCodes.AwsError, "IAM Identity Center answered RegisterClient without a client");
+        if (answer?.ClientId is not { Length: > 0 } id || answer.ClientSecret is not { Length: > 0 } secret)
+        {
+            throw new AwsmfaException(ExitCodes.AwsError, "IAM Identity Center answered RegisterClient without a client");
+        }
+
+        var expires = answer.ClientSecretExpiresAt is > 0 and long until ? DateTimeOffset.FromUnixTimeSeconds(until) : clock.GetUtcNow().AddDays(90);
+        var registration = new SsoRegistration(id, secret, expires, sso.Name is null ? [] : sso.Scopes, grantTypes);
+        registration.Write(path);
+        return (registration, false);
     }
 
-    private async Task<(CreateTokenResponse Token, (string Id, string Secret, DateTimeOffset ExpiresAt) Client)> AuthorizationCodeAsync(
+    private async Task<(CreateTokenResponse Token, SsoRegistration Client)> AuthorizationCodeAsync(
         Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool noBrowser, Reporter reporter, CancellationToken cancellationToken)
     {
         using var callback = new LoopbackCallback();
-        var client = await RegisterAsync(oidc, sso, target, new RegisterClientRequest
-        {
-            GrantTypes = ["authorization_code", "refresh_token"],
-            RedirectUris = [callback.RedirectUri],
-            IssuerUrl = sso.StartUrl,
-        }, cancellationToken).ConfigureAwait(false);
+        var (client, cached) = await ClientAsync(oidc, sso, target, forAuthorizationCode: true, cancellationToken).ConfigureAwait(false);
         var verifier = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var query = HttpUtility.ParseQueryString("");
         query["response_type"] = "code";
-        query["client_id"] = client.Id;
+        query["client_id"] = client.ClientId;
         query["redirect_uri"] = callback.RedirectUri;
         query["state"] = state;
         query["code_challenge_method"] = "S256";
@@ -126,25 +149,50 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
             reporter.Info($"signing in to {sso.StartUrl} in your browser (if it did not open: {url})");
         }
 
-        var code = await callback.WaitForCodeAsync(state, "awsmfa sso login", cancellationToken).ConfigureAwait(false);
-        var token = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.CreateTokenAsync(new CreateTokenRequest
+        try
         {
-            ClientId = client.Id,
-            ClientSecret = client.Secret,
-            GrantType = "authorization_code",
-            Code = code,
-            RedirectUri = callback.RedirectUri,
-            CodeVerifier = verifier,
-        }, attempt), cancellationToken)).ConfigureAwait(false);
-        return (token!, client);
+            var code = await callback.WaitForCodeAsync(state, "awsmfa sso login", cancellationToken).ConfigureAwait(false);
+            var token = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.CreateTokenAsync(new CreateTokenRequest
+            {
+                ClientId = client.ClientId,
+                ClientSecret = client.ClientSecret,
+                GrantType = "authorization_code",
+                Code = code,
+                RedirectUri = callback.RedirectUri,
+                CodeVerifier = verifier,
+            }, attempt), cancellationToken)).ConfigureAwait(false);
+            return (token!, client);
+        }
+        catch (AwsmfaException) when (cached)
+        {
+            // The browser's refusal of a cached client (revoked, or another tool's) comes back
+            // only as a failed sign-in: the next one registers again rather than fail the same way.
+            SsoRegistration.Forget(SsoRegistration.PathFor(sso));
+            throw;
+        }
     }
 
-    private async Task<(CreateTokenResponse Token, (string Id, string Secret, DateTimeOffset ExpiresAt) Client)> DeviceCodeAsync(
+    private async Task<(CreateTokenResponse Token, SsoRegistration Client)> DeviceCodeAsync(
         Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool noBrowser, Reporter reporter, CancellationToken cancellationToken)
     {
-        var client = await RegisterAsync(oidc, sso, target, new RegisterClientRequest(), cancellationToken).ConfigureAwait(false);
-        var device = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.StartDeviceAuthorizationAsync(
-            new StartDeviceAuthorizationRequest { ClientId = client.Id, ClientSecret = client.Secret, StartUrl = sso.StartUrl }, attempt), cancellationToken)).ConfigureAwait(false);
+        var (client, cached) = await ClientAsync(oidc, sso, target, forAuthorizationCode: false, cancellationToken).ConfigureAwait(false);
+        Task<StartDeviceAuthorizationResponse> Start(SsoRegistration with) => AwsCall.RunAsync(target, oidc, attempt => oidc.StartDeviceAuthorizationAsync(
+            new StartDeviceAuthorizationRequest { ClientId = with.ClientId, ClientSecret = with.ClientSecret, StartUrl = sso.StartUrl }, attempt), cancellationToken);
+        var device = await Call(async () =>
+        {
+            try
+            {
+                return await Start(client).ConfigureAwait(false);
+            }
+            catch (InvalidClientException) when (cached)
+            {
+                // A cached client the service no longer takes (revoked, or registered elsewhere): registered again, once.
+                SsoRegistration.Forget(SsoRegistration.PathFor(sso));
+                (client, _) = await ClientAsync(oidc, sso, target, forAuthorizationCode: false, cancellationToken).ConfigureAwait(false);
+                return await Start(client).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+
         if (device?.DeviceCode is not { Length: > 0 } deviceCode || device.VerificationUri is not { Length: > 0 } verification)
         {
             throw new AwsmfaException(ExitCodes.AwsError, "IAM Identity Center answered StartDeviceAuthorization without a device code");
@@ -165,8 +213,8 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
             {
                 var token = await oidc.CreateTokenAsync(new CreateTokenRequest
                 {
-                    ClientId = client.Id,
-                    ClientSecret = client.Secret,
+                    ClientId = client.ClientId,
+                    ClientSecret = client.ClientSecret,
                     GrantType = "urn:ietf:params:oauth:grant-type:device_code",
                     DeviceCode = deviceCode,
                 }, cancellationToken).ConfigureAwait(false);
