@@ -159,4 +159,71 @@ public sealed class SsoProfileTests
         Assert.That(doctor.Stdout, Does.Contain("IAM Identity Center: role Admin in account 123456789012 through sso_session corp"));
         Assert.That(doctor.Stdout, Does.Contain("the IAM Identity Center token has"));
     }
+
+    [Test]
+    public async Task A_role_on_an_sso_profile_is_assumed_with_its_role_credentials_and_asks_a_code_only_when_it_names_mfa_serial()
+    {
+        WriteToken(TimeSpan.FromHours(4));
+        using var sts = new FakeAwsServer();
+        File.AppendAllText(Path.Combine(_tool.AwsFolder, "config"), $"""
+
+            [profile deploy]
+            role_arn = arn:aws:iam::123456789012:role/Deploy
+            source_profile = dev
+
+            [profile deploy-mfa]
+            role_arn = arn:aws:iam::123456789012:role/Deploy
+            source_profile = dev
+            mfa_serial = {ToolProcess.Serial}
+            """);
+        _tool.Environment["AWS_ENDPOINT_URL_STS"] = sts.Url;
+
+        var plain = await _tool.RunAsync(null, "session", "get", "--profile", "deploy", "-o", "json");
+        var withCode = await _tool.RunAsync(null, "session", "get", "--profile", "deploy-mfa", "-t", "123456", "-o", "json");
+        var withoutCode = await _tool.RunAsync(null, "session", "get", "--profile", "deploy-mfa", "--no-cache", "-o", "json");
+
+        Assert.That(plain.ExitCode, Is.Zero, plain.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(withCode.ExitCode, Is.Zero, withCode.ToString());
+        var calls = sts.Calls.Where(c => c.Action == "AssumeRole").ToList();
+        Assert.That(calls, Has.Count.EqualTo(2));
+        Assert.That(calls.Select(c => c.SignedBy), Has.All.StartWith("ASIASSOROLE"), "signed with the portal's role credentials");
+        Assert.That(calls.Select(c => c.WithSessionToken), Has.All.True);
+        Assert.That((calls[0].SerialNumber, calls[0].TokenCode), Is.EqualTo(((string?)null, (string?)null)), "no mfa_serial, no code");
+        Assert.That((calls[1].SerialNumber, calls[1].TokenCode), Is.EqualTo((ToolProcess.Serial, "123456")));
+        Assert.That(withoutCode.ExitCode, Is.EqualTo(2), "mfa_serial and no code, no terminal: " + withoutCode);
+    }
+
+    [Test]
+    public async Task A_profile_naming_a_missing_session_a_bad_account_or_no_role_is_one_line_with_exit_2()
+    {
+        WriteToken(TimeSpan.FromHours(4));
+        File.AppendAllText(Path.Combine(_tool.AwsFolder, "config"), """
+
+            [profile lost]
+            sso_session = nowhere
+            sso_account_id = 123456789012
+            sso_role_name = Admin
+
+            [profile short-account]
+            sso_session = corp
+            sso_account_id = 12345
+            sso_role_name = Admin
+
+            [profile no-role]
+            sso_session = corp
+            sso_account_id = 123456789012
+            """);
+
+        var lost = await GetAsync("lost");
+        var shortAccount = await GetAsync("short-account");
+        var noRole = await GetAsync("no-role");
+        var unknownSession = await _tool.RunAsync(null, "sso", "login", "--sso-session", "nowhere", "--no-browser");
+
+        Assert.That(lost.Stderr, Is.EqualTo($"awsmfa: profile 'lost' names sso_session nowhere, but {Path.Combine(_tool.AwsFolder, "config")} has no [sso-session nowhere] section\n"));
+        Assert.That(shortAccount.Stderr, Is.EqualTo("awsmfa: sso_account_id in profile 'short-account' is not an account id (12 digits)\n"));
+        Assert.That(noRole.Stderr, Is.EqualTo("awsmfa: profile 'no-role' (sso_session corp) has no sso_role_name: add it to the profile\n"));
+        Assert.That(unknownSession.Stderr, Does.StartWith("awsmfa: [sso-session nowhere] in ").And.EndWith(" has no sso_region (is the section there?)\n"));
+        Assert.That(new[] { lost, shortAccount, noRole, unknownSession }.Select(r => r.ExitCode), Is.All.EqualTo(2));
+        Assert.That(_center.RoleRequests, Is.Zero);
+    }
 }

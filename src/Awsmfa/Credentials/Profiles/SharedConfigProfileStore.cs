@@ -134,6 +134,11 @@ internal sealed partial class SharedConfigProfileStore : IProfileStore
         {
             throw AwsmfaException.Usage(Unreadable(e));
         }
+        catch (AmazonClientException) when (FindSetting(name, "sso_session")?.Trim() is { Length: > 0 } session && !ListSsoSessions().Contains(session))
+        {
+            // The SDK's own words ("Invalid Configuration. Failed to find sso_session") name neither the file nor the fix.
+            throw AwsmfaException.Usage($"profile '{name}' names sso_session {session}, but {ConfigPath()} has no [sso-session {session}] section");
+        }
         catch (AmazonClientException e)
         {
             // Raised for settings the SDK rejects, such as a region that is no hostname part.
