@@ -191,6 +191,7 @@ public sealed class SsoProfileTests
         Assert.That((calls[0].SerialNumber, calls[0].TokenCode), Is.EqualTo(((string?)null, (string?)null)), "no mfa_serial, no code");
         Assert.That((calls[1].SerialNumber, calls[1].TokenCode), Is.EqualTo((ToolProcess.Serial, "123456")));
         Assert.That(withoutCode.ExitCode, Is.EqualTo(2), "mfa_serial and no code, no terminal: " + withoutCode);
+        Assert.That(withoutCode.Stderr, Does.Contain("code"), withoutCode.ToString());
     }
 
     [Test]
@@ -225,5 +226,21 @@ public sealed class SsoProfileTests
         Assert.That(unknownSession.Stderr, Does.StartWith("awsmfa: [sso-session nowhere] in ").And.EndWith(" has no sso_region (is the section there?)\n"));
         Assert.That(new[] { lost, shortAccount, noRole, unknownSession }.Select(r => r.ExitCode), Is.All.EqualTo(2));
         Assert.That(_center.RoleRequests, Is.Zero);
+    }
+
+    [Test]
+    public async Task Verbose_says_each_step_and_never_a_token_or_secret()
+    {
+        WriteToken(TimeSpan.FromMinutes(5));
+        var before = (_center.AccessToken, _center.RefreshToken);
+
+        var result = await _tool.RunAsync(null, "session", "get", "--profile", "dev", "--verbose", "-o", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("refreshing the IAM Identity Center token of sso_session corp").And.Contain("asking IAM Identity Center for role Admin in account 123456789012"));
+        foreach (var secret in new[] { before.AccessToken, before.RefreshToken, _center.AccessToken, _center.RefreshToken, FakeIdentityCenter.ClientSecret, "SsoRoleSecret", "SsoRoleSessionToken" })
+        {
+            Assert.That(result.Stderr, Does.Not.Contain(secret));
+        }
     }
 }

@@ -20,18 +20,20 @@ public sealed class CredentialsServerTests
     private CredentialsServer _server = null!;
     private HttpClient _http = null!;
     private int _minted;
+    private AwsmfaException? _mintFails;
 
     [SetUp]
     public void SetUp()
     {
         _clock = new FakeTimeProvider(Now);
         _minted = 0;
+        _mintFails = null;
         var first = Served(Now.AddHours(1));
         _server = CredentialsServer.Start(
             _ =>
             {
                 Interlocked.Increment(ref _minted);
-                return Task.FromResult(Served(_clock.GetUtcNow().AddHours(1)));
+                return _mintFails is { } failure ? Task.FromException<ServedCredentials>(failure) : Task.FromResult(Served(_clock.GetUtcNow().AddHours(1)));
             },
             first, _clock, TimeSpan.FromMinutes(5), new Reporter(TextWriter.Null, verbose: false));
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -102,6 +104,20 @@ public sealed class CredentialsServerTests
         {
             Assert.That(answer.Body, Does.Not.Contain("served-secret"));
         }
+    }
+
+    [Test]
+    public async Task Credentials_that_cannot_be_had_are_503_with_the_line_that_says_what_to_run()
+    {
+        // An IAM Identity Center session that ended while the command ran, with no person to sign in.
+        _mintFails = AwsmfaException.Usage("the IAM Identity Center session of profile 'dev' has expired and cannot be refreshed: run awsmfa sso login --sso-session corp");
+        _clock.Advance(TimeSpan.FromMinutes(56));
+
+        var (status, body, _) = await SendAsync(HttpMethod.Get, token: _server.Token);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(body, Does.Contain("\"Code\":\"CredentialsUnavailable\"").And.Contain("awsmfa: the IAM Identity Center session of profile 'dev' has expired and cannot be refreshed: run awsmfa sso login --sso-session corp"));
+        Assert.That(body, Does.Not.Contain("served-secret"), "the old credentials are not served past their margin");
     }
 
     [Test]
