@@ -48,6 +48,9 @@ internal sealed class LoopbackCallback : IDisposable
 
     public string RedirectUri { get; } = "";
 
+    /// <summary>The OAuth error the browser brought back instead of a code (empty when it named none); null while none came back.</summary>
+    public string? Refusal { get; private set; }
+
     /// <summary>The authorization code the browser brings back with <paramref name="state"/>.</summary>
     /// <param name="again">The command that starts over, for the messages.</param>
     public async Task<string> WaitForCodeAsync(string state, string again, CancellationToken cancellationToken)
@@ -83,6 +86,7 @@ internal sealed class LoopbackCallback : IDisposable
 
             if (query["code"] is not { Length: > 0 } code)
             {
+                Refusal = query["error"] ?? "";
                 Page(response, 400, "Sign-in failed.");
                 throw AwsmfaException.Usage($"the sign-in did not complete ({Output.Printable.OneLine(query["error"] ?? "no code")}); nothing was written");
             }

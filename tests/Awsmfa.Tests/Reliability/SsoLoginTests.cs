@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -52,6 +53,10 @@ public sealed class SsoLoginTests
             sso_start_url = {StartUrl}
             sso_region = eu-west-1
             sso_registration_scopes = sso:account:access
+
+            [sso-session plain]
+            sso_start_url = {StartUrl}
+            sso_region = eu-west-1
             """);
         _tool.Environment["AWS_ENDPOINT_URL_SSO"] = _center.Url;
         _tool.Environment["AWS_ENDPOINT_URL_SSO_OIDC"] = _center.Url;
@@ -228,22 +233,10 @@ public sealed class SsoLoginTests
     }
 
     [Test]
-    public async Task A_registration_the_aws_cli_cached_is_used_and_one_the_service_no_longer_takes_is_registered_again()
+    public async Task A_registration_the_aws_cli_cached_is_used_unless_it_lacks_the_scope_that_gives_a_refresh_token()
     {
-        var (id, secret) = _center.RegisterElsewhere();
-        // Written by botocore's own cache with the AWS CLI's JSON, as SSOTokenFetcherAuth caches a registration.
-        var script = """
-            import datetime, hashlib, json, sys
-            from botocore.utils import JSONFileCache
-            from botocore.tokens import _sso_json_dumps
-            key = hashlib.sha1(json.dumps({"tool": "botocore", "startUrl": sys.argv[2], "region": "eu-west-1", "scopes": ["sso:account:access"], "session_name": "corp"}, sort_keys=True).encode("utf-8")).hexdigest()
-            JSONFileCache(sys.argv[1], dumps_func=_sso_json_dumps)[key] = {
-                "clientId": sys.argv[3], "clientSecret": sys.argv[4],
-                "expiresAt": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=80),
-                "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}
-            """;
-        var written = await Botocore.RunAsync(script, [Path.Combine(_tool.AwsFolder, "sso", "cache"), StartUrl, id, secret]);
-        Assert.That(written.ExitCode, Is.Zero, written.ToString());
+        var (id, secret) = _center.RegisterElsewhere(forBrowser: true, ["sso:account:access"]);
+        await WriteAwsCliRegistrationAsync("corp", ["sso:account:access"], id, secret, forBrowser: true);
 
         var login = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
 
@@ -251,26 +244,84 @@ public sealed class SsoLoginTests
         Assert.That(_center.Registrations, Has.Count.EqualTo(1), "only the AWS CLI's own registration");
         Assert.That(JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!["clientId"]!.GetValue<string>(), Is.EqualTo(id));
 
-        // The service stops taking the client: the browser's sign-in fails once, the next registers anew.
-        _center.Revoked.Add(id);
+        // aws sso login --use-device-code for a session that names no scopes registers with none:
+        // its tokens would never refresh, so awsmfa registers its own.
+        var (plainId, plainSecret) = _center.RegisterElsewhere(forBrowser: false, scopes: null);
+        await WriteAwsCliRegistrationAsync("plain", null, plainId, plainSecret, forBrowser: false);
+
+        var device = await _tool.RunAsync(null, "sso", "login", "--sso-session", "plain", "--use-device-code", "--no-browser");
+
+        Assert.That(device.ExitCode, Is.Zero, device.ToString() + string.Join("\n", _center.Refused));
+        Assert.That(_center.Registrations, Has.Count.EqualTo(3));
+        var token = JsonNode.Parse(File.ReadAllText(TokenPath("plain")))!;
+        Assert.That(token["clientId"]!.GetValue<string>(), Is.EqualTo("registered-client-3"));
+        Assert.That(token["refreshToken"], Is.Not.Null, "the session refreshes itself");
+    }
+
+    [Test]
+    public async Task A_refused_client_is_forgotten_and_a_denied_sign_in_keeps_it()
+    {
+        var path = await RegistrationPathAsync("corp", ["sso:account:access"]);
+        string? Cached() => File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!["clientId"]!.GetValue<string>() : null;
+        Assert.That((await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp")).ExitCode, Is.Zero);
+
+        _center.RedirectError = "access_denied";
+        var denied = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+        var deniedKept = Cached();
+        _center.RedirectError = "invalid_client";
         var refused = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
-        var forgotten = !File.Exists(await RegistrationPathAsync("corp", ["sso:account:access"]));
+        var refusedKept = Cached();
+        _center.RedirectError = null;
         var again = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
 
+        Assert.That(denied.ExitCode, Is.EqualTo(2), denied.ToString());
+        Assert.That(denied.Stderr, Does.EndWith("\nawsmfa: the sign-in did not complete (access_denied); nothing was written\n"));
+        Assert.That(deniedKept, Is.EqualTo("registered-client-1"), "a person's no says nothing of the client");
         Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
-        Assert.That(refused.Stderr, Does.EndWith("\nawsmfa: the sign-in did not complete (invalid_client); nothing was written\n"));
-        Assert.That(forgotten, Is.True, "the refused client is forgotten");
+        Assert.That(refused.Stderr, Does.Contain("it is forgotten, so the next sign-in registers a new one").And.EndWith("(invalid_client); nothing was written\n"));
+        Assert.That(refusedKept, Is.Null);
         Assert.That(again.ExitCode, Is.Zero, again.ToString() + string.Join("\n", _center.Refused));
-        Assert.That(_center.Registrations, Has.Count.EqualTo(2));
+        Assert.That(Cached(), Is.EqualTo("registered-client-2"));
 
-        // With the device code the refusal comes from the service itself: registered again at once.
+        // A client the service does not know is never sent back to (RFC 6749 §4.1.2.1): the
+        // person sees the error page and presses Ctrl-C; the next sign-in must not fail the same way.
+        _center.Revoked.Add("registered-client-2");
+        var requests = _center.AuthorizeRequests;
+        using (var waiting = Process.Start(_tool.StartInfo(["sso", "login", "--sso-session", "corp"]))!)
+        {
+            waiting.StandardInput.Close();
+            var stderr = waiting.StandardError.ReadToEndAsync();
+            _ = waiting.StandardOutput.ReadToEndAsync();
+            var clock = Stopwatch.StartNew();
+            while (_center.AuthorizeRequests == requests)
+            {
+                Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the browser reached /authorize");
+                await Task.Delay(50);
+            }
+
+            using (var kill = Process.Start("kill", ["-INT", waiting.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await waiting.WaitForExitAsync(timeout.Token);
+            Assert.That(waiting.ExitCode, Is.EqualTo(130), await stderr);
+        }
+
+        Assert.That(Cached(), Is.Null, "the refused client is forgotten");
+        var afterInterrupt = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp");
+        Assert.That(afterInterrupt.ExitCode, Is.Zero, afterInterrupt.ToString());
+        Assert.That(Cached(), Is.EqualTo("registered-client-3"));
+
+        // With the device code the refusal comes from the service itself: registered anew at once.
         Assert.That((await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp", "--use-device-code", "--no-browser")).ExitCode, Is.Zero);
-        _center.Revoked.Add("registered-client-3");
+        _center.Revoked.Add("registered-client-4");
         var device = await _tool.RunAsync(null, "sso", "login", "--sso-session", "corp", "--use-device-code", "--no-browser");
 
         Assert.That(device.ExitCode, Is.Zero, device.ToString());
-        Assert.That(_center.Registrations, Has.Count.EqualTo(4));
-        Assert.That(JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!["clientId"]!.GetValue<string>(), Is.EqualTo("registered-client-4"));
+        Assert.That(_center.Registrations, Has.Count.EqualTo(5));
+        Assert.That(JsonNode.Parse(File.ReadAllText(TokenPath("corp")))!["clientId"]!.GetValue<string>(), Is.EqualTo("registered-client-5"));
     }
 
     [Test]
@@ -310,16 +361,46 @@ public sealed class SsoLoginTests
         Assert.That(_center.Refused, Is.Empty, "the portal took botocore's access token");
     }
 
-    /// <summary>Where the AWS CLI v2 caches the registration: its own key, computed by Python as BaseSSOTokenFetcher._registration_cache_key computes it.</summary>
+    /// <summary>
+    /// The AWS CLI v2's registration cache key, <c>BaseSSOTokenFetcher._registration_cache_key</c>,
+    /// computed by Python. A copy of its three lines: the botocore installed here (the AWS CLI v1's)
+    /// has no SSOTokenFetcher; the unit tests pin the names it gives.
+    /// </summary>
+    private const string RegistrationKey = """
+        import hashlib, json
+        def key(start_url, session_name, scopes):
+            args = {"tool": "botocore", "startUrl": start_url, "region": "eu-west-1", "scopes": scopes, "session_name": session_name}
+            return hashlib.sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest()
+        """;
+
     private async Task<string> RegistrationPathAsync(string? session, string[]? scopes)
     {
-        var script = """
-            import hashlib, json, sys
-            args = {"tool": "botocore", "startUrl": sys.argv[1], "region": "eu-west-1", "scopes": json.loads(sys.argv[2]), "session_name": json.loads(sys.argv[3])}
-            print(hashlib.sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest())
+        var script = RegistrationKey + "\n" + """
+            import sys
+            print(key(sys.argv[1], json.loads(sys.argv[3]), json.loads(sys.argv[2])))
             """;
         var key = await Botocore.RunAsync(script, [StartUrl, JsonSerializer.Serialize(scopes), JsonSerializer.Serialize(session)]);
         Assert.That(key.ExitCode, Is.Zero, key.ToString());
         return Path.Combine(_tool.AwsFolder, "sso", "cache", key.Stdout.Trim() + ".json");
+    }
+
+    /// <summary>A registration as the AWS CLI v2 caches it: botocore's JSONFileCache with the AWS CLI's JSON (_sso_json_dumps); grantTypes only for the browser sign-in.</summary>
+    private async Task WriteAwsCliRegistrationAsync(string session, string[]? scopes, string id, string secret, bool forBrowser)
+    {
+        var script = RegistrationKey + "\n" + """
+            import datetime, sys
+            from botocore.utils import JSONFileCache
+            from botocore.tokens import _sso_json_dumps
+            scopes = json.loads(sys.argv[3])
+            registration = {"clientId": sys.argv[4], "clientSecret": sys.argv[5], "expiresAt": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=80)}
+            if scopes:
+                registration["scopes"] = scopes
+            if sys.argv[6] == "browser":
+                registration["grantTypes"] = ["authorization_code", "refresh_token"]
+            JSONFileCache(sys.argv[1], dumps_func=_sso_json_dumps)[key(sys.argv[7], sys.argv[2], scopes)] = registration
+            """;
+        var written = await Botocore.RunAsync(
+            script, [Path.Combine(_tool.AwsFolder, "sso", "cache"), session, JsonSerializer.Serialize(scopes), id, secret, forBrowser ? "browser" : "device", StartUrl]);
+        Assert.That(written.ExitCode, Is.Zero, written.ToString());
     }
 }

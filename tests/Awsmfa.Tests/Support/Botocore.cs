@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace Awsmfa.Tests.Support;
 
 /// <summary>
-/// botocore, installed with the AWS CLI, as the second client of a file awsmfa shares with it: a
-/// Python script run to the end. Where python3 or the botocore a script needs is missing, the
-/// test is ignored, saying which.
+/// botocore as the second client of a file awsmfa shares with the AWS tools: a Python script run
+/// to the end. It is the pip package the AWS CLI v1 installs here (boto3's); the AWS CLI v2
+/// bundles its own copy of the same token code. Where python3 or the botocore a script needs is
+/// missing, the test is ignored, saying which.
 /// </summary>
 internal static class Botocore
 {

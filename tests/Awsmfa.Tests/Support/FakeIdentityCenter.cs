@@ -44,6 +44,12 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
     /// <summary>Sign-ins in the browser (<c>/authorize</c> answered with a code).</summary>
     public int Authorizations { get; private set; }
 
+    /// <summary>Every request to <c>/authorize</c>, answered or refused.</summary>
+    public int AuthorizeRequests { get; private set; }
+
+    /// <summary>When set, <c>/authorize</c> sends the browser back with this OAuth error (access_denied: the person said no).</summary>
+    public string? RedirectError { get; set; }
+
     /// <summary>The seconds a new access token lasts (CreateToken's expiresIn).</summary>
     public int TokenLifetime { get; set; } = 28800;
 
@@ -143,7 +149,7 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
 
             return Interlocked.Increment(ref _pendingPolls) <= PendingPolls
                 ? (400, "AuthorizationPendingException", new JsonObject { ["error"] = "authorization_pending" })
-                : Issue();
+                : Issue(input["clientId"]!.GetValue<string>());
         }
 
         lock (_lock)
@@ -183,10 +189,22 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
         }
     }
 
-    /// <summary>A client registered by another tool, as the AWS CLI registers one for the browser sign-in.</summary>
-    public (string Id, string Secret) RegisterElsewhere()
+    /// <summary>A client registered by another tool, as the AWS CLI registers one: for the browser sign-in, or for the device code (scopes only when the session names some).</summary>
+    public (string Id, string Secret) RegisterElsewhere(bool forBrowser, string[]? scopes)
     {
-        var answer = Register("""{"clientName":"botocore-client-corp","clientType":"public","grantTypes":["authorization_code","refresh_token"],"redirectUris":["http://127.0.0.1/oauth/callback"]}""").Item3;
+        var request = new JsonObject { ["clientName"] = "botocore-client-corp", ["clientType"] = "public" };
+        if (forBrowser)
+        {
+            request["grantTypes"] = new JsonArray("authorization_code", "refresh_token");
+            request["redirectUris"] = new JsonArray("http://127.0.0.1/oauth/callback");
+        }
+
+        if (scopes is not null)
+        {
+            request["scopes"] = new JsonArray([.. scopes.Select(x => (JsonNode)x)]);
+        }
+
+        var answer = Register(request.ToJsonString()).Item3;
         return (answer["clientId"]!.GetValue<string>(), answer["clientSecret"]!.GetValue<string>());
     }
 
@@ -218,15 +236,21 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
             registeredRedirect = Registrations.Any(r => r["redirectUris"]?.AsArray().Any(u => Matches(u!.GetValue<string>(), redirect)) == true);
         }
 
-        if (Revoked.Contains(client) && registeredRedirect && query["state"] is { Length: > 0 } refusedState)
+        lock (_lock)
         {
-            // As an OAuth server: the refusal goes back to the client's redirect.
+            AuthorizeRequests++;
+        }
+
+        if (RedirectError is { } error && registeredRedirect && query["state"] is { Length: > 0 } refusedState)
+        {
+            // An OAuth error that goes back to the client's redirect (RFC 6749 §4.1.2.1).
             response.StatusCode = 302;
-            response.RedirectLocation = $"{redirect}?error=invalid_client&state={Uri.EscapeDataString(refusedState)}";
+            response.RedirectLocation = $"{redirect}?error={error}&state={Uri.EscapeDataString(refusedState)}";
             return;
         }
 
-        if (query["response_type"] != "code" || !client.StartsWith("registered-client-", StringComparison.Ordinal) || !registeredRedirect
+        // An unknown or revoked client is never redirected to (RFC 6749 §4.1.2.1): the browser shows the error.
+        if (query["response_type"] != "code" || !client.StartsWith("registered-client-", StringComparison.Ordinal) || Revoked.Contains(client) || !registeredRedirect
             || query["code_challenge_method"] != "S256" || query["code_challenge"] is not { Length: 43 } challenge || query["state"] is not { Length: > 0 } state)
         {
             Refused.Enqueue("authorize: " + request.Url);
@@ -260,17 +284,26 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
             return (400, "InvalidGrantException", new JsonObject { ["error_description"] = "the verifier, redirect or client differ from the authorization's (PKCE)" });
         }
 
-        return Issue();
+        return Issue(issued.Client);
     }
 
     /// <summary>A new access and refresh token (a sign-in).</summary>
-    private (int, string?, JsonObject) Issue()
+    /// <remarks>As the service: a refresh token only for a client registered with sso:account:access.</remarks>
+    private (int, string?, JsonObject) Issue(string client)
     {
         lock (_lock)
         {
             var n = ++_issued;
-            (AccessToken, RefreshToken) = ($"sso-access-{n}", $"sso-refresh-{n}");
-            return (200, null, new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = TokenLifetime, ["refreshToken"] = RefreshToken });
+            var registered = Registrations[int.Parse(client["registered-client-".Length..], System.Globalization.CultureInfo.InvariantCulture) - 1];
+            var refreshes = registered["scopes"]?.AsArray().Any(x => x?.GetValue<string>() == "sso:account:access") == true;
+            (AccessToken, RefreshToken) = ($"sso-access-{n}", refreshes ? $"sso-refresh-{n}" : "none");
+            var answer = new JsonObject { ["accessToken"] = AccessToken, ["tokenType"] = "Bearer", ["expiresIn"] = TokenLifetime };
+            if (refreshes)
+            {
+                answer["refreshToken"] = RefreshToken;
+            }
+
+            return (200, null, answer);
         }
     }
 

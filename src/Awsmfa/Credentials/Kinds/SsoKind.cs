@@ -60,6 +60,7 @@ internal sealed class SsoKind : IProfileKind
 
 /// <summary>The root of an Identity Center profile: the role the portal gives for the session's token.</summary>
 /// <param name="Session">The sso_session name; null for a legacy profile.</param>
+/// <param name="Scopes">sso_registration_scopes as written.</param>
 internal sealed record SsoRoot(string Profile, string? Session, string StartUrl, string SsoRegion, string AccountId, string RoleName, string? Scopes, string TokenFile) : RootSpec(KindName, Profile)
 {
     public const string KindName = "sso";
@@ -71,6 +72,9 @@ internal sealed record SsoRoot(string Profile, string? Session, string StartUrl,
     public override bool NeedsNoMfaDevice => true;
 
     public override bool GivesRoleCredentials => true;
+
+    /// <summary>The session to sign in to again; a legacy profile registers with no scopes, as the AWS CLI.</summary>
+    public SsoTarget Target => new(Session, StartUrl, SsoRegion, Session is null ? null : SsoTarget.ParseScopes(Scopes), TokenFile, Profile);
 
     /// <summary>The command that signs in again (aws sso login takes the same arguments).</summary>
     public string LoginCommand => Session is null ? $"awsmfa sso login --profile {Profile}" : $"awsmfa sso login --sso-session {Session}";
@@ -92,7 +96,7 @@ internal sealed record SsoRoot(string Profile, string? Session, string StartUrl,
             results.Add(new CheckResult("sso", CheckStatus.Fail, $"sso_start_url {Printable.OneLine(StartUrl)} is not an https URL"));
         }
 
-        if (Session is not null && Scopes is { } scopes && !scopes.Split(',', StringSplitOptions.TrimEntries).Contains("sso:account:access"))
+        if (Target.ConfiguredScopes is { } scopes && !scopes.Contains("sso:account:access"))
         {
             results.Add(new CheckResult("sso", CheckStatus.Warn, $"sso_registration_scopes of sso_session {Session} lack sso:account:access: the token cannot buy role credentials"));
         }
@@ -154,7 +158,7 @@ internal sealed class SsoRoleStep(
             if ((token is null || token.ExpiresAt <= clock.GetUtcNow()) && signIn is { MayReachAPerson: true })
             {
                 reporter.Info($"the IAM Identity Center session of profile '{root.Profile}' has ended: signing in again in your browser ({SsoSignIn.Variable}=never stops instead)");
-                await signIn.SignInAsync(new SsoTarget(root.Session, root.StartUrl, root.SsoRegion, SsoTarget.ParseScopes(root.Scopes), root.TokenFile, root.Profile), target, useDeviceCode: false, noBrowser: false, reporter, cancellationToken).ConfigureAwait(false);
+                await signIn.SignInAsync(root.Target, target, useDeviceCode: false, noBrowser: false, reporter, cancellationToken).ConfigureAwait(false);
                 token = SsoToken.Read(root.TokenFile, root);
             }
         }

@@ -48,34 +48,30 @@ internal sealed record SsoRegistration(string ClientId, string ClientSecret, Dat
         return Path.Combine(Path.GetDirectoryName(sso.TokenFile)!, name + ".json");
     }
 
-    /// <summary>The cached registration for this flow, or null when there is none, it is another flow's, someone else's, unreadable, or runs out within <see cref="ReuseWithin"/>.</summary>
-    public static SsoRegistration? Read(string path, bool forAuthorizationCode, DateTimeOffset now)
+    /// <summary>
+    /// The cached registration for this flow, or null when there is none, it is another flow's,
+    /// lacks one of <paramref name="scopes"/> (the AWS CLI registers a device code client with
+    /// none when the session names none: its tokens would not refresh), is someone else's,
+    /// unreadable, or runs out within <see cref="ReuseWithin"/>.
+    /// </summary>
+    public static SsoRegistration? Read(string path, bool forAuthorizationCode, IReadOnlyCollection<string> scopes, DateTimeOffset now)
     {
-        if (FileStatus.Following(path) is not { IsSomeoneElses: false } || RegularFile.Read(path, MaxBytes, FileShare.ReadWrite) is not { } read)
-        {
-            return null;
-        }
-
-        JsonObject? document;
-        try
-        {
-            document = JsonNode.Parse(read.Bytes) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-
+        var document = Load(path);
         string? Text(string key) => document?[key]?.GetValueKind() == JsonValueKind.String ? document[key]!.GetValue<string>() : null;
-        string[]? Texts(string key) => document?[key] is JsonArray array && array.All(n => n?.GetValueKind() == JsonValueKind.String)
-            ? [.. array.Select(n => n!.GetValue<string>())]
-            : null;
+        // botocore asks `'authorization_code' in grantTypes`, which a lone string answers as well.
+        string[]? Texts(string key) => document?[key] switch
+        {
+            JsonArray array when array.All(n => n?.GetValueKind() == JsonValueKind.String) => [.. array.Select(n => n!.GetValue<string>())],
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => [value.GetValue<string>()],
+            _ => null,
+        };
 
         var registration = Text("clientId") is { Length: > 0 } id && Text("clientSecret") is { Length: > 0 } secret
             && DateTimeOffset.TryParse(Text("expiresAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expires)
             ? new SsoRegistration(id, secret, expires, Texts("scopes") ?? [], Texts("grantTypes"))
             : null;
         return registration is not null && registration.ExpiresAt - now >= ReuseWithin && registration.ForAuthorizationCode == forAuthorizationCode
+            && scopes.All(registration.Scopes.Contains)
             ? registration
             : null;
     }
@@ -102,15 +98,36 @@ internal sealed record SsoRegistration(string ClientId, string ClientSecret, Dat
         AtomicFile.Write(path, Encoding.UTF8.GetBytes(document.ToJsonString()), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    /// <summary>Forgets a registration the service no longer takes, so the next sign-in registers again.</summary>
-    public static void Forget(string path)
+    /// <summary>Forgets this registration (the service no longer takes it), so the next sign-in registers again; one another sign-in has cached since is kept.</summary>
+    public void Forget(string path)
     {
+        if (Load(path)?["clientId"] is JsonValue id && id.GetValueKind() == JsonValueKind.String && id.GetValue<string>() == ClientId)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The file's JSON object; null when it is missing, someone else's, too large or no JSON object.</summary>
+    private static JsonObject? Load(string path)
+    {
+        if (FileStatus.Following(path) is not { IsSomeoneElses: false } || RegularFile.Read(path, MaxBytes, FileShare.ReadWrite) is not { } read)
+        {
+            return null;
+        }
+
         try
         {
-            File.Delete(path);
+            return JsonNode.Parse(read.Bytes) as JsonObject;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (JsonException)
         {
+            return null;
         }
     }
 

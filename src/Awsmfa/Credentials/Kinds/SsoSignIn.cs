@@ -3,6 +3,7 @@ using System.Text;
 using System.Web;
 using Amazon.SSOOIDC.Model;
 using Awsmfa.Aws;
+using Awsmfa.Output;
 using Awsmfa.Platform;
 
 namespace Awsmfa.Credentials;
@@ -86,11 +87,12 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
     }
 
     /// <summary>The client registration the AWS CLI or an earlier sign-in cached for this session and flow, else a new one (RegisterClient), cached.</summary>
+    /// <param name="anew">Register even if a client is cached (the cached one was refused).</param>
     private async Task<(SsoRegistration Client, bool Cached)> ClientAsync(
-        Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool forAuthorizationCode, CancellationToken cancellationToken)
+        Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool forAuthorizationCode, CancellationToken cancellationToken, bool anew = false)
     {
         var path = SsoRegistration.PathFor(sso);
-        if (SsoRegistration.Read(path, forAuthorizationCode, clock.GetUtcNow()) is { } cached)
+        if (!anew && SsoRegistration.Read(path, forAuthorizationCode, sso.Name is null ? [] : sso.Scopes, clock.GetUtcNow()) is { } cached)
         {
             return (cached, true);
         }
@@ -149,49 +151,72 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
             reporter.Info($"signing in to {sso.StartUrl} in your browser (if it did not open: {url})");
         }
 
+        string code;
         try
         {
-            var code = await callback.WaitForCodeAsync(state, "awsmfa sso login", cancellationToken).ConfigureAwait(false);
-            var token = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.CreateTokenAsync(new CreateTokenRequest
-            {
-                ClientId = client.ClientId,
-                ClientSecret = client.ClientSecret,
-                GrantType = "authorization_code",
-                Code = code,
-                RedirectUri = callback.RedirectUri,
-                CodeVerifier = verifier,
-            }, attempt), cancellationToken)).ConfigureAwait(false);
-            return (token!, client);
+            code = await callback.WaitForCodeAsync(state, "awsmfa sso login", cancellationToken).ConfigureAwait(false);
         }
-        catch (AwsmfaException) when (cached)
+        catch (Exception e) when (e is AwsmfaException or OperationCanceledException
+            && (callback.Refusal is "invalid_client" or "unauthorized_client" || (cached && callback.Refusal is null)))
         {
-            // The browser's refusal of a cached client (revoked, or another tool's) comes back
-            // only as a failed sign-in: the next one registers again rather than fail the same way.
-            SsoRegistration.Forget(SsoRegistration.PathFor(sso));
+            // A client the service does not know never comes back (RFC 6749 §4.1.2.1: the browser
+            // shows the error), so a cached one is forgotten when nothing came back either: the
+            // next sign-in registers anew instead of failing the same way. A person's "deny" keeps it.
+            Forget(client, sso, reporter);
             throw;
         }
+
+        var token = await Call(async () =>
+        {
+            try
+            {
+                return await AwsCall.RunAsync(target, oidc, attempt => oidc.CreateTokenAsync(new CreateTokenRequest
+                {
+                    ClientId = client.ClientId,
+                    ClientSecret = client.ClientSecret,
+                    GrantType = "authorization_code",
+                    Code = code,
+                    RedirectUri = callback.RedirectUri,
+                    CodeVerifier = verifier,
+                }, attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsRefusedClient(e))
+            {
+                Forget(client, sso, reporter);
+                throw;
+            }
+        }).ConfigureAwait(false);
+        return (token!, client);
+    }
+
+    private static bool IsRefusedClient(Exception e) => e is InvalidClientException or UnauthorizedClientException;
+
+    private static void Forget(SsoRegistration client, SsoTarget sso, Reporter reporter)
+    {
+        var path = SsoRegistration.PathFor(sso);
+        client.Forget(path);
+        reporter.Info($"the sign-in used the client registration cached in {Printable.OneLine(path)}; it is forgotten, so the next sign-in registers a new one");
     }
 
     private async Task<(CreateTokenResponse Token, SsoRegistration Client)> DeviceCodeAsync(
         Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool noBrowser, Reporter reporter, CancellationToken cancellationToken)
     {
         var (client, cached) = await ClientAsync(oidc, sso, target, forAuthorizationCode: false, cancellationToken).ConfigureAwait(false);
-        Task<StartDeviceAuthorizationResponse> Start(SsoRegistration with) => AwsCall.RunAsync(target, oidc, attempt => oidc.StartDeviceAuthorizationAsync(
-            new StartDeviceAuthorizationRequest { ClientId = with.ClientId, ClientSecret = with.ClientSecret, StartUrl = sso.StartUrl }, attempt), cancellationToken);
-        var device = await Call(async () =>
+        Task<StartDeviceAuthorizationResponse> Start(SsoRegistration registration) => AwsCall.RunAsync(target, oidc, attempt => oidc.StartDeviceAuthorizationAsync(
+            new StartDeviceAuthorizationRequest { ClientId = registration.ClientId, ClientSecret = registration.ClientSecret, StartUrl = sso.StartUrl }, attempt), cancellationToken);
+        StartDeviceAuthorizationResponse? device;
+        try
         {
-            try
-            {
-                return await Start(client).ConfigureAwait(false);
-            }
-            catch (InvalidClientException) when (cached)
-            {
-                // A cached client the service no longer takes (revoked, or registered elsewhere): registered again, once.
-                SsoRegistration.Forget(SsoRegistration.PathFor(sso));
-                (client, _) = await ClientAsync(oidc, sso, target, forAuthorizationCode: false, cancellationToken).ConfigureAwait(false);
-                return await Start(client).ConfigureAwait(false);
-            }
-        }).ConfigureAwait(false);
+            device = await Call(() => Start(client)).ConfigureAwait(false);
+        }
+        catch (AwsmfaException e) when (cached && e.InnerException is { } refusal && IsRefusedClient(refusal))
+        {
+            // A cached client the service no longer takes (revoked, or registered elsewhere): registered anew, once.
+            reporter.Detail("IAM Identity Center no longer takes the cached client registration: registering a new one");
+            client.Forget(SsoRegistration.PathFor(sso));
+            (client, _) = await ClientAsync(oidc, sso, target, forAuthorizationCode: false, cancellationToken, anew: true).ConfigureAwait(false);
+            device = await Call(() => Start(client)).ConfigureAwait(false);
+        }
 
         if (device?.DeviceCode is not { Length: > 0 } deviceCode || device.VerificationUri is not { Length: > 0 } verification)
         {
