@@ -31,3 +31,29 @@ internal sealed class SystemEnvironment : IEnvironment
         }
     }
 }
+
+internal static class EnvironmentPaths
+{
+    /// <summary>
+    /// A path from a variable as botocore expands it (<c>os.path.expandvars</c>, then
+    /// <c>expanduser</c>): <c>$NAME</c> and <c>${NAME}</c> replaced where the variable is set, kept
+    /// as written where it is not; a leading <c>~</c> or <c>~/</c> is the home folder.
+    /// </summary>
+    public static string ExpandLikeBotocore(this IEnvironment environment, string path)
+    {
+        var expanded = System.Text.RegularExpressions.Regex.Replace(
+            path,
+            @"\$([A-Za-z0-9_]+|\{[^}]*\})",
+            match =>
+            {
+                var name = match.Groups[1].Value;
+                name = name.StartsWith('{') ? name[1..^1] : name;
+                return environment.Get(name) ?? match.Value;
+            },
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
+        return expanded == "~" ? environment.HomeDirectory
+            : expanded.StartsWith("~/", StringComparison.Ordinal) ? environment.HomeDirectory.TrimEnd('/') + expanded[1..]
+            : expanded;
+    }
+}
