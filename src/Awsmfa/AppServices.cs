@@ -33,6 +33,9 @@ internal sealed class AppServices(
     /// <summary>Starts the program of <c>awsmfa exec</c>.</summary>
     public IChildProcessRunner Processes { get; init; } = new ChildProcessRunner(new SignalRouter());
 
+    /// <summary>What the exit after Ctrl-C waits for (the composition root's, which the signal handler reads).</summary>
+    public ExitGuard ExitGuard { get; init; } = new();
+
     /// <summary>Runs a profile's <c>mfa_process</c>; tests give scripted answers. Null: the real one.</summary>
     public Func<Reporter, IMfaProcess>? MfaProcesses { get; init; }
 

@@ -12,6 +12,7 @@ ProcessHardening.DisableCoreDumps();
 using var terminal = new ControllingTerminal();
 var environment = new SystemEnvironment();
 var signals = new SignalRouter();
+var exitGuard = new ExitGuard();
 // What the SDK made of ~/.aws/config and credentials, kept beside the cached sessions (no secret).
 var profileMemo = new ProfileMemo(new SessionCache(SessionCache.DefaultDirectory(environment), new Reporter(TextWriter.Null, verbose: false), TimeProvider.System), environment.Get, TimeProvider.System);
 var services = new AppServices(
@@ -23,6 +24,7 @@ var services = new AppServices(
     new AwsClientFactory())
 {
     Processes = new ChildProcessRunner(signals),
+    ExitGuard = exitGuard,
 };
 
 using var interruption = new CancellationTokenSource();
@@ -38,13 +40,25 @@ void OnSignal(PosixSignalContext context, int exitCode)
 
     if (Interlocked.CompareExchange(ref signalExitCode, exitCode, 0) != 0)
     {
+        if (exitGuard.IsHeld)
+        {
+            // A second signal: the person chose not to wait for the clean-up (it said what it leaves).
+            Environment.Exit(signalExitCode);
+        }
+
         return;
     }
 
     interruption.Cancel();
     // Whatever is still running after a grace period (a blocked read, a slow socket) must not
     // keep the user waiting: nothing half-written survives, since files are renamed into place.
-    _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => Environment.Exit(exitCode), TaskScheduler.Default);
+    // Only a clean-up that would otherwise leave something in the account is waited for.
+    _ = Task.Run(async () =>
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        await exitGuard.WhenReleasedAsync().WaitAsync(ExitGuard.Longest).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        Environment.Exit(exitCode);
+    });
 }
 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));

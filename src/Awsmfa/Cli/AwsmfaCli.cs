@@ -106,7 +106,7 @@ internal sealed class AwsmfaCli
                 return MfaCommands.Create(
                     services.Profiles,
                     new MfaListHandler(pipelines, accounts),
-                    new MfaCreateHandler(pipelines, accounts, new VirtualDeviceSetup(services.Terminal, services.Clock, SpentCodes), services.Terminal, services.Profiles),
+                    new MfaCreateHandler(pipelines, accounts, new VirtualDeviceSetup(services.Terminal, services.Clock, SpentCodes, services.ExitGuard), services.Terminal, services.Profiles),
                     new MfaRemoveHandler(pipelines, accounts, services.Terminal, services.Profiles, services.CreateCache));
             }),
             ("init", () => new InitDefinition(services.Profiles).Build(new InitHandler(
@@ -116,7 +116,7 @@ internal sealed class AwsmfaCli
                 services.Keyring,
                 new KeysHandler(services.Keyring, services.KeyringIndex, services.Profiles, services.Environment, services.Terminal, services.StandardInput, services.Clock),
                 new MfaAccounts(services.AwsClients, services.IamMfaDevices),
-                new VirtualDeviceSetup(services.Terminal, services.Clock, SpentCodes),
+                new VirtualDeviceSetup(services.Terminal, services.Clock, SpentCodes, services.ExitGuard),
                 pipelines,
                 services.Environment))),
             ("sso", () => SsoCommands.Create(

@@ -125,6 +125,38 @@ public sealed partial class MfaDeviceTests : MotoToolTest
     }
 
     [Test]
+    public async Task Ctrl_C_waits_for_a_slow_deletion_of_the_device_and_a_second_one_leaves_it_saying_how_to_delete_it()
+    {
+        // strict_moto takes four seconds to delete a device named slow-delete: longer than the
+        // grace an interrupted command gets for anything else.
+        await UserAsync("slow-delete");
+
+        using (var terminal = OnTerminal("mfa create --profile alice"))
+        {
+            await terminal.ExpectAsync("First code from the app: ");
+            await terminal.TypeAsync("\u0003");
+            var exit = await terminal.ExitAsync();
+
+            Assert.That(exit, Is.EqualTo(130), terminal.Seen);
+            Assert.That(terminal.Seen, Does.Contain("deleting MFA device arn:aws:iam::123456789012:mfa/slow-delete, made for this setup (Ctrl-C again leaves it"));
+            Assert.That(await VirtualDevicesAsync(), Is.Empty, terminal.Seen);
+        }
+
+        using (var terminal = OnTerminal("mfa create --profile alice"))
+        {
+            await terminal.ExpectAsync("First code from the app: ");
+            await terminal.TypeAsync("\u0003");
+            await terminal.ExpectAsync("Ctrl-C again leaves it");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await terminal.TypeAsync("\u0003");
+            var exit = await terminal.ExitAsync();
+
+            Assert.That(exit, Is.EqualTo(130), terminal.Seen);
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)), "the second Ctrl-C does not wait");
+        }
+    }
+
+    [Test]
     public async Task A_refused_enable_leaves_no_device_behind()
     {
         // strict_moto refuses EnableMFADevice to this user, as a policy without iam:EnableMFADevice would.

@@ -8,6 +8,7 @@ key and token STS answers with, and refuses such a request as AWS does (403
 InvalidClientTokenId). EKS clusters get a real certificate authority, as AWS gives them.
 IAM's EnableMFADevice takes only two consecutive codes of the device's seed (moto takes any),
 and refuses a user named "refuses-enable" outright (a policy without iam:EnableMFADevice).
+DeleteVirtualMFADevice of a device named "slow-delete" takes four seconds, as IAM can.
 Everything else is moto_server's own application, recording included.
 
 Usage: python3 strict_moto.py [-H 127.0.0.1] [-p PORT]; prints 'PORT N' once it listens
@@ -90,6 +91,8 @@ class StrictTokens:
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        if form.get("Action", [""])[0] == "DeleteVirtualMFADevice" and form.get("SerialNumber", [""])[0].endswith("/slow-delete"):
+            time.sleep(4)
         if form.get("Action", [""])[0] != "EnableMFADevice":
             return None
         if form.get("UserName", [""])[0] == "refuses-enable":

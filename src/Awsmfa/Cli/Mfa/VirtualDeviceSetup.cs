@@ -13,7 +13,7 @@ namespace Awsmfa.Cli.Mfa;
 /// is deleted again, so nothing is left half-done. Shared by <c>mfa create</c> and <c>init</c>.
 /// </summary>
 /// <param name="spentCodes">Where the codes that enabled a device are remembered: AWS takes each code once, and the first session's prompt comes right after.</param>
-internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock, Func<Reporter, SpentCodes>? spentCodes = null)
+internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock, Func<Reporter, SpentCodes>? spentCodes = null, ExitGuard? exitGuard = null)
 {
     private const int Tries = 3;
 
@@ -67,6 +67,13 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock,
         {
             if (!enabled)
             {
+                // Ctrl-C included: the exit waits for the device to be deleted, not to leave it in the account.
+                using var held = exitGuard?.Hold();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    reporter.Info($"deleting MFA device {device.SerialNumber}, made for this setup (Ctrl-C again leaves it: then delete it with aws iam delete-virtual-mfa-device --serial-number {device.SerialNumber})");
+                }
+
                 await DeleteAgainAsync(iam, device, qrFile, reporter).ConfigureAwait(false);
             }
         }
