@@ -26,7 +26,8 @@ namespace Awsmfa.Server;
 /// <see cref="HeaderTimeout"/>, at most <see cref="MaxConnections"/> wait for theirs at once (twice
 /// that for a few milliseconds), and when that many do, the one that has waited longest is
 /// dropped for the newcomer: a real SDK request takes well under a millisecond to arrive, an idle
-/// one never does. A connection whose request is already there is never dropped for another.
+/// one never does. A connection whose request is already there is never dropped for another, and
+/// on Linux a connection reaches the endpoint only once its first bytes have (TCP_DEFER_ACCEPT).
 /// </remarks>
 internal sealed partial class CredentialsServer : IAsyncDisposable
 {
@@ -34,6 +35,8 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
     public const int MaxConnections = 64;
     private static readonly TimeSpan GraceAfterAccept = TimeSpan.FromMilliseconds(20);
     private const int MaxRequestBytes = 16 * 1024;
+    private const int IpProtocolTcp = 6;
+    private const int TcpDeferAccept = 9;
 
     private readonly Socket _listener;
     private readonly Func<CancellationToken, Task<ServedCredentials>> _credentials;
@@ -91,6 +94,15 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
         try
         {
             listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            if (OperatingSystem.IsLinux())
+            {
+                // TCP_DEFER_ACCEPT: a connection reaches accept() with its first bytes (an SDK's
+                // whole request head), so a real request is never a candidate for eviction, even
+                // when its client is slow to send after connecting; a silent one waits in the
+                // kernel, taking no descriptor here, for up to the header timeout.
+                listener.SetRawSocketOption(IpProtocolTcp, TcpDeferAccept, BitConverter.GetBytes((int)HeaderTimeout.TotalSeconds));
+            }
+
             listener.Listen(512);
         }
         catch

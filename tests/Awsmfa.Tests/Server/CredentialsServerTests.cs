@@ -169,6 +169,22 @@ public sealed class CredentialsServerTests
     }
 
     [Test]
+    [Platform("Linux")]
+    public async Task A_connection_reaches_the_endpoint_only_with_its_first_bytes_so_a_slow_real_client_is_never_dropped()
+    {
+        // Connected, and nothing sent yet (a client descheduled between connect and send).
+        using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await slow.ConnectAsync(IPAddress.Loopback, _server.Uri.Port);
+        await Task.Delay(300);
+
+        Assert.That(_server.OpenConnections, Is.Zero, "held by the kernel (TCP_DEFER_ACCEPT), so no flood of newcomers can drop it");
+        await slow.SendAsync(Encoding.ASCII.GetBytes($"GET {_server.Uri.AbsolutePath} HTTP/1.1\r\nHost: x\r\nAuthorization: {_server.Token}\r\n\r\n"), SocketFlags.None);
+        var answer = new byte[4096];
+        var read = await slow.ReceiveAsync(answer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(Encoding.ASCII.GetString(answer, 0, read), Does.StartWith("HTTP/1.1 200 OK"));
+    }
+
+    [Test]
     public async Task A_request_that_never_completes_is_closed_after_the_header_timeout()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
