@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Awsmfa;
@@ -29,6 +30,7 @@ var services = new AppServices(
 
 using var interruption = new CancellationTokenSource();
 var signalExitCode = 0;
+var firstSignalAt = 0L;
 void OnSignal(PosixSignalContext context, int exitCode)
 {
     context.Cancel = true;
@@ -40,15 +42,17 @@ void OnSignal(PosixSignalContext context, int exitCode)
 
     if (Interlocked.CompareExchange(ref signalExitCode, exitCode, 0) != 0)
     {
-        if (exitGuard.IsHeld)
+        // A second signal, not a key held or pressed twice by accident (a second later at the
+        // earliest): the person chose not to wait for the clean-up (it said what it leaves).
+        if (exitGuard.IsHeld && Stopwatch.GetElapsedTime(Interlocked.Read(ref firstSignalAt)) > TimeSpan.FromSeconds(1))
         {
-            // A second signal: the person chose not to wait for the clean-up (it said what it leaves).
             Environment.Exit(signalExitCode);
         }
 
         return;
     }
 
+    Interlocked.Exchange(ref firstSignalAt, Stopwatch.GetTimestamp());
     interruption.Cancel();
     // Whatever is still running after a grace period (a blocked read, a slow socket) must not
     // keep the user waiting: nothing half-written survives, since files are renamed into place.
@@ -56,7 +60,7 @@ void OnSignal(PosixSignalContext context, int exitCode)
     _ = Task.Run(async () =>
     {
         await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        await exitGuard.WhenReleasedAsync().WaitAsync(ExitGuard.Longest).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        await exitGuard.WaitUntilFreeAsync(ExitGuard.Longest).ConfigureAwait(false);
         Environment.Exit(exitCode);
     });
 }

@@ -48,6 +48,23 @@ internal sealed class ExitGuard
         }
     }
 
+    /// <summary>Waits until nothing holds the exit, a hold taken meanwhile included, for at most <paramref name="longest"/>.</summary>
+    public async Task WaitUntilFreeAsync(TimeSpan longest)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (IsHeld && waited.Elapsed < longest)
+        {
+            try
+            {
+                await WhenReleasedAsync().WaitAsync(longest - waited.Elapsed).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
+        }
+    }
+
     private void Release()
     {
         lock (_gate)

@@ -36,24 +36,32 @@ internal static class EnvironmentPaths
 {
     /// <summary>
     /// A path from a variable as botocore expands it (<c>os.path.expandvars</c>, then
-    /// <c>expanduser</c>): <c>$NAME</c> and <c>${NAME}</c> replaced where the variable is set, kept
-    /// as written where it is not; a leading <c>~</c> or <c>~/</c> is the home folder.
+    /// <c>expanduser</c>): <c>$NAME</c> and <c>${NAME}</c> (and on Windows <c>%NAME%</c>) replaced
+    /// where the variable is set, an empty one included, kept as written where it is not; a leading
+    /// <c>~</c> followed by the end or a separator is the home folder. <c>~user</c> is kept.
     /// </summary>
-    public static string ExpandLikeBotocore(this IEnvironment environment, string path)
+    public static string ExpandLikeBotocore(this IEnvironment environment, string path, bool windows = false)
     {
+        string? Value(string name) => environment.Get(name)
+            ?? (environment.GetAll().Any(v => string.Equals(v.Key, name, windows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)) ? "" : null);
         var expanded = System.Text.RegularExpressions.Regex.Replace(
             path,
-            @"\$([A-Za-z0-9_]+|\{[^}]*\})",
+            windows ? @"\$([A-Za-z0-9_]+|\{[^}]*\})|%([^%]+)%" : @"\$([A-Za-z0-9_]+|\{[^}]*\})",
             match =>
             {
-                var name = match.Groups[1].Value;
+                var name = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
                 name = name.StartsWith('{') ? name[1..^1] : name;
-                return environment.Get(name) ?? match.Value;
+                return Value(name) ?? match.Value;
             },
             System.Text.RegularExpressions.RegexOptions.CultureInvariant,
             TimeSpan.FromSeconds(1));
-        return expanded == "~" ? environment.HomeDirectory
-            : expanded.StartsWith("~/", StringComparison.Ordinal) ? environment.HomeDirectory.TrimEnd('/') + expanded[1..]
-            : expanded;
+        char[] separators = windows ? ['\\', '/'] : ['/'];
+        if (expanded == "~" || (expanded.Length > 1 && expanded[0] == '~' && separators.Contains(expanded[1])))
+        {
+            var home = environment.HomeDirectory.TrimEnd(separators) + expanded[1..];
+            return home.Length > 0 ? home : separators[0].ToString();
+        }
+
+        return expanded;
     }
 }

@@ -27,7 +27,8 @@ namespace Awsmfa.Server;
 /// that for a few milliseconds), and when that many do, the one that has waited longest is
 /// dropped for the newcomer: a real SDK request takes well under a millisecond to arrive, an idle
 /// one never does. A connection whose request is already there is never dropped for another, and
-/// on Linux a connection reaches the endpoint only once its first bytes have (TCP_DEFER_ACCEPT).
+/// on Linux a connection reaches the endpoint with its first bytes, or after a second of silence
+/// (TCP_DEFER_ACCEPT).
 /// </remarks>
 internal sealed partial class CredentialsServer : IAsyncDisposable
 {
@@ -98,9 +99,18 @@ internal sealed partial class CredentialsServer : IAsyncDisposable
             {
                 // TCP_DEFER_ACCEPT: a connection reaches accept() with its first bytes (an SDK's
                 // whole request head), so a real request is never a candidate for eviction, even
-                // when its client is slow to send after connecting; a silent one waits in the
-                // kernel, taking no descriptor here, for up to the header timeout.
-                listener.SetRawSocketOption(IpProtocolTcp, TcpDeferAccept, BitConverter.GetBytes((int)HeaderTimeout.TotalSeconds));
+                // when its client is slow to send after connecting. A silent one waits in the
+                // kernel's queue for about a second (one SYN-ACK retransmit), then comes here and
+                // gets the header timeout. One second, not more: that queue is the listen
+                // backlog, which a flood of silent connections fills unless SYN cookies are on.
+                // Best effort: without the option the eviction alone protects the endpoint.
+                try
+                {
+                    listener.SetRawSocketOption(IpProtocolTcp, TcpDeferAccept, BitConverter.GetBytes(1));
+                }
+                catch (SocketException)
+                {
+                }
             }
 
             listener.Listen(512);

@@ -8,7 +8,8 @@ key and token STS answers with, and refuses such a request as AWS does (403
 InvalidClientTokenId). EKS clusters get a real certificate authority, as AWS gives them.
 IAM's EnableMFADevice takes only two consecutive codes of the device's seed (moto takes any),
 and refuses a user named "refuses-enable" outright (a policy without iam:EnableMFADevice).
-DeleteVirtualMFADevice of a device named "slow-delete" takes four seconds, as IAM can.
+DeleteVirtualMFADevice of a device named "slow-delete" takes four seconds, as IAM can, and
+CreateVirtualMFADevice of one named "slow-create" answers three seconds after making it.
 Everything else is moto_server's own application, recording included.
 
 Usage: python3 strict_moto.py [-H 127.0.0.1] [-p PORT]; prints 'PORT N' once it listens
@@ -118,6 +119,9 @@ class StrictTokens:
             held["status"], held["headers"] = status, headers
             return lambda data: None
 
+        # _mfa_refusal left a POST's body in a BytesIO.
+        sent = environ["wsgi.input"].getvalue() if isinstance(environ.get("wsgi.input"), io.BytesIO) else b""
+        slow_create = b"Action=CreateVirtualMFADevice" in sent and b"VirtualMFADeviceName=slow-create" in sent
         answer = self._app(environ, hold)
         try:
             body = b"".join(answer)
@@ -135,6 +139,8 @@ class StrictTokens:
                     self._issued.setdefault(key.group(1).decode(), set()).add(token.group(1).decode())
         if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO", "").startswith("/clusters/"):
             body = _with_real_certificate_authority(body)
+        if slow_create and b"<CreateVirtualMFADeviceResult>" in body:
+            time.sleep(3)
         headers = [(name, value) for name, value in held["headers"] if name.lower() != "content-length"]
         start_response(held["status"], headers + [("Content-Length", str(len(body)))])
         return [body]

@@ -31,4 +31,33 @@ public sealed class ExitGuardTests
 
         Assert.That(guard.WhenReleasedAsync().IsCompleted, Is.True);
     }
+
+    [Test]
+    public async Task Waiting_until_free_waits_for_every_hold()
+    {
+        var guard = new ExitGuard();
+        var first = guard.Hold();
+        var waiting = guard.WaitUntilFreeAsync(TimeSpan.FromSeconds(10));
+
+        // A second hold taken before the first is let go.
+        var second = guard.Hold();
+        first.Dispose();
+        await Task.Delay(100);
+
+        Assert.That(waiting.IsCompleted, Is.False, "the second hold is waited for");
+        second.Dispose();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Test]
+    public async Task Waiting_until_free_gives_up_after_the_longest_wait()
+    {
+        var guard = new ExitGuard();
+        using var held = guard.Hold();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await guard.WaitUntilFreeAsync(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(150)).And.LessThan(TimeSpan.FromSeconds(5)));
+    }
 }

@@ -40,20 +40,38 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock,
             throw AwsmfaException.Usage($"IAM user {user.Name} already has an MFA device named '{name}' ({same.SerialNumber}); name another with --name, or remove it with: awsmfa mfa remove --serial {same.SerialNumber}");
         }
 
+        // From the create on, the exit after Ctrl-C waits (up to ExitGuard.Longest): IAM may make
+        // the device even when its answer is cut off, so the call is not cancelled, and a device
+        // made for a setup that did not end is deleted again. A person at the code prompt is not
+        // waited for: the hold is let go while the prompt waits, and taken again to delete.
+        var hold = exitGuard?.Hold();
         NewVirtualMfaDevice device;
         try
         {
-            device = await iam.CreateVirtualAsync(name, cancellationToken).ConfigureAwait(false);
+            device = await iam.CreateVirtualAsync(name, CancellationToken.None).ConfigureAwait(false);
         }
         catch (AwsmfaException e) when (IamQuery.ErrorCode(e) == "EntityAlreadyExists")
         {
+            hold?.Dispose();
             throw AwsmfaException.Usage(
                 $"account {user.Account} already has a virtual MFA device named '{name}' (another user's, or one an earlier attempt left unassigned); name another with --name");
+        }
+        catch
+        {
+            hold?.Dispose();
+            throw;
         }
 
         var enabled = false;
         try
         {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                hold?.Dispose();
+                hold = null;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
             Show(device, user, name, qrFile, showSecret);
             var (first, second) = await EnableAsync(iam, user, device, cancellationToken).ConfigureAwait(false);
             enabled = true;
@@ -67,14 +85,20 @@ internal sealed class VirtualDeviceSetup(ITerminal terminal, TimeProvider clock,
         {
             if (!enabled)
             {
-                // Ctrl-C included: the exit waits for the device to be deleted, not to leave it in the account.
-                using var held = exitGuard?.Hold();
-                if (cancellationToken.IsCancellationRequested)
+                hold ??= exitGuard?.Hold();
+                try
                 {
-                    reporter.Info($"deleting MFA device {device.SerialNumber}, made for this setup (Ctrl-C again leaves it: then delete it with aws iam delete-virtual-mfa-device --serial-number {device.SerialNumber})");
-                }
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        reporter.Info($"deleting MFA device {device.SerialNumber}, made for this setup (Ctrl-C again leaves it: then delete it with aws iam delete-virtual-mfa-device --serial-number {device.SerialNumber})");
+                    }
 
-                await DeleteAgainAsync(iam, device, qrFile, reporter).ConfigureAwait(false);
+                    await DeleteAgainAsync(iam, device, qrFile, reporter).ConfigureAwait(false);
+                }
+                finally
+                {
+                    hold?.Dispose();
+                }
             }
         }
 

@@ -213,7 +213,7 @@ internal sealed class LoginToken
     public static string PathFor(IEnvironment environment, string sessionArn)
     {
         var folder = environment.Get("AWS_LOGIN_CACHE_DIRECTORY") is { Length: > 0 } named
-            ? environment.ExpandLikeBotocore(named)
+            ? environment.ExpandLikeBotocore(named, OperatingSystem.IsWindows())
             : Path.Combine(environment.HomeDirectory, ".aws", "login", "cache");
         return Path.Combine(folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sessionArn))) + ".json");
     }
