@@ -171,9 +171,7 @@ public sealed class SsoLoginTests
     public async Task Eight_commands_whose_session_ended_open_one_browser_and_all_succeed()
     {
         var token = TokenPath("corp");
-        Directory.CreateDirectory(Path.GetDirectoryName(token)!);
-        File.WriteAllText(token, _center.TokenFile(StartUrl, DateTimeOffset.UtcNow.AddMinutes(-5), refreshable: false));
-        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _center.WriteTokenFile(token, StartUrl, DateTimeOffset.UtcNow.AddMinutes(-5), refreshable: false);
 
         // Two profiles of the session: two cache entries, one token file to sign in for.
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _tool.RunAsync(null, "session", "get", "--profile", i % 2 == 0 ? "dev" : "dev-eu", "-o", "json")));
@@ -189,9 +187,7 @@ public sealed class SsoLoginTests
     public async Task With_sso_login_never_an_ended_session_is_the_line_naming_sso_login()
     {
         var token = TokenPath("corp");
-        Directory.CreateDirectory(Path.GetDirectoryName(token)!);
-        File.WriteAllText(token, _center.TokenFile(StartUrl, DateTimeOffset.UtcNow.AddMinutes(-5), refreshable: false));
-        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _center.WriteTokenFile(token, StartUrl, DateTimeOffset.UtcNow.AddMinutes(-5), refreshable: false);
         _tool.Environment["AWSMFA_SSO_LOGIN"] = "never";
 
         var result = await _tool.RunAsync(null, "session", "get", "--profile", "dev");

@@ -64,12 +64,7 @@ public sealed class SsoProfileTests
         _tool.Dispose();
     }
 
-    private void WriteToken(TimeSpan left, bool refreshable = true)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(TokenPath)!);
-        File.WriteAllText(TokenPath, _center.TokenFile(StartUrl, DateTimeOffset.UtcNow + left, refreshable));
-        File.SetUnixFileMode(TokenPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-    }
+    private void WriteToken(TimeSpan left, bool refreshable = true) => _center.WriteTokenFile(TokenPath, StartUrl, DateTimeOffset.UtcNow + left, refreshable);
 
     private Task<CliResult> GetAsync(string profile = "dev") => _tool.RunAsync(null, "session", "get", "--profile", profile, "-o", "json");
 

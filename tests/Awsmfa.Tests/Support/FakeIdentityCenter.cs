@@ -60,6 +60,14 @@ internal sealed class FakeIdentityCenter : LoopbackStandIn
 
     public ConcurrentQueue<string> Refused { get; } = new();
 
+    /// <summary>Writes <see cref="TokenFile"/> at <paramref name="path"/>, the user's alone, as the AWS CLI leaves it.</summary>
+    public void WriteTokenFile(string path, string startUrl, DateTimeOffset expiresAt, bool refreshable = true)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, TokenFile(startUrl, expiresAt, refreshable));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
     /// <summary>A token file as the AWS CLI writes it for an sso_session.</summary>
     public string TokenFile(string startUrl, DateTimeOffset expiresAt, bool refreshable = true)
     {

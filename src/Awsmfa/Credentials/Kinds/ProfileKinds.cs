@@ -83,7 +83,7 @@ internal sealed record KindContext(IEnvironment Environment, IProfileStore Profi
         return name.Length <= 64 ? name : name[..64];
     }
 
-    /// <summary>A path as botocore expands it: <c>~/</c> is the home folder.</summary>
+    /// <summary>A path from a setting, <c>~/</c> as the home folder (botocore opens web_identity_token_file as written; a leading <c>~/</c> can only mean the home folder).</summary>
     public string ExpandHome(string path) =>
         path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.HomeDirectory, path[2..]) : path;
 

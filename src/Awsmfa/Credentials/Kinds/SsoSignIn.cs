@@ -16,6 +16,9 @@ internal sealed record SsoTarget(string? Name, string StartUrl, string Region, s
     /// <summary>The scopes a session registers for: the configured ones, else the one that gives a refresh token.</summary>
     public string[] Scopes => ConfiguredScopes is { Length: > 0 } configured ? configured : ["sso:account:access"];
 
+    /// <summary>The scopes a client is registered with: a session's, none for a legacy profile (device code, no refresh token).</summary>
+    public string[] RegisteredScopes => Name is null ? [] : Scopes;
+
     /// <summary>sso_registration_scopes, comma-separated, as the AWS CLI reads it (empty items dropped); null when absent.</summary>
     public static string[]? ParseScopes(string? text) =>
         text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -92,7 +95,7 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
         Amazon.SSOOIDC.IAmazonSSOOIDC oidc, SsoTarget sso, AwsTarget target, bool forAuthorizationCode, CancellationToken cancellationToken, bool anew = false)
     {
         var path = SsoRegistration.PathFor(sso);
-        if (!anew && SsoRegistration.Read(path, forAuthorizationCode, sso.Name is null ? [] : sso.Scopes, clock.GetUtcNow()) is { } cached)
+        if (!anew && SsoRegistration.Read(path, forAuthorizationCode, sso.RegisteredScopes, clock.GetUtcNow()) is { } cached)
         {
             return (cached, true);
         }
@@ -108,9 +111,9 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
             request.IssuerUrl = sso.StartUrl;
         }
 
-        if (sso.Name is not null)
+        if (sso.RegisteredScopes is { Length: > 0 } scopes)
         {
-            request.Scopes = [.. sso.Scopes];
+            request.Scopes = [.. scopes];
         }
 
         var answer = await Call(() => AwsCall.RunAsync(target, oidc, attempt => oidc.RegisterClientAsync(request, attempt), cancellationToken)).ConfigureAwait(false);
@@ -120,7 +123,7 @@ internal sealed class SsoSignIn(IAwsClientFactory clients, IBrowser browser, IEn
         }
 
         var expires = answer.ClientSecretExpiresAt is > 0 and long until ? DateTimeOffset.FromUnixTimeSeconds(until) : clock.GetUtcNow().AddDays(90);
-        var registration = new SsoRegistration(id, secret, expires, sso.Name is null ? [] : sso.Scopes, grantTypes);
+        var registration = new SsoRegistration(id, secret, expires, sso.RegisteredScopes, grantTypes);
         registration.Write(path);
         return (registration, false);
     }
